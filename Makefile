@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Everything they need is installed here, idempotently.
+SHELL := /bin/bash
+VENV := .venv
+STAMP := $(VENV)/.installed
+PORT ?= 3000
+STATE_DIR ?= var/state
+export PATH := $(abspath $(VENV))/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+export MOTO_SERVER := $(abspath $(VENV))/bin/moto_server
+
+.PHONY: run test setup lint unit build package clean fmt
+
+# Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
+# reinstalled only when the requirements file changes.
+$(STAMP): scripts/requirements-dev.txt
+	@command -v cargo >/dev/null || { echo "cargo is required: install Rust with rustup"; exit 1; }
+	@command -v python3 >/dev/null || { echo "python3 is required"; exit 1; }
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+build: setup
+	cargo build --profile local -p local
+
+# The embedded stack on 127.0.0.1:$(PORT) with demo data.
+run: build
+	PORT=$(PORT) STATE_DIR=$(STATE_DIR) ./target/local/genese-local
+
+lint: setup
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+# Unit, conformance (SQLite and moto_server) and end-to-end tests (the genese-local binary).
+unit: setup
+	cargo build -p local
+	cargo test --workspace
+
+test: lint unit
+
+# Lambda bootstraps for arm64, with their sizes.
+package: setup
+	cargo lambda build --release --arm64
+	@for d in target/lambda/*/; do printf '%-28s %s\n' "$$(basename $$d)" "$$(du -h $$d/bootstrap | cut -f1)"; done
+
+fmt:
+	cargo fmt --all
+
+clean:
+	cargo clean
+	rm -rf var

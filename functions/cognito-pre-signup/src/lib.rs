@@ -1,0 +1,92 @@
+//! cognito-pre-signup: the user pool's PreSignUp and PostConfirmation triggers.
+//!
+//! PreSignUp refuses bad self sign-ups (email format, blocked domains, attributes a user may not
+//! set for themselves). PostConfirmation puts users who signed up through the careers portal's
+//! app client into `applicants`. Self sign-up never grants any other group.
+
+mod policy;
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use shared::claims::Role;
+use shared::ports::UserDirectory;
+
+pub use policy::SignUpPolicy;
+
+/// A refusal Cognito shows the user (the message of the error the trigger returns).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal(pub String);
+
+/// The directory of the user pool an event comes from. Triggers learn their pool from each
+/// event: the pool's ARN cannot be passed to its own trigger without a template cycle.
+pub trait PoolDirectories: Send + Sync {
+    fn for_pool(&self, user_pool_id: &str) -> Arc<dyn UserDirectory>;
+}
+
+/// One directory whatever the pool id (the local stack has one pool).
+pub struct SinglePool(pub Arc<dyn UserDirectory>);
+
+impl PoolDirectories for SinglePool {
+    fn for_pool(&self, _: &str) -> Arc<dyn UserDirectory> {
+        self.0.clone()
+    }
+}
+
+/// Everything the triggers need, built once at init.
+#[derive(Clone)]
+pub struct Triggers {
+    pub policy: SignUpPolicy,
+    pub directories: Arc<dyn PoolDirectories>,
+}
+
+fn text<'a>(event: &'a Value, pointer: &str) -> &'a str {
+    event.pointer(pointer).and_then(Value::as_str).unwrap_or("")
+}
+
+impl Triggers {
+    /// Handles one trigger event and returns it with its `response` filled, as Cognito expects.
+    pub async fn handle(&self, mut event: Value) -> Result<Value, Refusal> {
+        let source = text(&event, "/triggerSource").to_string();
+        match source.as_str() {
+            "PreSignUp_SignUp" => {
+                self.policy.check_self_sign_up(&event)?;
+                // Email is proven by Cognito's code; nothing is auto-confirmed or auto-verified.
+                event["response"] = serde_json::json!({
+                    "autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false
+                });
+            }
+            "PreSignUp_AdminCreateUser" | "PreSignUp_ExternalProvider" => {
+                event["response"] = serde_json::json!({
+                    "autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false
+                });
+            }
+            "PostConfirmation_ConfirmSignUp" => self.after_confirmation(&event).await?,
+            "PostConfirmation_ConfirmForgotPassword" => {}
+            other => tracing::warn!(trigger = other, "trigger ignored"),
+        }
+        Ok(event)
+    }
+
+    async fn after_confirmation(&self, event: &Value) -> Result<(), Refusal> {
+        let client = text(event, "/callerContext/clientId");
+        let username = text(event, "/userName");
+        if client == self.policy.applicant_client_id {
+            self.directories
+                .for_pool(text(event, "/userPoolId"))
+                .add_to_group(username, Role::Applicant.group())
+                .await
+                .map_err(|e| Refusal(format!("could not finish the sign-up: {e}")))?;
+            tracing::info!(username, "applicant confirmed");
+        }
+        Ok(())
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Refusal {}

@@ -1,0 +1,140 @@
+//! What a self sign-up must satisfy, configured per deployment.
+
+use serde_json::Value;
+use shared::config::{ConfigError, VarSource, required};
+
+use crate::Refusal;
+
+/// Sign-up rules, read once at init.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignUpPolicy {
+    /// Email domains refused at sign-up (lower case), e.g. disposable-mail providers.
+    pub blocked_domains: Vec<String>,
+    /// The careers portal's app client: sign-ups through it become applicants.
+    pub applicant_client_id: String,
+}
+
+/// Attributes a user may never set on themselves; they are granted server-side only.
+const PRIVILEGED_PREFIXES: [&str; 1] = ["custom:"];
+
+impl SignUpPolicy {
+    /// `APPLICANT_CLIENT_ID` (required) and `BLOCKED_EMAIL_DOMAINS` (comma-separated, optional).
+    pub fn from_env(env: &dyn VarSource) -> Result<Self, ConfigError> {
+        Ok(SignUpPolicy {
+            applicant_client_id: required(env, "APPLICANT_CLIENT_ID")?,
+            blocked_domains: env
+                .var("BLOCKED_EMAIL_DOMAINS")
+                .unwrap_or_default()
+                .split(',')
+                .map(|d| d.trim().trim_start_matches('@').to_ascii_lowercase())
+                .filter(|d| !d.is_empty())
+                .collect(),
+        })
+    }
+
+    /// Refuses a self sign-up that breaks a rule, with a message for the user.
+    pub fn check_self_sign_up(&self, event: &Value) -> Result<(), Refusal> {
+        let attributes = event
+            .pointer("/request/userAttributes")
+            .and_then(Value::as_object);
+        let email = attributes
+            .and_then(|a| a.get("email"))
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .trim();
+        let domain = valid_email_domain(email)
+            .ok_or_else(|| Refusal(format!("`{email}` is not a valid email address")))?;
+        if self
+            .blocked_domains
+            .iter()
+            .any(|b| domain == *b || domain.ends_with(&format!(".{b}")))
+        {
+            return Err(Refusal(format!(
+                "sign-ups from `{domain}` are not accepted"
+            )));
+        }
+        if let Some(name) = attributes
+            .into_iter()
+            .flat_map(|a| a.keys())
+            .find(|k| PRIVILEGED_PREFIXES.iter().any(|p| k.starts_with(p)))
+        {
+            return Err(Refusal(format!(
+                "the attribute `{name}` cannot be set at sign-up"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// The lower-cased domain of a plausible address: one `@`, a non-empty local part, a dotted domain.
+fn valid_email_domain(email: &str) -> Option<String> {
+    let (local, domain) = email.split_once('@')?;
+    let labels_ok = domain.split('.').count() >= 2
+        && domain.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        });
+    let local_ok = !local.is_empty()
+        && local.len() <= 64
+        && !local.contains(char::is_whitespace)
+        && !local.contains('@');
+    (labels_ok && local_ok && email.len() <= 254).then(|| domain.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> SignUpPolicy {
+        SignUpPolicy {
+            blocked_domains: vec!["mailinator.com".into()],
+            applicant_client_id: "careers".into(),
+        }
+    }
+
+    fn event(attributes: Value) -> Value {
+        serde_json::json!({ "triggerSource": "PreSignUp_SignUp", "request": { "userAttributes": attributes } })
+    }
+
+    #[test]
+    fn plain_email_is_accepted() {
+        assert!(
+            policy()
+                .check_self_sign_up(&event(serde_json::json!({"email": "Ram@Example.com"})))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn malformed_and_blocked_emails_are_refused() {
+        for bad in [
+            "",
+            "no-at-sign",
+            "a@b",
+            "a b@example.com",
+            "a@-x.com",
+            "x@sub.mailinator.com",
+            "x@MAILINATOR.com",
+        ] {
+            assert!(
+                policy()
+                    .check_self_sign_up(&event(serde_json::json!({"email": bad})))
+                    .is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_company_claim_cannot_be_self_assigned() {
+        let err = policy()
+            .check_self_sign_up(&event(
+                serde_json::json!({"email": "a@example.com", "custom:company_id": "acme"}),
+            ))
+            .unwrap_err();
+        assert!(err.0.contains("custom:company_id"));
+    }
+}

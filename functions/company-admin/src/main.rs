@@ -1,0 +1,35 @@
+//! Lambda entry point: build the AWS clients once at init, then serve.
+
+use std::sync::Arc;
+
+use company_admin::{CompanyAdmin, TABLES};
+use lambda_http::{Error, service_fn};
+use shared::adapters::aws::{CognitoDirectory, DynamoStore, sdk_config};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames, required};
+use shared::ids::UuidIds;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
+    let user_pool_id = required(&ProcessEnv, "USER_POOL_ID")?;
+    let config = sdk_config().await;
+    let app = CompanyAdmin {
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&config),
+            tables,
+        )),
+        directory: Arc::new(CognitoDirectory::new(
+            aws_sdk_cognitoidentityprovider::Client::new(&config),
+            user_pool_id,
+        )),
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(UuidIds),
+    };
+    lambda_http::run(service_fn(|request| {
+        let app = app.clone();
+        async move { Ok::<_, Error>(app.handle(request).await) }
+    }))
+    .await
+}

@@ -1,0 +1,359 @@
+//! company-admin handler tests: the `events/` fixtures through the real handler, on the
+//! embedded adapters (a SQLite file, a local directory), with an injected clock and ids.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use company_admin::CompanyAdmin;
+use lambda_http::{Body, Response};
+use serde_json::{Value, json};
+use shared::adapters::embedded::{LocalDirectory, SqliteStore};
+use shared::claims::COMPANY_ID_ATTRIBUTE;
+use shared::clock::ManualClock;
+use shared::fixtures::{edit_claims, rest_request, set_body, temp_dir};
+use shared::ids::SequentialIds;
+use shared::ports::{ItemStore, Key, NewUser, Query, Table, UserDirectory};
+
+struct World {
+    app: CompanyAdmin,
+    store: Arc<SqliteStore>,
+    directory: Arc<LocalDirectory>,
+}
+
+async fn world() -> World {
+    let dir = temp_dir("company-admin");
+    let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
+    let directory = Arc::new(LocalDirectory::open(&dir.join("directory.sqlite3")).unwrap());
+    // The fixture's caller exists in the directory, signed up without a group.
+    directory
+        .sign_up("founder@newco.test", "founder@newco.test", "Founder-Pass-1")
+        .unwrap();
+    let app = CompanyAdmin {
+        store: store.clone(),
+        directory: directory.clone(),
+        clock: Arc::new(ManualClock::at(
+            chrono::Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
+        )),
+        ids: Arc::new(SequentialIds::new("co")),
+    };
+    World {
+        app,
+        store,
+        directory,
+    }
+}
+
+fn body(response: &Response<Body>) -> Value {
+    match response.body() {
+        Body::Text(t) => serde_json::from_str(t).unwrap(),
+        Body::Binary(b) => serde_json::from_slice(b).unwrap(),
+        _ => Value::Null,
+    }
+}
+
+fn assert_problem(response: &Response<Body>, status: u16, field: Option<&str>) {
+    assert_eq!(response.status(), status, "{:?}", body(response));
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert_eq!(
+        body(response)["field"].as_str(),
+        field,
+        "{:?}",
+        body(response)
+    );
+}
+
+#[tokio::test]
+async fn registering_creates_the_company_its_admin_and_the_admin_claims() {
+    let w = world().await;
+    let response = w
+        .app
+        .handle(rest_request("company-admin/post-companies.json", |_| {}))
+        .await;
+    assert_eq!(response.status(), 201, "{:?}", body(&response));
+    let company = body(&response);
+    assert_eq!(company["id"], "co-1");
+    assert_eq!(company["timeZone"], "Asia/Kathmandu");
+    assert_eq!(company["workHours"]["lateAfterMinutes"], 15);
+
+    let roster = w
+        .store
+        .query(Table::Employees, &Query::partition("co-1"))
+        .await
+        .unwrap();
+    assert_eq!(roster.items.len(), 1);
+    assert_eq!(roster.items[0]["role"], "admin");
+    let user = w.directory.get_user("founder@newco.test").await.unwrap();
+    assert_eq!(user.groups, vec!["admins"]);
+    assert_eq!(user.attributes[COMPANY_ID_ATTRIBUTE], "co-1");
+}
+
+#[tokio::test]
+async fn a_retried_registration_returns_the_first_company_and_writes_nothing_new() {
+    let w = world().await;
+    let first = w
+        .app
+        .handle(rest_request("company-admin/post-companies.json", |_| {}))
+        .await;
+    let again = w
+        .app
+        .handle(rest_request("company-admin/post-companies.json", |_| {}))
+        .await;
+    assert_eq!(
+        (first.status().as_u16(), again.status().as_u16()),
+        (201, 200)
+    );
+    assert_eq!(body(&again)["id"], "co-1");
+    assert!(
+        w.store
+            .get(Table::Companies, &Key::of("co-2"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        w.store
+            .query(Table::Employees, &Query::partition("co-2"))
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn twenty_concurrent_registrations_create_one_company() {
+    let w = world().await;
+    let calls = (0..20).map(|_| {
+        let app = w.app.clone();
+        tokio::spawn(async move {
+            app.handle(rest_request("company-admin/post-companies.json", |_| {}))
+                .await
+        })
+    });
+    let mut created = 0;
+    let mut ids = Vec::new();
+    for call in calls {
+        let response = call.await.unwrap();
+        assert!(
+            matches!(response.status().as_u16(), 200 | 201),
+            "{:?}",
+            body(&response)
+        );
+        created += usize::from(response.status() == 201);
+        ids.push(body(&response)["id"].as_str().unwrap().to_string());
+    }
+    assert_eq!(created, 1);
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "every caller sees the one company");
+    let first = &ids[0];
+    for n in 1..=20 {
+        let id = format!("co-{n}");
+        let stored = w
+            .store
+            .get(Table::Companies, &Key::of(id.as_str()))
+            .await
+            .unwrap();
+        assert_eq!(stored.is_some(), id == *first, "{id}");
+    }
+}
+
+#[tokio::test]
+async fn a_member_of_a_company_or_a_careers_user_cannot_register() {
+    let w = world().await;
+    let member = w
+        .app
+        .handle(rest_request("company-admin/post-companies.json", |e| {
+            edit_claims(
+                e,
+                json!({"custom:company_id": "acme", "cognito:groups": "employees"}),
+            )
+        }))
+        .await;
+    assert_problem(&member, 409, None);
+    let applicant = w
+        .app
+        .handle(rest_request("company-admin/post-companies.json", |e| {
+            edit_claims(e, json!({"cognito:groups": "applicants"}))
+        }))
+        .await;
+    assert_problem(&applicant, 403, None);
+}
+
+#[tokio::test]
+async fn bad_registration_bodies_name_the_field_and_write_nothing() {
+    let w = world().await;
+    let cases: [(&str, u16, Option<&str>); 6] = [
+        (
+            r#"{"name":"X","timeZone":"Mars/Olympus"}"#,
+            422,
+            Some("timeZone"),
+        ),
+        (r#"{"name":"","timeZone":"UTC"}"#, 422, Some("name")),
+        (
+            r#"{"name":"X","timeZone":"UTC","workHours":{"start":"18:00","end":"09:00"}}"#,
+            422,
+            Some("workHours.end"),
+        ),
+        (r#"{"name":"X","timeZone":42}"#, 400, Some("timeZone")),
+        (
+            r#"{"name":"X","timeZone":"UTC","companyId":"acme"}"#,
+            400,
+            Some("companyId"),
+        ),
+        (r#"{"name":"X","#, 400, Some("body")),
+    ];
+    for (text, status, field) in cases {
+        let response = w
+            .app
+            .handle(rest_request("company-admin/post-companies.json", |e| {
+                set_body(e, text)
+            }))
+            .await;
+        assert_problem(&response, status, field);
+    }
+    let none = w
+        .store
+        .get(
+            Table::Idempotency,
+            &Key::of("company-registration#7d1f0c52-0f4e-4a39-9a4e-3f3b2f1a9c10"),
+        )
+        .await;
+    assert!(none.unwrap().is_none());
+    assert!(
+        w.directory
+            .get_user("founder@newco.test")
+            .await
+            .unwrap()
+            .groups
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_body_that_is_not_json_is_unsupported_media_type() {
+    let w = world().await;
+    let response = w
+        .app
+        .handle(rest_request("company-admin/post-companies.json", |e| {
+            e["headers"]["Content-Type"] = json!("text/plain");
+            e["multiValueHeaders"]["Content-Type"] = json!(["text/plain"]);
+        }))
+        .await;
+    assert_problem(&response, 415, None);
+}
+
+async fn registered_acme(w: &World) {
+    w.directory
+        .create_user(&NewUser {
+            username: "admin@acme.test".into(),
+            email: "admin@acme.test".into(),
+            temporary_password: None,
+            groups: vec!["admins".into()],
+            attributes: BTreeMap::new(),
+        })
+        .await
+        .unwrap();
+    // Register through the handler as the fixture's admin, with ids fixed to `acme`.
+    let app = CompanyAdmin {
+        ids: Arc::new(FixedId("acme")),
+        ..w.app.clone()
+    };
+    let response = app
+        .handle(rest_request("company-admin/post-companies.json", |e| {
+            edit_claims(e, json!({"sub": "1a2b3c4d-0000-4000-8000-acme00000001", "cognito:username": "admin@acme.test", "email": "admin@acme.test"}))
+        }))
+        .await;
+    assert_eq!(response.status(), 201, "{:?}", body(&response));
+}
+
+struct FixedId(&'static str);
+impl shared::ids::IdGenerator for FixedId {
+    fn new_id(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+#[tokio::test]
+async fn the_admin_reads_and_updates_the_profile_with_a_version_check() {
+    let w = world().await;
+    registered_acme(&w).await;
+    let read = w
+        .app
+        .handle(rest_request("company-admin/get-company.json", |_| {}))
+        .await;
+    assert_eq!(read.status(), 200);
+    assert_eq!(body(&read)["version"], 1);
+
+    let updated = w
+        .app
+        .handle(rest_request("company-admin/put-company.json", |_| {}))
+        .await;
+    assert_eq!(updated.status(), 200, "{:?}", body(&updated));
+    assert_eq!(body(&updated)["name"], "Acme Trading Pvt. Ltd.");
+    assert_eq!(body(&updated)["version"], 2);
+    assert_eq!(
+        body(&updated)["workHours"]["workDays"],
+        json!(["Mon", "Tue", "Wed", "Thu", "Fri", "Sun"])
+    );
+
+    // The same body again carries version 1, now stale.
+    let stale = w
+        .app
+        .handle(rest_request("company-admin/put-company.json", |_| {}))
+        .await;
+    assert_problem(&stale, 409, Some("version"));
+    let bad = w
+        .app
+        .handle(rest_request("company-admin/put-company.json", |e| {
+            set_body(e, r#"{"name":"A","timeZone":"Nowhere/Land"}"#)
+        }))
+        .await;
+    assert_problem(&bad, 422, Some("timeZone"));
+    assert_eq!(
+        body(
+            &w.app
+                .handle(rest_request("company-admin/get-company.json", |_| {}))
+                .await
+        )["version"],
+        2
+    );
+}
+
+#[tokio::test]
+async fn staff_without_the_admin_group_are_forbidden_and_anonymous_callers_unauthorized() {
+    let w = world().await;
+    registered_acme(&w).await;
+    for group in ["employees", "managers", "recruiters", "applicants"] {
+        let response = w
+            .app
+            .handle(rest_request("company-admin/get-company.json", |e| {
+                edit_claims(e, json!({"cognito:groups": group}))
+            }))
+            .await;
+        assert_problem(&response, 403, None);
+    }
+    let anonymous = w
+        .app
+        .handle(rest_request("company-admin/get-company.json", |e| {
+            shared::fixtures::set_claims(e, Value::Null)
+        }))
+        .await;
+    assert_problem(&anonymous, 401, None);
+}
+
+#[tokio::test]
+async fn an_admin_of_an_unknown_company_gets_not_found() {
+    let w = world().await;
+    registered_acme(&w).await;
+    let response = w
+        .app
+        .handle(rest_request("company-admin/get-company.json", |e| {
+            edit_claims(e, json!({"custom:company_id": "globex"}))
+        }))
+        .await;
+    assert_problem(&response, 404, None);
+}

@@ -1,0 +1,133 @@
+//! Demo data, written on a stack's first run: company `acme` with an admin, a manager and an
+//! employee, a recruiter and an applicant, all with one well-known password (local only).
+
+use std::collections::BTreeMap;
+
+use shared::claims::{COMPANY_ID_ATTRIBUTE, Role};
+use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use shared::ports::{
+    Condition, DirectoryError, DirectoryUser, ItemStore, NewUser, Table, UserDirectory,
+};
+use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
+
+use crate::stack::{Result, Stack};
+
+/// The one password of every demo user. It exists only in the local stack.
+pub const DEMO_PASSWORD: &str = "Demo-Password-1";
+pub const DEMO_COMPANY: &str = "acme";
+
+/// One demo user: username, group, company, role on the roster, manager.
+pub type DemoUser = (
+    &'static str,
+    Role,
+    Option<&'static str>,
+    Option<StaffRole>,
+    Option<&'static str>,
+);
+
+pub const DEMO_USERS: [DemoUser; 5] = [
+    (
+        "admin@acme.test",
+        Role::Admin,
+        Some(DEMO_COMPANY),
+        Some(StaffRole::Admin),
+        None,
+    ),
+    (
+        "manager@acme.test",
+        Role::Manager,
+        Some(DEMO_COMPANY),
+        Some(StaffRole::Manager),
+        Some("admin@acme.test"),
+    ),
+    (
+        "employee@acme.test",
+        Role::Employee,
+        Some(DEMO_COMPANY),
+        Some(StaffRole::Employee),
+        Some("manager@acme.test"),
+    ),
+    ("recruiter@genese.test", Role::Recruiter, None, None, None),
+    ("applicant@example.test", Role::Applicant, None, None, None),
+];
+
+async fn ensure_user(
+    stack: &Stack,
+    username: &str,
+    group: Role,
+    company: Option<&str>,
+) -> Result<DirectoryUser> {
+    let attributes: BTreeMap<String, String> = company
+        .map(|c| (COMPANY_ID_ATTRIBUTE.to_string(), c.to_string()))
+        .into_iter()
+        .collect();
+    let new = NewUser {
+        username: username.into(),
+        email: username.into(),
+        temporary_password: None,
+        groups: vec![group.group().into()],
+        attributes,
+    };
+    match stack.directory.create_user(&new).await {
+        Ok(_) | Err(DirectoryError::UserExists) => {}
+        Err(e) => return Err(e.into()),
+    }
+    stack.directory.set_password(username, DEMO_PASSWORD)?;
+    Ok(stack.directory.get_user(username).await?)
+}
+
+/// Writes the demo data unless this state folder already has it.
+pub async fn seed_once(stack: &Stack) -> Result<bool> {
+    let marker = stack.state_dir.join("demo-seeded");
+    if marker.exists() {
+        return Ok(false);
+    }
+    let now = stack.clock.now();
+    for (username, group, company, role, manager) in DEMO_USERS {
+        let user = ensure_user(stack, username, group, company).await?;
+        match (role, company) {
+            (Some(StaffRole::Admin), Some(company)) => {
+                let registration = Registration {
+                    company_id: company.into(),
+                    owner_sub: user.sub.clone(),
+                    owner_username: user.username.clone(),
+                    owner_email: Some(user.email.clone()),
+                    profile: CompanyProfile {
+                        name: "Acme Trading".into(),
+                        time_zone: "Asia/Kathmandu".into(),
+                        work_hours: WorkHours::default(),
+                    }
+                    .validated()
+                    .map_err(|e| e.detail)?,
+                    at: now,
+                };
+                CompanyRepo::new(stack.store.as_ref())
+                    .register(&registration)
+                    .await?;
+            }
+            (Some(role), Some(company)) => {
+                let entry = RosterEntry {
+                    company_id: company.into(),
+                    username: user.username.clone(),
+                    sub: user.sub.clone(),
+                    email: user.email.clone(),
+                    role,
+                    manager: manager.map(str::to_string),
+                    status: EmploymentStatus::Active,
+                    created_at: now,
+                };
+                match stack
+                    .store
+                    .put(Table::Employees, entry.to_item(), Condition::Absent)
+                    .await
+                {
+                    Ok(()) | Err(shared::ports::StoreError::ConditionFailed) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            _ => {}
+        }
+    }
+    std::fs::write(&marker, now.to_rfc3339())?;
+    Ok(true)
+}

@@ -1,0 +1,231 @@
+//! The stack's own `/local` routes, which stand in for Cognito's hosted endpoints and S3's
+//! presigned URLs and do not exist in AWS: sign-up, sign-in, the temporary-password challenge,
+//! the JWKS, and presigned blob GET/PUT.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::Uri;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+use shared::ApiError;
+use shared::adapters::embedded::SignInError;
+use shared::http::parse_json;
+use shared::ports::{DirectoryError, DirectoryUser};
+
+use crate::gateway::to_http;
+use crate::stack::Stack;
+use crate::tokens::{ATTENDANCE_CLIENT, CLIENTS, TOKEN_SECONDS};
+
+fn problem(error: ApiError) -> Response {
+    to_http(error.into_response(None), "local")
+}
+
+fn content_type(headers: &HeaderMap) -> Option<&str> {
+    headers.get("content-type").and_then(|v| v.to_str().ok())
+}
+
+fn client_or_default(client: Option<String>) -> Result<String, ApiError> {
+    let client = client.unwrap_or_else(|| ATTENDANCE_CLIENT.to_string());
+    if CLIENTS.contains(&client.as_str()) {
+        Ok(client)
+    } else {
+        Err(ApiError::invalid(
+            "clientId",
+            format!("unknown app client; use one of {}", CLIENTS.join(", ")),
+        ))
+    }
+}
+
+fn directory_error(e: DirectoryError) -> ApiError {
+    match e {
+        DirectoryError::Invalid(m) => {
+            let field = m.split(':').next().unwrap_or("body").to_string();
+            ApiError::invalid(field, m)
+        }
+        other => other.into(),
+    }
+}
+
+fn token_response(stack: &Stack, user: &DirectoryUser, client: &str) -> Response {
+    match stack
+        .tokens
+        .issue(user, client, stack.clock.now().timestamp())
+    {
+        Ok(token) => axum::Json(
+            json!({ "idToken": token, "expiresIn": TOKEN_SECONDS, "tokenType": "Bearer" }),
+        )
+        .into_response(),
+        Err(e) => problem(ApiError::internal(e.to_string())),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignIn {
+    username: String,
+    password: String,
+    client_id: Option<String>,
+}
+
+/// `POST /local/auth/token`: username and password in, id token out (Cognito USER_PASSWORD_AUTH).
+pub async fn token(State(stack): State<Arc<Stack>>, headers: HeaderMap, body: Bytes) -> Response {
+    let run = || -> Result<Response, ApiError> {
+        let req: SignIn = parse_json(content_type(&headers), &body)?;
+        let client = client_or_default(req.client_id)?;
+        match stack.directory.authenticate(&req.username, &req.password) {
+            Ok(user) => Ok(token_response(&stack, &user, &client)),
+            Err(SignInError::NewPasswordRequired) => Err(ApiError::unauthorized(
+                "a new password is required: POST /local/auth/new-password with username, temporaryPassword and newPassword",
+            )),
+            Err(SignInError::Directory(e)) => Err(e.into()),
+            Err(e) => Err(ApiError::unauthorized(e.to_string())),
+        }
+    };
+    run().unwrap_or_else(problem)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct NewPassword {
+    username: String,
+    temporary_password: String,
+    new_password: String,
+    client_id: Option<String>,
+}
+
+/// `POST /local/auth/new-password`: answers the temporary-password challenge, then signs in.
+pub async fn new_password(
+    State(stack): State<Arc<Stack>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let run = async || -> Result<Response, ApiError> {
+        let req: NewPassword = parse_json(content_type(&headers), &body)?;
+        let client = client_or_default(req.client_id)?;
+        let user = match stack.directory.complete_new_password(
+            &req.username,
+            &req.temporary_password,
+            &req.new_password,
+        ) {
+            Ok(user) => user,
+            Err(SignInError::Directory(e)) => return Err(directory_error(e)),
+            Err(e) => return Err(ApiError::unauthorized(e.to_string())),
+        };
+        // Cognito fires PostConfirmation when an invited user confirms by setting a password.
+        let event = trigger_event("PostConfirmation_ConfirmSignUp", &user, &client);
+        stack
+            .triggers
+            .handle(event)
+            .await
+            .map_err(|r| ApiError::unavailable(r.0))?;
+        let user = shared::ports::UserDirectory::get_user(stack.directory.as_ref(), &user.username)
+            .await?;
+        Ok(token_response(&stack, &user, &client))
+    };
+    run().await.unwrap_or_else(problem)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct SignUp {
+    email: String,
+    password: String,
+    client_id: Option<String>,
+}
+
+/// A Cognito trigger event as the user pool would send it.
+fn trigger_event(source: &str, user: &DirectoryUser, client: &str) -> Value {
+    json!({
+        "version": "1",
+        "region": "local",
+        "userPoolId": "local_pool",
+        "userName": user.username,
+        "callerContext": { "awsSdkVersion": "aws-sdk-rust", "clientId": client },
+        "triggerSource": source,
+        "request": {
+            "userAttributes": {
+                "sub": user.sub, "email": user.email, "email_verified": "true",
+                "cognito:user_status": user.status,
+            },
+            "clientMetadata": {}
+        },
+        "response": {}
+    })
+}
+
+/// `POST /local/auth/sign-up`: self sign-up through an app client, with both triggers run.
+pub async fn sign_up(State(stack): State<Arc<Stack>>, headers: HeaderMap, body: Bytes) -> Response {
+    let run = async || -> Result<Response, ApiError> {
+        let req: SignUp = parse_json(content_type(&headers), &body)?;
+        let client = client_or_default(req.client_id)?;
+        let email = req.email.trim().to_ascii_lowercase();
+        let pre = json!({
+            "version": "1", "region": "local", "userPoolId": "local_pool", "userName": email,
+            "callerContext": { "awsSdkVersion": "aws-sdk-rust", "clientId": client },
+            "triggerSource": "PreSignUp_SignUp",
+            "request": { "userAttributes": { "email": email }, "validationData": null, "clientMetadata": {} },
+            "response": {}
+        });
+        stack
+            .triggers
+            .handle(pre)
+            .await
+            .map_err(|r| ApiError::invalid("email", r.0))?;
+        let user = stack
+            .directory
+            .sign_up(&email, &email, &req.password)
+            .map_err(directory_error)?;
+        let post = trigger_event("PostConfirmation_ConfirmSignUp", &user, &client);
+        if let Err(refusal) = stack.triggers.handle(post).await {
+            // Cognito keeps no half-confirmed user either: undo, and report.
+            let _ = stack.directory.delete_user(&user.username);
+            return Err(ApiError::unavailable(refusal.0));
+        }
+        Ok((
+            StatusCode::CREATED,
+            axum::Json(json!({ "username": user.username, "sub": user.sub, "clientId": client })),
+        )
+            .into_response())
+    };
+    run().await.unwrap_or_else(problem)
+}
+
+/// `GET /local/.well-known/jwks.json`.
+pub async fn jwks(State(stack): State<Arc<Stack>>) -> Response {
+    axum::Json(stack.tokens.jwks()).into_response()
+}
+
+/// `GET /local/blobs/{key}?expires=…&signature=…`: a presigned download.
+pub async fn blob_get(State(stack): State<Arc<Stack>>, uri: Uri) -> Response {
+    let url = uri.path_and_query().map(|p| p.as_str()).unwrap_or("");
+    match stack.blobs.open_presigned(url).await {
+        Ok(Some(blob)) => ([("content-type", blob.content_type)], blob.bytes).into_response(),
+        Ok(None) => problem(ApiError::not_found("no such object")),
+        Err(e) => problem(ApiError::forbidden(e.to_string())),
+    }
+}
+
+/// `PUT /local/blobs/{key}?expires=…&signature=…`: a presigned upload.
+pub async fn blob_put(
+    State(stack): State<Arc<Stack>>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let url = uri.path_and_query().map(|p| p.as_str()).unwrap_or("");
+    let ct = content_type(&headers)
+        .unwrap_or("application/octet-stream")
+        .to_string();
+    match stack
+        .blobs
+        .accept_presigned_put(url, &ct, body.to_vec())
+        .await
+    {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(e) => problem(ApiError::forbidden(e.to_string())),
+    }
+}

@@ -1,0 +1,124 @@
+//! The embedded stack: every function of the product behind an emulated API Gateway, on
+//! embedded stand-ins, in one process on 127.0.0.1.
+//!
+//! `PORT` (default 3000; 0 picks a free one) and `STATE_DIR` (default `var/state`) let tests and
+//! several stacks run side by side.
+
+mod demo;
+mod gateway;
+mod local_api;
+mod routes;
+mod stack;
+mod tokens;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+
+use crate::stack::Stack;
+
+/// One access-log line per request: method, path, status, latency, request id.
+async fn access_log(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    let request_id = response
+        .headers()
+        .get("x-amzn-requestid")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info!(
+        target: "access",
+        %method,
+        path,
+        status = response.status().as_u16(),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        request_id,
+    );
+    response
+}
+
+fn router(stack: Arc<Stack>) -> Router {
+    Router::new()
+        .route("/health", get(gateway::health))
+        .route("/local/auth/token", post(local_api::token))
+        .route("/local/auth/sign-up", post(local_api::sign_up))
+        .route("/local/auth/new-password", post(local_api::new_password))
+        .route("/local/.well-known/jwks.json", get(local_api::jwks))
+        .route(
+            "/local/blobs/{*key}",
+            get(local_api::blob_get).put(local_api::blob_put),
+        )
+        .fallback(gateway::handle)
+        .layer(DefaultBodyLimit::max(gateway::MAX_PAYLOAD))
+        .layer(middleware::from_fn(access_log))
+        .with_state(stack)
+}
+
+#[tokio::main]
+async fn main() -> stack::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && std::env::var_os("NO_COLOR").is_none(),
+        )
+        .init();
+    let port: u16 = std::env::var("PORT")
+        .ok()
+        .map(|p| p.parse())
+        .transpose()?
+        .unwrap_or(3000);
+    let state_dir =
+        PathBuf::from(std::env::var("STATE_DIR").unwrap_or_else(|_| "var/state".into()));
+    // Loopback only: this stack has demo passwords and no TLS.
+    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
+    let addr = listener.local_addr()?;
+    let base_url = format!("http://{addr}");
+    let stack = Arc::new(Stack::open(&state_dir, &base_url)?);
+    let seeded = demo::seed_once(&stack).await?;
+
+    println!("Genese embedded stack listening on {base_url}");
+    println!(
+        "  state: {} ({})",
+        state_dir.display(),
+        if seeded {
+            "demo data written"
+        } else {
+            "existing data"
+        }
+    );
+    println!("  demo users (password {}):", demo::DEMO_PASSWORD);
+    for (username, group, company, _, _) in demo::DEMO_USERS {
+        println!(
+            "    {username:<24} {:<11} {}",
+            group.group(),
+            company.map(|c| format!("company {c}")).unwrap_or_default()
+        );
+    }
+    println!(
+        "  sign in:  curl -s {base_url}/local/auth/token -H 'content-type: application/json' \\"
+    );
+    println!(
+        "              -d '{{\"username\":\"admin@acme.test\",\"password\":\"{}\"}}'",
+        demo::DEMO_PASSWORD
+    );
+    println!("  then:     curl -s {base_url}/company -H \"Authorization: Bearer $TOKEN\"");
+
+    axum::serve(listener, router(stack))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

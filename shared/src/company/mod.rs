@@ -1,0 +1,7 @@
+//! Companies: the tenants of the Attendance System, their profile and working time.
+
+mod profile;
+mod repo;
+
+pub use profile::{CompanyProfile, WorkHours, Weekday};
+pub use repo::{Company, CompanyRepo, Registration};

@@ -1,0 +1,173 @@
+//! What every function does at its HTTP edge: read the route, parse a JSON body with
+//! field-level errors, and answer JSON or problem+json.
+
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response, http::StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+
+/// Largest JSON body a route reads unless it says otherwise (photo routes say otherwise).
+pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
+
+/// The API Gateway resource template and method of a request, e.g. (`GET`, `/employees/{username}`).
+pub fn route(request: &Request) -> (String, String) {
+    let resource = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(ctx)) => ctx.resource_path.clone(),
+        _ => None,
+    };
+    (request.method().as_str().to_string(), resource.unwrap_or_else(|| request.uri().path().to_string()))
+}
+
+/// The API Gateway request id, for logs and problem `instance`.
+pub fn request_id(request: &Request) -> Option<String> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(ctx)) => ctx.request_id.clone(),
+        _ => None,
+    }
+}
+
+/// A path parameter the route template guarantees; 404 if absent (a misrouted request).
+pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
+    request
+        .path_parameters_ref()
+        .and_then(|p| p.first(name))
+        .map(str::to_string)
+        .ok_or_else(|| ApiError::not_found(format!("missing path parameter `{name}`")))
+}
+
+/// Raw body bytes, refusing more than `limit`.
+pub fn body_bytes(request: &Request, limit: usize) -> Result<&[u8], ApiError> {
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => &[],
+        Body::Text(t) => t.as_bytes(),
+        Body::Binary(b) => b,
+        _ => &[],
+    };
+    if bytes.len() > limit {
+        return Err(ApiError::payload_too_large(format!("the body is {} bytes; at most {limit} are accepted", bytes.len())));
+    }
+    Ok(bytes)
+}
+
+/// Parses a JSON body into `T`, whose serde attributes say which fields exist.
+///
+/// 415 when it is not declared JSON, 400 naming the field for syntax, type, missing or unknown
+/// fields. Rules about values are the domain's, answered with 422.
+pub fn json_body<T: DeserializeOwned>(request: &Request, limit: usize) -> Result<T, ApiError> {
+    let content_type = request.headers().get("content-type").and_then(|v| v.to_str().ok());
+    parse_json(content_type, body_bytes(request, limit)?)
+}
+
+/// [`json_body`] on raw parts, for edges that are not Lambda requests (the local stack's own routes).
+pub fn parse_json<T: DeserializeOwned>(content_type: Option<&str>, bytes: &[u8]) -> Result<T, ApiError> {
+    let media = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    if media != "application/json" && !(media.starts_with("application/") && media.ends_with("+json")) {
+        return Err(ApiError::unsupported_media_type(format!(
+            "the body must be application/json, not `{}`",
+            if media.is_empty() { "(none)" } else { &media }
+        )));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::bad_request("body", "a JSON body is required"));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        match inner.classify() {
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+                ApiError::bad_request("body", format!("the body is not valid JSON: {inner}"))
+            }
+            _ => {
+                // serde_path_to_error writes `.` for the root and `?` where it lost track.
+                let field = if matches!(path.as_str(), "" | "." | "?") { "body".to_string() } else { path };
+                ApiError::bad_request(field, strip_position(&inner.to_string()))
+            }
+        }
+    })
+}
+
+/// serde_json appends " at line 1 column 17"; the field name says more to a client.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+/// A JSON response with `status`.
+pub fn json<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+    match serde_json::to_string(value) {
+        Ok(text) => Response::builder()
+            .status(status)
+            .header("content-type", "application/json")
+            .body(Body::Text(text))
+            .unwrap_or_else(|_| Response::new(Body::Empty)),
+        Err(e) => ApiError::internal(format!("serialising response: {e}")).into_response(None),
+    }
+}
+
+/// 204 No Content.
+pub fn no_content() -> Response<Body> {
+    let mut r = Response::new(Body::Empty);
+    *r.status_mut() = StatusCode::NO_CONTENT;
+    r
+}
+
+/// Turns a handler's result into the response, mapping errors in the one place they are mapped.
+pub fn respond(request_id: Option<&str>, result: Result<Response<Body>, ApiError>) -> Response<Body> {
+    result.unwrap_or_else(|e| e.into_response(request_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields, rename_all = "camelCase")]
+    struct Body2 {
+        #[allow(dead_code)]
+        name: String,
+        #[allow(dead_code)]
+        work_hours: Hours,
+    }
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Hours {
+        #[allow(dead_code)]
+        start: String,
+    }
+
+    fn req(content_type: Option<&str>, body: &str) -> Request {
+        let mut b = lambda_http::http::Request::builder().method("POST").uri("/x");
+        if let Some(ct) = content_type {
+            b = b.header("content-type", ct);
+        }
+        b.body(Body::Text(body.to_string())).unwrap()
+    }
+
+    #[test]
+    fn wrong_type_names_the_nested_field() {
+        let err = json_body::<Body2>(&req(Some("application/json"), r#"{"name":"a","workHours":{"start":9}}"#), 1024).unwrap_err();
+        assert_eq!(err.status, 400);
+        assert_eq!(err.field.as_deref(), Some("workHours.start"));
+    }
+
+    #[test]
+    fn unknown_field_is_refused_by_name() {
+        let err = json_body::<Body2>(&req(Some("application/json"), r#"{"name":"a","workHours":{"start":"9"},"companyId":"x"}"#), 1024).unwrap_err();
+        assert_eq!(err.status, 400);
+        assert!(err.detail.contains("companyId"), "{}", err.detail);
+    }
+
+    #[test]
+    fn malformed_json_and_wrong_media_type() {
+        assert_eq!(json_body::<Body2>(&req(Some("application/json"), "{"), 1024).unwrap_err().status, 400);
+        assert_eq!(json_body::<Body2>(&req(Some("text/plain"), "{}"), 1024).unwrap_err().status, 415);
+        assert_eq!(json_body::<Body2>(&req(None, "{}"), 1024).unwrap_err().status, 415);
+        assert_eq!(json_body::<Body2>(&req(Some("application/json"), &"x".repeat(2000)), 1024).unwrap_err().status, 413);
+    }
+}

@@ -1,0 +1,23 @@
+//! Genese domain crate: the types and rules of Career Genese and the Attendance System, the
+//! ports they need from the outside world, and the adapters that implement those ports on AWS
+//! and on embedded stand-ins.
+//!
+//! Layers (see DESIGN.md): domain modules (`company`, …) hold plain types and rules with no
+//! I/O; `ports` are the traits; `adapters` implement them; `http` and `claims` are what every
+//! function crate uses at its edge.
+
+pub mod adapters;
+pub mod claims;
+pub mod clock;
+pub mod company;
+pub mod config;
+pub mod error;
+pub mod fixtures;
+pub mod http;
+pub mod ids;
+pub mod idempotency;
+pub mod ports;
+pub mod roster;
+pub mod telemetry;
+
+pub use error::{ApiError, FieldError};

@@ -1,0 +1,20 @@
+//! Ports: narrow traits shaped like the subset of each AWS service the product uses.
+//!
+//! Repositories and services are written once, on these traits; `adapters::aws` implements them
+//! over the SDK and `adapters::embedded` over SQLite, files and a local directory. One
+//! conformance suite (`tests/conformance`) proves both sides behave alike.
+
+pub mod blobs;
+pub mod chat;
+pub mod directory;
+pub mod mail;
+pub mod tables;
+
+pub use blobs::{Blob, BlobError, BlobStore, PresignedUpload};
+pub use chat::{ChatError, ChatMessage, ChatPoster};
+pub use directory::{DirectoryError, DirectoryUser, NewUser, UserDirectory};
+pub use mail::{Email, MailError, Mailer};
+pub use tables::{
+    Condition, Cursor, Item, ItemStore, Key, Page, Query, SortCondition, StoreError, Table,
+    TableSpec, TxOp,
+};

@@ -1,0 +1,54 @@
+//! The roster: who works for a company, in which role, reporting to whom.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::ports::{Item, Table, TxOp, Condition};
+
+/// A staff role inside one company.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StaffRole {
+    Admin,
+    Manager,
+    Employee,
+}
+
+/// Whether the person can still work and sign in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EmploymentStatus {
+    Invited,
+    Active,
+    Offboarded,
+}
+
+/// One person on a company's roster (Employees table, keyed by company and username).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RosterEntry {
+    pub company_id: String,
+    pub username: String,
+    pub sub: String,
+    pub email: String,
+    pub role: StaffRole,
+    /// Username of their manager in the same company; admins may have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manager: Option<String>,
+    pub status: EmploymentStatus,
+    pub created_at: DateTime<Utc>,
+}
+
+impl RosterEntry {
+    /// The stored item.
+    pub fn to_item(&self) -> Item {
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => Item::new(),
+        }
+    }
+
+    /// A create-once put of this entry.
+    pub fn create(&self) -> TxOp {
+        TxOp::Put { table: Table::Employees, item: self.to_item(), condition: Condition::Absent }
+    }
+}

@@ -1,0 +1,103 @@
+//! Starts the real embedded stack binary (`genese-local`) on a free loopback port with its own
+//! state folder, for end-to-end tests, and stops it when dropped.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+/// A running stack.
+pub struct LocalStack {
+    child: Child,
+    pub base_url: String,
+    pub state_dir: PathBuf,
+    pub http: reqwest::Client,
+}
+
+/// The `genese-local` binary next to this test binary (`target/<profile>/`).
+fn binary() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("target/<profile>");
+    let bin = dir.join("genese-local");
+    assert!(
+        bin.exists(),
+        "{} is missing: run `cargo build -p local` first (make test does)",
+        bin.display()
+    );
+    bin
+}
+
+impl LocalStack {
+    /// Starts a stack on a fresh state folder and waits until it listens (at most 60 s).
+    pub fn start() -> LocalStack {
+        let state_dir = shared::fixtures::temp_dir("stack");
+        let mut child = Command::new(binary())
+            .env("PORT", "0")
+            .env("STATE_DIR", &state_dir)
+            .env("RUST_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start genese-local");
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        // Reads the banner for the URL, then keeps draining so the stack never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(url) = line.strip_prefix("Genese embedded stack listening on ") {
+                    let _ = tx.send(url.trim().to_string());
+                }
+                if std::env::var_os("STACK_LOG").is_some() {
+                    eprintln!("[stack] {line}");
+                }
+            }
+        });
+        let base_url = match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(url) => url,
+            Err(_) => {
+                let _ = child.kill();
+                panic!("genese-local did not report its URL within 60 s");
+            }
+        };
+        LocalStack {
+            child,
+            base_url,
+            state_dir,
+            http: reqwest::Client::new(),
+        }
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Signs in through `POST /local/auth/token` and returns the id token.
+    pub async fn token(&self, username: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.url("/local/auth/token"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("token request");
+        assert_eq!(response.status(), 200, "sign-in of {username}");
+        let body: Value = response.json().await.expect("token body");
+        body["idToken"].as_str().expect("idToken").to_string()
+    }
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.state_dir);
+    }
+}
