@@ -30,9 +30,15 @@ impl Role {
     }
 
     pub fn from_group(group: &str) -> Option<Role> {
-        [Role::Applicant, Role::Recruiter, Role::Admin, Role::Manager, Role::Employee]
-            .into_iter()
-            .find(|r| r.group() == group)
+        [
+            Role::Applicant,
+            Role::Recruiter,
+            Role::Admin,
+            Role::Manager,
+            Role::Employee,
+        ]
+        .into_iter()
+        .find(|r| r.group() == group)
     }
 
     /// Attendance roles, scoped to a company.
@@ -64,10 +70,19 @@ impl Claims {
         let Some(Value::Object(claims)) = claims else {
             return Err(ApiError::unauthorized("a valid id token is required"));
         };
-        let text = |name: &str| claims.get(name).and_then(Value::as_str).map(str::to_string).filter(|s| !s.is_empty());
+        let text = |name: &str| {
+            claims
+                .get(name)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+                .filter(|s| !s.is_empty())
+        };
         let sub = text("sub").ok_or_else(|| ApiError::unauthorized("the token has no subject"))?;
         let username = text("cognito:username").unwrap_or_else(|| sub.clone());
-        let roles = claims.get("cognito:groups").map(parse_groups).unwrap_or_default();
+        let roles = claims
+            .get("cognito:groups")
+            .map(parse_groups)
+            .unwrap_or_default();
         Ok(Claims {
             sub,
             username,
@@ -87,7 +102,10 @@ impl Claims {
             Ok(())
         } else {
             let names: Vec<_> = roles.iter().map(|r| r.group()).collect();
-            Err(ApiError::forbidden(format!("this needs one of the groups: {}", names.join(", "))))
+            Err(ApiError::forbidden(format!(
+                "this needs one of the groups: {}",
+                names.join(", ")
+            )))
         }
     }
 
@@ -102,7 +120,11 @@ impl Claims {
 /// Groups arrive as a JSON array, `"a,b"`, or `"[a b]"` depending on how the claim was mapped.
 fn parse_groups(value: &Value) -> Vec<String> {
     match value {
-        Value::Array(items) => items.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+        Value::Array(items) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
         Value::String(s) => s
             .trim_matches(|c| c == '[' || c == ']')
             .split(|c: char| c == ',' || c.is_whitespace())
@@ -142,13 +164,22 @@ mod tests {
         assert_eq!(claims.roles, vec![Role::Admin, Role::Manager]);
         assert_eq!(claims.tenant().unwrap(), "acme");
         assert!(claims.require_any(&[Role::Admin]).is_ok());
-        assert_eq!(claims.require_any(&[Role::Recruiter]).unwrap_err().status, 403);
+        assert_eq!(
+            claims.require_any(&[Role::Recruiter]).unwrap_err().status,
+            403
+        );
     }
 
     #[test]
     fn bracketed_and_array_groups_are_understood() {
-        assert_eq!(parse_groups(&Value::from("[admins employees]")), vec!["admins", "employees"]);
-        assert_eq!(parse_groups(&serde_json::json!(["recruiters"])), vec!["recruiters"]);
+        assert_eq!(
+            parse_groups(&Value::from("[admins employees]")),
+            vec!["admins", "employees"]
+        );
+        assert_eq!(
+            parse_groups(&serde_json::json!(["recruiters"])),
+            vec!["recruiters"]
+        );
     }
 
     #[test]

@@ -47,8 +47,14 @@ impl VarSource for BTreeMap<String, String> {
 pub fn required(env: &dyn VarSource, name: &str) -> Result<String, ConfigError> {
     match env.var(name) {
         Some(v) if !v.trim().is_empty() => Ok(v.trim().to_string()),
-        Some(_) => Err(ConfigError { variable: name.into(), problem: "is empty".into() }),
-        None => Err(ConfigError { variable: name.into(), problem: "is not set".into() }),
+        Some(_) => Err(ConfigError {
+            variable: name.into(),
+            problem: "is empty".into(),
+        }),
+        None => Err(ConfigError {
+            variable: name.into(),
+            problem: "is not set".into(),
+        }),
     }
 }
 
@@ -83,7 +89,12 @@ impl TableNames {
 
     /// Names every table as `<prefix><Name>`; for tests and the emulator set-up.
     pub fn prefixed(prefix: &str) -> Self {
-        TableNames(Table::ALL.iter().map(|t| (*t, format!("{prefix}{}", t.name()))).collect())
+        TableNames(
+            Table::ALL
+                .iter()
+                .map(|t| (*t, format!("{prefix}{}", t.name())))
+                .collect(),
+        )
     }
 
     /// The physical name of `table`, if configured.
@@ -93,7 +104,10 @@ impl TableNames {
 
     /// Reverse lookup: the logical table of a physical name.
     pub fn table_of(&self, physical: &str) -> Option<Table> {
-        self.0.iter().find(|(_, n)| n.as_str() == physical).map(|(t, _)| *t)
+        self.0
+            .iter()
+            .find(|(_, n)| n.as_str() == physical)
+            .map(|(t, _)| *t)
     }
 }
 

@@ -31,7 +31,13 @@ pub struct ApiError {
 
 impl ApiError {
     fn new(status: StatusCode, title: &'static str, detail: impl Into<String>) -> Self {
-        ApiError { status, title, detail: detail.into(), field: None, headers: Vec::new() }
+        ApiError {
+            status,
+            title,
+            detail: detail.into(),
+            field: None,
+            headers: Vec::new(),
+        }
     }
 
     /// 400: the body or a parameter cannot be read as the expected shape.
@@ -55,7 +61,10 @@ impl ApiError {
         let mut e = Self::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "Method not allowed",
-            format!("{method} is not allowed here; allowed: {}", allowed.join(", ")),
+            format!(
+                "{method} is not allowed here; allowed: {}",
+                allowed.join(", ")
+            ),
         );
         e.headers.push(("allow", allowed.join(", ")));
         e
@@ -70,7 +79,11 @@ impl ApiError {
     }
     /// 415: the body is not of a media type the route accepts.
     pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type", detail)
+        Self::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "Unsupported media type",
+            detail,
+        )
     }
     /// 422: well-formed input that breaks a rule (unknown time zone, end before start).
     pub fn invalid(field: impl Into<String>, detail: impl Into<String>) -> Self {
@@ -86,7 +99,11 @@ impl ApiError {
     }
     /// 503: a dependency is unavailable.
     pub fn unavailable(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::SERVICE_UNAVAILABLE, "Service unavailable", detail)
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service unavailable",
+            detail,
+        )
     }
 
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
@@ -121,20 +138,30 @@ impl ApiError {
             tracing::info!(status = self.status.as_u16(), request_id, field = self.field.as_deref(), detail = %self.detail, "request refused");
         }
         let body = self.to_problem(request_id).to_string();
-        let mut builder = Response::builder().status(self.status).header("content-type", PROBLEM_JSON);
+        let mut builder = Response::builder()
+            .status(self.status)
+            .header("content-type", PROBLEM_JSON);
         for (name, value) in &self.headers {
             builder = builder.header(*name, value);
         }
-        builder.body(Body::Text(body)).unwrap_or_else(|_| Response::new(Body::Empty))
+        builder
+            .body(Body::Text(body))
+            .unwrap_or_else(|_| Response::new(Body::Empty))
     }
 }
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::ConditionFailed => ApiError::conflict("the resource changed or already exists"),
-            StoreError::Throttled => ApiError::too_many_requests("the data store is busy; retry shortly"),
-            StoreError::Invalid(m) | StoreError::Unavailable(m) => ApiError::internal(format!("store: {m}")),
+            StoreError::ConditionFailed => {
+                ApiError::conflict("the resource changed or already exists")
+            }
+            StoreError::Throttled => {
+                ApiError::too_many_requests("the data store is busy; retry shortly")
+            }
+            StoreError::Invalid(m) | StoreError::Unavailable(m) => {
+                ApiError::internal(format!("store: {m}"))
+            }
         }
     }
 }
@@ -142,10 +169,14 @@ impl From<StoreError> for ApiError {
 impl From<DirectoryError> for ApiError {
     fn from(e: DirectoryError) -> Self {
         match e {
-            DirectoryError::UserExists => ApiError::conflict("a user with that username already exists"),
+            DirectoryError::UserExists => {
+                ApiError::conflict("a user with that username already exists")
+            }
             DirectoryError::UserNotFound => ApiError::not_found("no such user"),
             DirectoryError::Invalid(m) => ApiError::invalid("user", m),
-            DirectoryError::Throttled => ApiError::too_many_requests("the user directory is busy; retry shortly"),
+            DirectoryError::Throttled => {
+                ApiError::too_many_requests("the user directory is busy; retry shortly")
+            }
             DirectoryError::Unavailable(m) => ApiError::unavailable(format!("directory: {m}")),
         }
     }
@@ -154,7 +185,9 @@ impl From<DirectoryError> for ApiError {
 impl From<BlobError> for ApiError {
     fn from(e: BlobError) -> Self {
         match e {
-            BlobError::InvalidKey(k) => ApiError::bad_request("key", format!("invalid object key `{k}`")),
+            BlobError::InvalidKey(k) => {
+                ApiError::bad_request("key", format!("invalid object key `{k}`"))
+            }
             BlobError::Unavailable(m) => ApiError::unavailable(format!("blobs: {m}")),
         }
     }
@@ -163,8 +196,12 @@ impl From<BlobError> for ApiError {
 impl From<MailError> for ApiError {
     fn from(e: MailError) -> Self {
         match e {
-            MailError::Throttled => ApiError::too_many_requests("the mail service is busy; retry shortly"),
-            MailError::Rejected(m) | MailError::Unavailable(m) => ApiError::unavailable(format!("mail: {m}")),
+            MailError::Throttled => {
+                ApiError::too_many_requests("the mail service is busy; retry shortly")
+            }
+            MailError::Rejected(m) | MailError::Unavailable(m) => {
+                ApiError::unavailable(format!("mail: {m}"))
+            }
         }
     }
 }
@@ -181,10 +218,13 @@ mod tests {
 
     #[test]
     fn bad_input_names_the_field_in_problem_json() {
-        let resp = ApiError::invalid("timeZone", "unknown IANA time zone `Mars/Base`").into_response(Some("r-1"));
+        let resp = ApiError::invalid("timeZone", "unknown IANA time zone `Mars/Base`")
+            .into_response(Some("r-1"));
         assert_eq!(resp.status(), 422);
         assert_eq!(resp.headers()["content-type"], PROBLEM_JSON);
-        let Body::Text(body) = resp.body() else { panic!("text body") };
+        let Body::Text(body) = resp.body() else {
+            panic!("text body")
+        };
         let doc: serde_json::Value = serde_json::from_str(body).unwrap();
         assert_eq!(doc["field"], "timeZone");
         assert_eq!(doc["status"], 422);

@@ -7,13 +7,16 @@ use serde_json::Value;
 
 /// The workspace's `events/` folder.
 pub fn events_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("events")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("events")
 }
 
 /// The fixture at `events/<name>` as JSON; panics with the path if it is missing (tests only).
 pub fn load(name: &str) -> Value {
     let path = events_dir().join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
 }
 
@@ -21,12 +24,17 @@ pub fn load(name: &str) -> Value {
 pub fn rest_request(name: &str, edit: impl FnOnce(&mut Value)) -> lambda_http::Request {
     let mut event = load(name);
     edit(&mut event);
-    lambda_http::request::from_str(&event.to_string()).unwrap_or_else(|e| panic!("fixture {name}: {e}"))
+    lambda_http::request::from_str(&event.to_string())
+        .unwrap_or_else(|e| panic!("fixture {name}: {e}"))
 }
 
 /// Replaces the authorizer claims of a REST proxy event (`Value::Null` for none).
 pub fn set_claims(event: &mut Value, claims: Value) {
-    event["requestContext"]["authorizer"] = if claims.is_null() { Value::Null } else { serde_json::json!({ "claims": claims }) };
+    event["requestContext"]["authorizer"] = if claims.is_null() {
+        Value::Null
+    } else {
+        serde_json::json!({ "claims": claims })
+    };
 }
 
 /// Merges `changes` into the authorizer claims (a `null` value removes the claim).
@@ -51,7 +59,8 @@ pub fn set_body(event: &mut Value, body: &str) {
 
 /// A new empty folder under the system temp dir, unique per call, for one test's state.
 pub fn temp_dir(label: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("genese-{label}-{}", uuid::Uuid::new_v4().simple()));
+    let dir =
+        std::env::temp_dir().join(format!("genese-{label}-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir {}: {e}", dir.display()));
     dir
 }
@@ -63,14 +72,23 @@ mod tests {
     #[test]
     fn every_fixture_parses_as_its_event_type() {
         use aws_lambda_events::event::{cognito, dynamodb};
-        for name in ["company-admin/post-companies.json", "company-admin/get-company.json", "company-admin/put-company.json"] {
+        for name in [
+            "company-admin/post-companies.json",
+            "company-admin/get-company.json",
+            "company-admin/put-company.json",
+        ] {
             let request = rest_request(name, |_| {});
-            assert!(crate::claims::Claims::from_request(&request).is_ok(), "{name}");
+            assert!(
+                crate::claims::Claims::from_request(&request).is_ok(),
+                "{name}"
+            );
         }
-        let _: cognito::CognitoEventUserPoolsPreSignup = serde_json::from_value(load("cognito/pre-signup.json")).unwrap();
+        let _: cognito::CognitoEventUserPoolsPreSignup =
+            serde_json::from_value(load("cognito/pre-signup.json")).unwrap();
         let _: cognito::CognitoEventUserPoolsPostConfirmation =
             serde_json::from_value(load("cognito/post-confirmation.json")).unwrap();
-        let stream: dynamodb::Event = serde_json::from_value(load("dynamodb/exam-attempt-submitted.json")).unwrap();
+        let stream: dynamodb::Event =
+            serde_json::from_value(load("dynamodb/exam-attempt-submitted.json")).unwrap();
         assert_eq!(stream.records.len(), 1);
     }
 }

@@ -17,7 +17,10 @@ pub fn route(request: &Request) -> (String, String) {
         Some(RequestContext::ApiGatewayV1(ctx)) => ctx.resource_path.clone(),
         _ => None,
     };
-    (request.method().as_str().to_string(), resource.unwrap_or_else(|| request.uri().path().to_string()))
+    (
+        request.method().as_str().to_string(),
+        resource.unwrap_or_else(|| request.uri().path().to_string()),
+    )
 }
 
 /// The API Gateway request id, for logs and problem `instance`.
@@ -46,7 +49,10 @@ pub fn body_bytes(request: &Request, limit: usize) -> Result<&[u8], ApiError> {
         _ => &[],
     };
     if bytes.len() > limit {
-        return Err(ApiError::payload_too_large(format!("the body is {} bytes; at most {limit} are accepted", bytes.len())));
+        return Err(ApiError::payload_too_large(format!(
+            "the body is {} bytes; at most {limit} are accepted",
+            bytes.len()
+        )));
     }
     Ok(bytes)
 }
@@ -56,14 +62,28 @@ pub fn body_bytes(request: &Request, limit: usize) -> Result<&[u8], ApiError> {
 /// 415 when it is not declared JSON, 400 naming the field for syntax, type, missing or unknown
 /// fields. Rules about values are the domain's, answered with 422.
 pub fn json_body<T: DeserializeOwned>(request: &Request, limit: usize) -> Result<T, ApiError> {
-    let content_type = request.headers().get("content-type").and_then(|v| v.to_str().ok());
+    let content_type = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok());
     parse_json(content_type, body_bytes(request, limit)?)
 }
 
 /// [`json_body`] on raw parts, for edges that are not Lambda requests (the local stack's own routes).
-pub fn parse_json<T: DeserializeOwned>(content_type: Option<&str>, bytes: &[u8]) -> Result<T, ApiError> {
-    let media = content_type.unwrap_or("").split(';').next().unwrap_or("").trim().to_ascii_lowercase();
-    if media != "application/json" && !(media.starts_with("application/") && media.ends_with("+json")) {
+pub fn parse_json<T: DeserializeOwned>(
+    content_type: Option<&str>,
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    let media = content_type
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    if media != "application/json"
+        && !(media.starts_with("application/") && media.ends_with("+json"))
+    {
         return Err(ApiError::unsupported_media_type(format!(
             "the body must be application/json, not `{}`",
             if media.is_empty() { "(none)" } else { &media }
@@ -82,7 +102,11 @@ pub fn parse_json<T: DeserializeOwned>(content_type: Option<&str>, bytes: &[u8])
             }
             _ => {
                 // serde_path_to_error writes `.` for the root and `?` where it lost track.
-                let field = if matches!(path.as_str(), "" | "." | "?") { "body".to_string() } else { path };
+                let field = if matches!(path.as_str(), "" | "." | "?") {
+                    "body".to_string()
+                } else {
+                    path
+                };
                 ApiError::bad_request(field, strip_position(&inner.to_string()))
             }
         }
@@ -117,7 +141,10 @@ pub fn no_content() -> Response<Body> {
 }
 
 /// Turns a handler's result into the response, mapping errors in the one place they are mapped.
-pub fn respond(request_id: Option<&str>, result: Result<Response<Body>, ApiError>) -> Response<Body> {
+pub fn respond(
+    request_id: Option<&str>,
+    result: Result<Response<Body>, ApiError>,
+) -> Response<Body> {
     result.unwrap_or_else(|e| e.into_response(request_id))
 }
 
@@ -142,7 +169,9 @@ mod tests {
     }
 
     fn req(content_type: Option<&str>, body: &str) -> Request {
-        let mut b = lambda_http::http::Request::builder().method("POST").uri("/x");
+        let mut b = lambda_http::http::Request::builder()
+            .method("POST")
+            .uri("/x");
         if let Some(ct) = content_type {
             b = b.header("content-type", ct);
         }
@@ -151,23 +180,57 @@ mod tests {
 
     #[test]
     fn wrong_type_names_the_nested_field() {
-        let err = json_body::<Body2>(&req(Some("application/json"), r#"{"name":"a","workHours":{"start":9}}"#), 1024).unwrap_err();
+        let err = json_body::<Body2>(
+            &req(
+                Some("application/json"),
+                r#"{"name":"a","workHours":{"start":9}}"#,
+            ),
+            1024,
+        )
+        .unwrap_err();
         assert_eq!(err.status, 400);
         assert_eq!(err.field.as_deref(), Some("workHours.start"));
     }
 
     #[test]
     fn unknown_field_is_refused_by_name() {
-        let err = json_body::<Body2>(&req(Some("application/json"), r#"{"name":"a","workHours":{"start":"9"},"companyId":"x"}"#), 1024).unwrap_err();
+        let err = json_body::<Body2>(
+            &req(
+                Some("application/json"),
+                r#"{"name":"a","workHours":{"start":"9"},"companyId":"x"}"#,
+            ),
+            1024,
+        )
+        .unwrap_err();
         assert_eq!(err.status, 400);
         assert!(err.detail.contains("companyId"), "{}", err.detail);
     }
 
     #[test]
     fn malformed_json_and_wrong_media_type() {
-        assert_eq!(json_body::<Body2>(&req(Some("application/json"), "{"), 1024).unwrap_err().status, 400);
-        assert_eq!(json_body::<Body2>(&req(Some("text/plain"), "{}"), 1024).unwrap_err().status, 415);
-        assert_eq!(json_body::<Body2>(&req(None, "{}"), 1024).unwrap_err().status, 415);
-        assert_eq!(json_body::<Body2>(&req(Some("application/json"), &"x".repeat(2000)), 1024).unwrap_err().status, 413);
+        assert_eq!(
+            json_body::<Body2>(&req(Some("application/json"), "{"), 1024)
+                .unwrap_err()
+                .status,
+            400
+        );
+        assert_eq!(
+            json_body::<Body2>(&req(Some("text/plain"), "{}"), 1024)
+                .unwrap_err()
+                .status,
+            415
+        );
+        assert_eq!(
+            json_body::<Body2>(&req(None, "{}"), 1024)
+                .unwrap_err()
+                .status,
+            415
+        );
+        assert_eq!(
+            json_body::<Body2>(&req(Some("application/json"), &"x".repeat(2000)), 1024)
+                .unwrap_err()
+                .status,
+            413
+        );
     }
 }

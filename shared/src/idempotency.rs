@@ -21,7 +21,11 @@ pub fn claim(key: &str, outcome: Value, expires_at: Option<i64>) -> TxOp {
     if let Some(at) = expires_at {
         item.insert("expires_at".into(), json!(at));
     }
-    TxOp::Put { table: Table::Idempotency, item, condition: Condition::Absent }
+    TxOp::Put {
+        table: Table::Idempotency,
+        item,
+        condition: Condition::Absent,
+    }
 }
 
 /// The key of a record, for reading it back.

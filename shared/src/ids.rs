@@ -27,12 +27,19 @@ pub struct SequentialIds {
 
 impl SequentialIds {
     pub fn new(prefix: impl Into<String>) -> Self {
-        SequentialIds { prefix: prefix.into(), next: AtomicU64::new(1) }
+        SequentialIds {
+            prefix: prefix.into(),
+            next: AtomicU64::new(1),
+        }
     }
 }
 
 impl IdGenerator for SequentialIds {
     fn new_id(&self) -> String {
-        format!("{}-{}", self.prefix, self.next.fetch_add(1, Ordering::Relaxed))
+        format!(
+            "{}-{}",
+            self.prefix,
+            self.next.fetch_add(1, Ordering::Relaxed)
+        )
     }
 }

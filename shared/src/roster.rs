@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::ports::{Item, Table, TxOp, Condition};
+use crate::ports::{Condition, Item, Table, TxOp};
 
 /// A staff role inside one company.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -49,6 +49,10 @@ impl RosterEntry {
 
     /// A create-once put of this entry.
     pub fn create(&self) -> TxOp {
-        TxOp::Put { table: Table::Employees, item: self.to_item(), condition: Condition::Absent }
+        TxOp::Put {
+            table: Table::Employees,
+            item: self.to_item(),
+            condition: Condition::Absent,
+        }
     }
 }

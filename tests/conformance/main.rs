@@ -1,1 +1,8 @@
+//! One conformance suite per port, run against both sides: the embedded adapters (SQLite,
+//! files, `.eml`, the local directory) and the AWS adapters against a real `moto_server`.
+//! Whatever a handler may rely on is asserted here for both.
 
+mod blobs;
+mod directory;
+mod mail;
+mod tables;

@@ -3,5 +3,5 @@
 mod profile;
 mod repo;
 
-pub use profile::{CompanyProfile, WorkHours, Weekday};
+pub use profile::{CompanyProfile, Weekday, WorkHours};
 pub use repo::{Company, CompanyRepo, Registration};

@@ -34,7 +34,13 @@ impl Weekday {
 }
 
 fn default_work_days() -> Vec<Weekday> {
-    vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri]
+    vec![
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+    ]
 }
 
 /// When a company works, in its own time zone.
@@ -55,7 +61,12 @@ pub struct WorkHours {
 
 impl Default for WorkHours {
     fn default() -> Self {
-        WorkHours { start: "09:00".into(), end: "18:00".into(), late_after_minutes: 10, work_days: default_work_days() }
+        WorkHours {
+            start: "09:00".into(),
+            end: "18:00".into(),
+            late_after_minutes: 10,
+            work_days: default_work_days(),
+        }
     }
 }
 
@@ -85,16 +96,25 @@ impl CompanyProfile {
         self.name = self.name.trim().to_string();
         let len = self.name.chars().count();
         if len == 0 || len > 120 {
-            return Err(ApiError::invalid("name", "the name must have 1 to 120 characters"));
+            return Err(ApiError::invalid(
+                "name",
+                "the name must have 1 to 120 characters",
+            ));
         }
         if self.name.chars().any(char::is_control) {
-            return Err(ApiError::invalid("name", "the name must not contain control characters"));
+            return Err(ApiError::invalid(
+                "name",
+                "the name must not contain control characters",
+            ));
         }
         self.time_zone = self.time_zone.trim().to_string();
         if self.time_zone.parse::<Tz>().is_err() {
             return Err(ApiError::invalid(
                 "timeZone",
-                format!("`{}` is not an IANA time zone such as Asia/Kathmandu", self.time_zone),
+                format!(
+                    "`{}` is not an IANA time zone such as Asia/Kathmandu",
+                    self.time_zone
+                ),
             ));
         }
         let hours = &mut self.work_hours;
@@ -105,15 +125,24 @@ impl CompanyProfile {
             .end_time()
             .ok_or_else(|| ApiError::invalid("workHours.end", "use 24-hour HH:MM, e.g. 18:00"))?;
         if end <= start {
-            return Err(ApiError::invalid("workHours.end", "the work day must end after it starts"));
+            return Err(ApiError::invalid(
+                "workHours.end",
+                "the work day must end after it starts",
+            ));
         }
         if hours.late_after_minutes > 240 {
-            return Err(ApiError::invalid("workHours.lateAfterMinutes", "at most 240 minutes"));
+            return Err(ApiError::invalid(
+                "workHours.lateAfterMinutes",
+                "at most 240 minutes",
+            ));
         }
         hours.work_days.sort();
         hours.work_days.dedup();
         if hours.work_days.is_empty() {
-            return Err(ApiError::invalid("workHours.workDays", "at least one work day is needed"));
+            return Err(ApiError::invalid(
+                "workHours.workDays",
+                "at least one work day is needed",
+            ));
         }
         Ok(self)
     }
@@ -132,21 +161,32 @@ mod tests {
         CompanyProfile {
             name: "  Acme ".into(),
             time_zone: tz.into(),
-            work_hours: WorkHours { start: start.into(), end: end.into(), ..WorkHours::default() },
+            work_hours: WorkHours {
+                start: start.into(),
+                end: end.into(),
+                ..WorkHours::default()
+            },
         }
     }
 
     #[test]
     fn valid_profile_is_normalised() {
-        let p = profile("Asia/Kathmandu", "09:00", "17:30").validated().unwrap();
+        let p = profile("Asia/Kathmandu", "09:00", "17:30")
+            .validated()
+            .unwrap();
         assert_eq!(p.name, "Acme");
         assert_eq!(p.tz(), chrono_tz::Asia::Kathmandu);
     }
 
     #[test]
     fn unknown_time_zone_names_the_field() {
-        let err = profile("Mars/Olympus", "09:00", "17:00").validated().unwrap_err();
-        assert_eq!((err.status.as_u16(), err.field.as_deref()), (422, Some("timeZone")));
+        let err = profile("Mars/Olympus", "09:00", "17:00")
+            .validated()
+            .unwrap_err();
+        assert_eq!(
+            (err.status.as_u16(), err.field.as_deref()),
+            (422, Some("timeZone"))
+        );
     }
 
     #[test]

@@ -69,7 +69,11 @@ impl<'a> CompanyRepo<'a> {
         let claim_key = idempotency::once_key(REGISTRATION, &r.owner_sub);
         let ops = vec![
             idempotency::claim(&claim_key, json!({ "companyId": r.company_id }), None),
-            TxOp::Put { table: Table::Companies, item: to_item(&company), condition: Condition::Absent },
+            TxOp::Put {
+                table: Table::Companies,
+                item: to_item(&company),
+                condition: Condition::Absent,
+            },
             admin.create(),
         ];
         match self.store.transact(ops).await {
@@ -80,7 +84,10 @@ impl<'a> CompanyRepo<'a> {
                     .get(Table::Idempotency, &idempotency::record_key(&claim_key))
                     .await?
                     .ok_or(StoreError::ConditionFailed)?;
-                let first = record["outcome"]["companyId"].as_str().unwrap_or_default().to_string();
+                let first = record["outcome"]["companyId"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
                 let existing = self.get(&first).await?.ok_or(StoreError::ConditionFailed)?;
                 Ok((existing, false))
             }
@@ -90,7 +97,11 @@ impl<'a> CompanyRepo<'a> {
 
     /// The company, if it exists.
     pub async fn get(&self, company_id: &str) -> Result<Option<Company>, StoreError> {
-        match self.store.get(Table::Companies, &Key::of(company_id)).await? {
+        match self
+            .store
+            .get(Table::Companies, &Key::of(company_id))
+            .await?
+        {
             Some(item) => from_item(item).map(Some),
             None => Ok(None),
         }
@@ -103,9 +114,18 @@ impl<'a> CompanyRepo<'a> {
         profile: CompanyProfile,
         at: DateTime<Utc>,
     ) -> Result<Company, StoreError> {
-        let next = Company { profile, updated_at: at, version: current.version + 1, ..current.clone() };
+        let next = Company {
+            profile,
+            updated_at: at,
+            version: current.version + 1,
+            ..current.clone()
+        };
         self.store
-            .put(Table::Companies, to_item(&next), Condition::equals("version", current.version))
+            .put(
+                Table::Companies,
+                to_item(&next),
+                Condition::equals("version", current.version),
+            )
             .await?;
         Ok(next)
     }
@@ -116,7 +136,10 @@ fn to_item(company: &Company) -> Item {
     item.insert("company_id".into(), company.id.clone().into());
     item.insert("name".into(), company.profile.name.clone().into());
     item.insert("time_zone".into(), company.profile.time_zone.clone().into());
-    item.insert("work_hours".into(), serde_json::to_value(&company.profile.work_hours).unwrap_or(Value::Null));
+    item.insert(
+        "work_hours".into(),
+        serde_json::to_value(&company.profile.work_hours).unwrap_or(Value::Null),
+    );
     item.insert("created_at".into(), company.created_at.to_rfc3339().into());
     item.insert("updated_at".into(), company.updated_at.to_rfc3339().into());
     item.insert("version".into(), company.version.into());
@@ -125,20 +148,34 @@ fn to_item(company: &Company) -> Item {
 
 fn from_item(item: Item) -> Result<Company, StoreError> {
     let bad = |what: &str| StoreError::Invalid(format!("stored company lacks {what}"));
-    let text = |k: &str| item.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| bad(k));
+    let text = |k: &str| {
+        item.get(k)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .ok_or_else(|| bad(k))
+    };
     let instant = |k: &str| {
-        text(k).and_then(|s| DateTime::parse_from_rfc3339(&s).map(|t| t.with_timezone(&Utc)).map_err(|_| bad(k)))
+        text(k).and_then(|s| {
+            DateTime::parse_from_rfc3339(&s)
+                .map(|t| t.with_timezone(&Utc))
+                .map_err(|_| bad(k))
+        })
     };
     Ok(Company {
         id: text("company_id")?,
         profile: CompanyProfile {
             name: text("name")?,
             time_zone: text("time_zone")?,
-            work_hours: serde_json::from_value(item.get("work_hours").cloned().unwrap_or(Value::Null))
-                .map_err(|_| bad("work_hours"))?,
+            work_hours: serde_json::from_value(
+                item.get("work_hours").cloned().unwrap_or(Value::Null),
+            )
+            .map_err(|_| bad("work_hours"))?,
         },
         created_at: instant("created_at")?,
         updated_at: instant("updated_at")?,
-        version: item.get("version").and_then(Value::as_u64).ok_or_else(|| bad("version"))?,
+        version: item
+            .get("version")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| bad("version"))?,
     })
 }

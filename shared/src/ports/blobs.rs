@@ -54,7 +54,13 @@ pub trait BlobStore: Send + Sync {
 pub fn check_key(key: &str) -> Result<(), BlobError> {
     let bad = key.is_empty()
         || key.len() > 1024
-        || key.split('/').any(|s| s.is_empty() || s == "." || s == "..")
+        || key
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
         || key.chars().any(|c| c.is_control() || c == '\\');
-    if bad { Err(BlobError::InvalidKey(key.to_string())) } else { Ok(()) }
+    if bad {
+        Err(BlobError::InvalidKey(key.to_string()))
+    } else {
+        Ok(())
+    }
 }

@@ -88,7 +88,11 @@ impl Table {
             Table::Questions => (
                 "id",
                 None,
-                &[IndexSpec { name: "category", partition_key: "category", sort_key: Some("id") }],
+                &[IndexSpec {
+                    name: "category",
+                    partition_key: "category",
+                    sort_key: Some("id"),
+                }],
                 None,
             ),
             Table::Applicants => ("uid", None, NO_INDEX, None),
@@ -111,14 +115,28 @@ impl Table {
                 "leave_id",
                 None,
                 &[
-                    IndexSpec { name: "employee", partition_key: "employee_key", sort_key: Some("start_date") },
-                    IndexSpec { name: "manager", partition_key: "manager_key", sort_key: Some("created_at") },
+                    IndexSpec {
+                        name: "employee",
+                        partition_key: "employee_key",
+                        sort_key: Some("start_date"),
+                    },
+                    IndexSpec {
+                        name: "manager",
+                        partition_key: "manager_key",
+                        sort_key: Some("created_at"),
+                    },
                 ],
                 None,
             ),
             Table::Idempotency => ("key", None, NO_INDEX, Some("expires_at")),
         };
-        TableSpec { table: self, partition_key: pk, sort_key: sk, indexes, ttl_attribute: ttl }
+        TableSpec {
+            table: self,
+            partition_key: pk,
+            sort_key: sk,
+            indexes,
+            ttl_attribute: ttl,
+        }
     }
 }
 
@@ -139,11 +157,17 @@ pub struct Key {
 impl Key {
     /// Key of a table without a sort key.
     pub fn of(partition: impl Into<String>) -> Self {
-        Key { partition: partition.into(), sort: None }
+        Key {
+            partition: partition.into(),
+            sort: None,
+        }
     }
     /// Key of a table with a sort key.
     pub fn with_sort(partition: impl Into<String>, sort: impl Into<String>) -> Self {
-        Key { partition: partition.into(), sort: Some(sort.into()) }
+        Key {
+            partition: partition.into(),
+            sort: Some(sort.into()),
+        }
     }
 }
 
@@ -197,11 +221,21 @@ pub struct Query {
 impl Query {
     /// All items of one partition of the table, ascending.
     pub fn partition(partition: impl Into<String>) -> Self {
-        Query { index: None, partition: partition.into(), sort: None, ascending: true, limit: None, cursor: None }
+        Query {
+            index: None,
+            partition: partition.into(),
+            sort: None,
+            ascending: true,
+            limit: None,
+            cursor: None,
+        }
     }
     /// All items of one partition of the named index, ascending.
     pub fn index(index: &'static str, partition: impl Into<String>) -> Self {
-        Query { index: Some(index), ..Query::partition(partition) }
+        Query {
+            index: Some(index),
+            ..Query::partition(partition)
+        }
     }
     pub fn sort(mut self, condition: SortCondition) -> Self {
         self.sort = Some(condition);
@@ -232,10 +266,22 @@ pub struct Page {
 /// One write inside a transaction.
 #[derive(Clone, Debug, PartialEq)]
 pub enum TxOp {
-    Put { table: Table, item: Item, condition: Condition },
-    Delete { table: Table, key: Key, condition: Condition },
+    Put {
+        table: Table,
+        item: Item,
+        condition: Condition,
+    },
+    Delete {
+        table: Table,
+        key: Key,
+        condition: Condition,
+    },
     /// A condition on an item that the transaction does not write.
-    Check { table: Table, key: Key, condition: Condition },
+    Check {
+        table: Table,
+        key: Key,
+        condition: Condition,
+    },
 }
 
 /// Failures a caller acts on, plus everything else as `Unavailable`.
@@ -263,7 +309,8 @@ pub trait ItemStore: Send + Sync {
     /// Stores `item` (which carries its key attributes) if `condition` holds.
     async fn put(&self, table: Table, item: Item, condition: Condition) -> Result<(), StoreError>;
     /// Removes the item under `key` if `condition` holds; removing nothing is not an error.
-    async fn delete(&self, table: Table, key: &Key, condition: Condition) -> Result<(), StoreError>;
+    async fn delete(&self, table: Table, key: &Key, condition: Condition)
+    -> Result<(), StoreError>;
     /// One page of a partition, ordered by sort key.
     async fn query(&self, table: Table, query: &Query) -> Result<Page, StoreError>;
     /// Applies every operation or none (at most 100 operations, distinct items).
@@ -274,7 +321,12 @@ pub trait ItemStore: Send + Sync {
 pub fn key_of(spec: &TableSpec, item: &Item) -> Result<Key, StoreError> {
     let text = |attr: &str| match item.get(attr) {
         Some(Value::String(s)) if !s.is_empty() => Ok(s.clone()),
-        _ => Err(StoreError::Invalid(format!("item lacks string key attribute `{attr}`"))),
+        _ => Err(StoreError::Invalid(format!(
+            "item lacks string key attribute `{attr}`"
+        ))),
     };
-    Ok(Key { partition: text(spec.partition_key)?, sort: spec.sort_key.map(text).transpose()? })
+    Ok(Key {
+        partition: text(spec.partition_key)?,
+        sort: spec.sort_key.map(text).transpose()?,
+    })
 }

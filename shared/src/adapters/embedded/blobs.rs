@@ -26,14 +26,19 @@ fn io(e: std::io::Error) -> BlobError {
 }
 
 fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Percent-encodes everything but unreserved characters and `/`.
 fn encode_path(key: &str) -> String {
     key.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -59,22 +64,39 @@ fn decode_path(path: &str) -> Option<String> {
 impl FileBlobStore {
     /// A store under `root`; presigned URLs start with `base_url` and are signed with `signing_key`.
     pub fn new(root: PathBuf, base_url: String, signing_key: Vec<u8>) -> Self {
-        FileBlobStore { root, base_url: base_url.trim_end_matches('/').to_string(), signing_key }
+        FileBlobStore {
+            root,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            signing_key,
+        }
     }
 
     fn paths(&self, key: &str) -> Result<(PathBuf, PathBuf), BlobError> {
         check_key(key)?;
-        Ok((self.root.join("objects").join(key), self.root.join("types").join(key)))
+        Ok((
+            self.root.join("objects").join(key),
+            self.root.join("types").join(key),
+        ))
     }
 
     fn signature(&self, canonical: &str) -> String {
-        let mut mac = <Hmac<Sha256>>::new_from_slice(&self.signing_key).expect("HMAC takes any key length");
+        let mut mac =
+            <Hmac<Sha256>>::new_from_slice(&self.signing_key).expect("HMAC takes any key length");
         mac.update(canonical.as_bytes());
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        mac.finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
     }
 
     fn signed_url(&self, key: &str, canonical: &str, expires: u64) -> String {
-        format!("{}{PRESIGNED_PREFIX}{}?expires={expires}&signature={}", self.base_url, encode_path(key), self.signature(canonical))
+        format!(
+            "{}{PRESIGNED_PREFIX}{}?expires={expires}&signature={}",
+            self.base_url,
+            encode_path(key),
+            self.signature(canonical)
+        )
     }
 
     /// Parses a presigned URL (or its path and query) into key, expiry and signature.
@@ -99,7 +121,11 @@ impl FileBlobStore {
         let expected = self.signature(canonical);
         // Constant-time comparison: the difference is accumulated, not returned early.
         let same = expected.len() == signature.len()
-            && expected.bytes().zip(signature.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+            && expected
+                .bytes()
+                .zip(signature.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
         same && now_secs() <= expires
     }
 
@@ -108,17 +134,26 @@ impl FileBlobStore {
     pub async fn open_presigned(&self, url: &str) -> Result<Option<Blob>, BlobError> {
         let (key, expires, signature) = self.parse(url)?;
         if !self.verify(&format!("GET\n{key}\n{expires}"), &signature, expires) {
-            return Err(BlobError::InvalidKey("the URL's signature is invalid or has expired".into()));
+            return Err(BlobError::InvalidKey(
+                "the URL's signature is invalid or has expired".into(),
+            ));
         }
         self.get(&key).await
     }
 
     /// Serves a presigned PUT: stores `bytes` if the URL was signed for this type and length.
-    pub async fn accept_presigned_put(&self, url: &str, content_type: &str, bytes: Vec<u8>) -> Result<(), BlobError> {
+    pub async fn accept_presigned_put(
+        &self,
+        url: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), BlobError> {
         let (key, expires, signature) = self.parse(url)?;
         let canonical = format!("PUT\n{key}\n{expires}\n{content_type}\n{}", bytes.len());
         if !self.verify(&canonical, &signature, expires) {
-            return Err(BlobError::InvalidKey("the URL's signature does not match this upload or has expired".into()));
+            return Err(BlobError::InvalidKey(
+                "the URL's signature does not match this upload or has expired".into(),
+            ));
         }
         self.put(&key, bytes, content_type).await
     }
@@ -148,8 +183,13 @@ impl BlobStore for FileBlobStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(e)),
         };
-        let content_type = tokio::fs::read_to_string(&kind).await.unwrap_or_else(|_| "application/octet-stream".into());
-        Ok(Some(Blob { bytes, content_type }))
+        let content_type = tokio::fs::read_to_string(&kind)
+            .await
+            .unwrap_or_else(|_| "application/octet-stream".into());
+        Ok(Some(Blob {
+            bytes,
+            content_type,
+        }))
     }
 
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
@@ -170,14 +210,23 @@ impl BlobStore for FileBlobStore {
         Ok(self.signed_url(key, &format!("GET\n{key}\n{expires}"), expires))
     }
 
-    async fn presign_put(&self, key: &str, content_type: &str, content_length: u64, ttl: Duration) -> Result<PresignedUpload, BlobError> {
+    async fn presign_put(
+        &self,
+        key: &str,
+        content_type: &str,
+        content_length: u64,
+        ttl: Duration,
+    ) -> Result<PresignedUpload, BlobError> {
         check_key(key)?;
         let expires = now_secs() + ttl.as_secs();
         let canonical = format!("PUT\n{key}\n{expires}\n{content_type}\n{content_length}");
         Ok(PresignedUpload {
             method: "PUT".into(),
             url: self.signed_url(key, &canonical, expires),
-            headers: vec![("content-type".into(), content_type.into()), ("content-length".into(), content_length.to_string())],
+            headers: vec![
+                ("content-type".into(), content_type.into()),
+                ("content-length".into(), content_length.to_string()),
+            ],
         })
     }
 }

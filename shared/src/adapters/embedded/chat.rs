@@ -18,7 +18,10 @@ pub struct JsonlChat {
 
 impl JsonlChat {
     pub fn new(path: PathBuf) -> Self {
-        JsonlChat { path, lock: Mutex::new(()) }
+        JsonlChat {
+            path,
+            lock: Mutex::new(()),
+        }
     }
 }
 
@@ -35,7 +38,11 @@ impl ChatPoster for JsonlChat {
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(io)?;
         }
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(&self.path).map_err(io)?;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(io)?;
         writeln!(file, "{line}").map_err(io)?;
         Ok(ts)
     }

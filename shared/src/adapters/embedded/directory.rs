@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Mutex;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
 use argon2::Argon2;
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use async_trait::async_trait;
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension};
@@ -67,16 +69,27 @@ fn hash(password: &str) -> Result<String, DirectoryError> {
 }
 
 fn verify(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(stored).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 fn temporary_password() -> String {
-    const SETS: [&[u8]; 4] = [b"ABCDEFGHJKLMNPQRSTUVWXYZ", b"abcdefghijkmnopqrstuvwxyz", b"23456789", b"!#$%&*+-=?@^_"];
+    const SETS: [&[u8]; 4] = [
+        b"ABCDEFGHJKLMNPQRSTUVWXYZ",
+        b"abcdefghijkmnopqrstuvwxyz",
+        b"23456789",
+        b"!#$%&*+-=?@^_",
+    ];
     let mut rng = rand::thread_rng();
-    let mut chars: Vec<u8> = (0..16).map(|i| {
-        let set = SETS[i % SETS.len()];
-        set[rng.gen_range(0..set.len())]
-    }).collect();
+    let mut chars: Vec<u8> = (0..16)
+        .map(|i| {
+            let set = SETS[i % SETS.len()];
+            set[rng.gen_range(0..set.len())]
+        })
+        .collect();
     // Shuffle so the character classes do not sit in a fixed pattern.
     for i in (1..chars.len()).rev() {
         chars.swap(i, rng.gen_range(0..=i));
@@ -96,7 +109,8 @@ impl LocalDirectory {
             std::fs::create_dir_all(dir).map_err(|e| DirectoryError::Unavailable(e.to_string()))?;
         }
         let conn = Connection::open(path).map_err(fault)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(fault)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(fault)?;
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              CREATE TABLE IF NOT EXISTS users (
@@ -105,10 +119,15 @@ impl LocalDirectory {
                 groups_json TEXT NOT NULL, attributes_json TEXT NOT NULL);",
         )
         .map_err(fault)?;
-        Ok(LocalDirectory { conn: Mutex::new(conn) })
+        Ok(LocalDirectory {
+            conn: Mutex::new(conn),
+        })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&Connection) -> Result<T, DirectoryError>) -> Result<T, DirectoryError> {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, DirectoryError>,
+    ) -> Result<T, DirectoryError> {
         let conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&conn)
     }
@@ -149,26 +168,36 @@ impl LocalDirectory {
     fn insert(&self, user: &DirectoryUser, password: &str) -> Result<(), DirectoryError> {
         let password_hash = hash(password)?;
         self.with(|c| {
-            let done = c.execute(
-                "INSERT OR IGNORE INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                rusqlite::params![
-                    user.username,
-                    user.sub,
-                    user.email,
-                    user.enabled,
-                    user.status,
-                    password_hash,
-                    serde_json::to_string(&user.groups).unwrap_or_default(),
-                    serde_json::to_string(&user.attributes).unwrap_or_default()
-                ],
-            )
-            .map_err(fault)?;
-            if done == 0 { Err(DirectoryError::UserExists) } else { Ok(()) }
+            let done = c
+                .execute(
+                    "INSERT OR IGNORE INTO users VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    rusqlite::params![
+                        user.username,
+                        user.sub,
+                        user.email,
+                        user.enabled,
+                        user.status,
+                        password_hash,
+                        serde_json::to_string(&user.groups).unwrap_or_default(),
+                        serde_json::to_string(&user.attributes).unwrap_or_default()
+                    ],
+                )
+                .map_err(fault)?;
+            if done == 0 {
+                Err(DirectoryError::UserExists)
+            } else {
+                Ok(())
+            }
         })
     }
 
     /// Self sign-up with the user's own password (confirmed at once: no email round trip locally).
-    pub fn sign_up(&self, username: &str, email: &str, password: &str) -> Result<DirectoryUser, DirectoryError> {
+    pub fn sign_up(
+        &self,
+        username: &str,
+        email: &str,
+        password: &str,
+    ) -> Result<DirectoryUser, DirectoryError> {
         check_username(username)?;
         check_password_policy(password)?;
         let user = DirectoryUser {
@@ -186,16 +215,27 @@ impl LocalDirectory {
 
     /// Removes a user (undoing a sign-up that a trigger refused).
     pub fn delete_user(&self, username: &str) -> Result<(), DirectoryError> {
-        self.with(|c| c.execute("DELETE FROM users WHERE username = ?1", [username]).map(|_| ()).map_err(fault))
+        self.with(|c| {
+            c.execute("DELETE FROM users WHERE username = ?1", [username])
+                .map(|_| ())
+                .map_err(fault)
+        })
     }
 
     /// Checks a password, as Cognito's USER_PASSWORD_AUTH flow does.
-    pub fn authenticate(&self, username: &str, password: &str) -> Result<DirectoryUser, SignInError> {
+    pub fn authenticate(
+        &self,
+        username: &str,
+        password: &str,
+    ) -> Result<DirectoryUser, SignInError> {
         let row = match self.with(|c| Self::row(c, username)) {
             Ok(row) => row,
             Err(DirectoryError::UserNotFound) => {
                 // Same work as a real check, so timing does not reveal who exists.
-                let _ = verify(password, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+                let _ = verify(
+                    password,
+                    "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                );
                 return Err(SignInError::InvalidCredentials);
             }
             Err(e) => return Err(e.into()),
@@ -213,7 +253,12 @@ impl LocalDirectory {
     }
 
     /// Answers the temporary-password challenge: the temporary password and a new one.
-    pub fn complete_new_password(&self, username: &str, temporary: &str, new_password: &str) -> Result<DirectoryUser, SignInError> {
+    pub fn complete_new_password(
+        &self,
+        username: &str,
+        temporary: &str,
+        new_password: &str,
+    ) -> Result<DirectoryUser, SignInError> {
         match self.authenticate(username, temporary) {
             Err(SignInError::NewPasswordRequired) => {}
             Ok(_) => return Err(SignInError::InvalidCredentials),
@@ -235,15 +280,24 @@ impl LocalDirectory {
                     rusqlite::params![username, password_hash, CONFIRMED],
                 )
                 .map_err(fault)?;
-            if n == 0 { Err(DirectoryError::UserNotFound) } else { Ok(()) }
+            if n == 0 {
+                Err(DirectoryError::UserNotFound)
+            } else {
+                Ok(())
+            }
         })
     }
 
     /// Creates a user and returns the temporary password (which Cognito would email).
-    pub fn create_user_with_password(&self, user: &NewUser) -> Result<(DirectoryUser, String), DirectoryError> {
+    pub fn create_user_with_password(
+        &self,
+        user: &NewUser,
+    ) -> Result<(DirectoryUser, String), DirectoryError> {
         check_username(&user.username)?;
         if !user.email.contains('@') {
-            return Err(DirectoryError::Invalid("email: not an email address".into()));
+            return Err(DirectoryError::Invalid(
+                "email: not an email address".into(),
+            ));
         }
         let password = match &user.temporary_password {
             Some(p) => {
@@ -268,7 +322,11 @@ impl LocalDirectory {
         Ok((created, password))
     }
 
-    fn update(&self, username: &str, f: impl FnOnce(&mut DirectoryUser)) -> Result<(), DirectoryError> {
+    fn update(
+        &self,
+        username: &str,
+        f: impl FnOnce(&mut DirectoryUser),
+    ) -> Result<(), DirectoryError> {
         self.with(|c| {
             let mut row = Self::row(c, username)?;
             f(&mut row.user);
@@ -288,8 +346,15 @@ impl LocalDirectory {
 }
 
 fn check_username(username: &str) -> Result<(), DirectoryError> {
-    if username.is_empty() || username.len() > 128 || username.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(DirectoryError::Invalid("username: 1 to 128 characters without spaces".into()));
+    if username.is_empty()
+        || username.len() > 128
+        || username
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(DirectoryError::Invalid(
+            "username: 1 to 128 characters without spaces".into(),
+        ));
     }
     Ok(())
 }
@@ -313,7 +378,11 @@ impl UserDirectory for LocalDirectory {
         })
     }
 
-    async fn set_attributes(&self, username: &str, attributes: &BTreeMap<String, String>) -> Result<(), DirectoryError> {
+    async fn set_attributes(
+        &self,
+        username: &str,
+        attributes: &BTreeMap<String, String>,
+    ) -> Result<(), DirectoryError> {
         if attributes.keys().any(|k| k == "sub") {
             return Err(DirectoryError::Invalid("sub cannot be changed".into()));
         }

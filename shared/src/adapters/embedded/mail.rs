@@ -22,7 +22,9 @@ impl EmlMailer {
 
 fn header_safe(value: &str) -> Result<&str, MailError> {
     if value.contains(['\r', '\n']) {
-        Err(MailError::Rejected("header values must not contain line breaks".into()))
+        Err(MailError::Rejected(
+            "header values must not contain line breaks".into(),
+        ))
     } else {
         Ok(value)
     }
@@ -31,23 +33,44 @@ fn header_safe(value: &str) -> Result<&str, MailError> {
 /// Base64 in 76-character lines, as MIME wants.
 fn wrapped_base64(text: &str) -> String {
     let encoded = STANDARD.encode(text.as_bytes());
-    encoded.as_bytes().chunks(76).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join("\r\n")
+    encoded
+        .as_bytes()
+        .chunks(76)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 /// RFC 2047 encoded-word for a subject that may hold non-ASCII text.
 fn encoded_subject(subject: &str) -> String {
-    if subject.is_ascii() { subject.to_string() } else { format!("=?UTF-8?B?{}?=", STANDARD.encode(subject)) }
+    if subject.is_ascii() {
+        subject.to_string()
+    } else {
+        format!("=?UTF-8?B?{}?=", STANDARD.encode(subject))
+    }
 }
 
 #[async_trait]
 impl Mailer for EmlMailer {
     async fn send(&self, email: &Email) -> Result<String, MailError> {
-        if email.to.is_empty() || email.to.iter().chain([&email.from]).any(|a| !a.contains('@')) {
-            return Err(MailError::Rejected("sender and every recipient must be email addresses".into()));
+        if email.to.is_empty()
+            || email
+                .to
+                .iter()
+                .chain([&email.from])
+                .any(|a| !a.contains('@'))
+        {
+            return Err(MailError::Rejected(
+                "sender and every recipient must be email addresses".into(),
+            ));
         }
         let id = uuid::Uuid::now_v7().simple().to_string();
         let boundary = format!("=_genese_{id}");
-        let to: Vec<&str> = email.to.iter().map(|a| header_safe(a)).collect::<Result<_, _>>()?;
+        let to: Vec<&str> = email
+            .to
+            .iter()
+            .map(|a| header_safe(a))
+            .collect::<Result<_, _>>()?;
         let message = format!(
             "Message-ID: <{id}@genese.local>\r\nDate: {date}\r\nFrom: {from}\r\nTo: {to}\r\nSubject: {subject}\r\n\
              MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=\"{boundary}\"\r\n\r\n\
@@ -65,7 +88,9 @@ impl Mailer for EmlMailer {
         tokio::fs::create_dir_all(&self.dir).await.map_err(io)?;
         let tmp = self.dir.join(format!(".{id}.tmp"));
         tokio::fs::write(&tmp, message).await.map_err(io)?;
-        tokio::fs::rename(&tmp, self.dir.join(format!("{id}.eml"))).await.map_err(io)?;
+        tokio::fs::rename(&tmp, self.dir.join(format!("{id}.eml")))
+            .await
+            .map_err(io)?;
         Ok(id)
     }
 }

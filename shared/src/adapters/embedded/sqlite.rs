@@ -11,7 +11,9 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value as 
 use serde_json::Value;
 
 use crate::ports::tables::key_of;
-use crate::ports::{Condition, Cursor, Item, ItemStore, Key, Page, Query, SortCondition, StoreError, Table, TxOp};
+use crate::ports::{
+    Condition, Cursor, Item, ItemStore, Key, Page, Query, SortCondition, StoreError, Table, TxOp,
+};
 
 /// A SQLite file holding every table.
 pub struct SqliteStore {
@@ -20,7 +22,9 @@ pub struct SqliteStore {
 
 fn fault(e: rusqlite::Error) -> StoreError {
     match e {
-        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => StoreError::Throttled,
+        rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
+            StoreError::Throttled
+        }
         other => StoreError::Unavailable(other.to_string()),
     }
 }
@@ -37,8 +41,10 @@ impl SqliteStore {
             std::fs::create_dir_all(dir).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         }
         let conn = Connection::open(path).map_err(fault)?;
-        conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(fault)?;
-        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;").map_err(fault)?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(fault)?;
+        conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;")
+            .map_err(fault)?;
         for table in Table::ALL {
             let spec = table.spec();
             let name = table.name();
@@ -48,7 +54,10 @@ impl SqliteStore {
             ))
             .map_err(fault)?;
             for index in spec.indexes {
-                let sort = index.sort_key.map(|s| format!("{}, ", attr(s))).unwrap_or_default();
+                let sort = index
+                    .sort_key
+                    .map(|s| format!("{}, ", attr(s)))
+                    .unwrap_or_default();
                 conn.execute_batch(&format!(
                     "CREATE INDEX IF NOT EXISTS \"{name}_{}\" ON \"{name}\" ({}, {sort}pk, sk);",
                     index.name,
@@ -57,10 +66,15 @@ impl SqliteStore {
                 .map_err(fault)?;
             }
         }
-        Ok(SqliteStore { conn: Mutex::new(conn) })
+        Ok(SqliteStore {
+            conn: Mutex::new(conn),
+        })
     }
 
-    fn with<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
         let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
         f(&mut conn)
     }
@@ -72,7 +86,10 @@ fn sort_of(key: &Key) -> &str {
 
 fn check_key_shape(table: Table, key: &Key) -> Result<(), StoreError> {
     if key.partition.is_empty() || table.spec().sort_key.is_some() != key.sort.is_some() {
-        return Err(StoreError::Invalid(format!("key does not match the schema of {}", table.name())));
+        return Err(StoreError::Invalid(format!(
+            "key does not match the schema of {}",
+            table.name()
+        )));
     }
     Ok(())
 }
@@ -80,13 +97,17 @@ fn check_key_shape(table: Table, key: &Key) -> Result<(), StoreError> {
 fn read(conn: &Connection, table: Table, key: &Key) -> Result<Option<Item>, StoreError> {
     let body: Option<String> = conn
         .query_row(
-            &format!("SELECT body FROM \"{}\" WHERE pk = ?1 AND sk = ?2", table.name()),
+            &format!(
+                "SELECT body FROM \"{}\" WHERE pk = ?1 AND sk = ?2",
+                table.name()
+            ),
             [&key.partition, sort_of(key)],
             |r| r.get(0),
         )
         .optional()
         .map_err(fault)?;
-    body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Unavailable(e.to_string()))).transpose()
+    body.map(|b| serde_json::from_str(&b).map_err(|e| StoreError::Unavailable(e.to_string())))
+        .transpose()
 }
 
 fn same(a: &Value, b: &Value) -> bool {
@@ -101,23 +122,37 @@ fn holds(condition: &Condition, current: Option<&Item>) -> bool {
         Condition::Always => true,
         Condition::Absent => current.is_none(),
         Condition::Present => current.is_some(),
-        Condition::Equals(pairs) => {
-            current.is_some_and(|item| pairs.iter().all(|(k, v)| item.get(k).is_some_and(|have| same(have, v))))
-        }
+        Condition::Equals(pairs) => current.is_some_and(|item| {
+            pairs
+                .iter()
+                .all(|(k, v)| item.get(k).is_some_and(|have| same(have, v)))
+        }),
     }
 }
 
-fn check(conn: &Connection, table: Table, key: &Key, condition: &Condition) -> Result<(), StoreError> {
+fn check(
+    conn: &Connection,
+    table: Table,
+    key: &Key,
+    condition: &Condition,
+) -> Result<(), StoreError> {
     if *condition == Condition::Always {
         return Ok(());
     }
-    if holds(condition, read(conn, table, key)?.as_ref()) { Ok(()) } else { Err(StoreError::ConditionFailed) }
+    if holds(condition, read(conn, table, key)?.as_ref()) {
+        Ok(())
+    } else {
+        Err(StoreError::ConditionFailed)
+    }
 }
 
 fn write(conn: &Connection, table: Table, key: &Key, item: &Item) -> Result<(), StoreError> {
     let body = serde_json::to_string(item).map_err(|e| StoreError::Invalid(e.to_string()))?;
     conn.execute(
-        &format!("INSERT OR REPLACE INTO \"{}\" (pk, sk, body) VALUES (?1, ?2, ?3)", table.name()),
+        &format!(
+            "INSERT OR REPLACE INTO \"{}\" (pk, sk, body) VALUES (?1, ?2, ?3)",
+            table.name()
+        ),
         [&key.partition, sort_of(key), &body],
     )
     .map_err(fault)?;
@@ -125,8 +160,11 @@ fn write(conn: &Connection, table: Table, key: &Key, item: &Item) -> Result<(), 
 }
 
 fn remove(conn: &Connection, table: Table, key: &Key) -> Result<(), StoreError> {
-    conn.execute(&format!("DELETE FROM \"{}\" WHERE pk = ?1 AND sk = ?2", table.name()), [&key.partition, sort_of(key)])
-        .map_err(fault)?;
+    conn.execute(
+        &format!("DELETE FROM \"{}\" WHERE pk = ?1 AND sk = ?2", table.name()),
+        [&key.partition, sort_of(key)],
+    )
+    .map_err(fault)?;
     Ok(())
 }
 
@@ -156,14 +194,25 @@ fn run_query(conn: &Connection, table: Table, q: &Query) -> Result<Page, StoreEr
     let (part_expr, sort_expr) = match q.index {
         None => ("pk".to_string(), spec.sort_key.map(|_| "sk".to_string())),
         Some(name) => {
-            let index = spec.index(name).ok_or_else(|| StoreError::Invalid(format!("{} has no index `{name}`", table.name())))?;
+            let index = spec.index(name).ok_or_else(|| {
+                StoreError::Invalid(format!("{} has no index `{name}`", table.name()))
+            })?;
             (attr(index.partition_key), index.sort_key.map(attr))
         }
     };
-    let mut sql = format!("SELECT pk, sk, body{} FROM \"{}\" WHERE {part_expr} = ?", sort_expr.as_ref().map(|s| format!(", {s}")).unwrap_or_else(|| ", NULL".into()), table.name());
+    let mut sql = format!(
+        "SELECT pk, sk, body{} FROM \"{}\" WHERE {part_expr} = ?",
+        sort_expr
+            .as_ref()
+            .map(|s| format!(", {s}"))
+            .unwrap_or_else(|| ", NULL".into()),
+        table.name()
+    );
     let mut args: Vec<Sql> = vec![Sql::Text(q.partition.clone())];
     if let Some(cond) = &q.sort {
-        let s = sort_expr.as_deref().ok_or_else(|| StoreError::Invalid("sort condition on a key without sort key".into()))?;
+        let s = sort_expr.as_deref().ok_or_else(|| {
+            StoreError::Invalid("sort condition on a key without sort key".into())
+        })?;
         match cond {
             SortCondition::Equals(v) => {
                 sql += &format!(" AND {s} = ?");
@@ -171,7 +220,11 @@ fn run_query(conn: &Connection, table: Table, q: &Query) -> Result<Page, StoreEr
             }
             SortCondition::BeginsWith(p) => {
                 sql += &format!(" AND {s} >= ? AND substr({s}, 1, length(?)) = ?");
-                args.extend([Sql::Text(p.clone()), Sql::Text(p.clone()), Sql::Text(p.clone())]);
+                args.extend([
+                    Sql::Text(p.clone()),
+                    Sql::Text(p.clone()),
+                    Sql::Text(p.clone()),
+                ]);
             }
             SortCondition::Between(a, b) => {
                 sql += &format!(" AND {s} BETWEEN ? AND ?");
@@ -194,7 +247,11 @@ fn run_query(conn: &Connection, table: Table, q: &Query) -> Result<Page, StoreEr
         let mut values = Vec::new();
         if q.index.is_some() {
             if sort_expr.is_some() {
-                values.push(Sql::Text(pos.isk.clone().ok_or_else(|| StoreError::Invalid("malformed cursor".into()))?));
+                values.push(Sql::Text(
+                    pos.isk
+                        .clone()
+                        .ok_or_else(|| StoreError::Invalid("malformed cursor".into()))?,
+                ));
             }
             values.extend([Sql::Text(pos.pk), Sql::Text(pos.sk)]);
         } else {
@@ -206,7 +263,14 @@ fn run_query(conn: &Connection, table: Table, q: &Query) -> Result<Page, StoreEr
         args.extend(values);
     }
     let dir = if q.ascending { "ASC" } else { "DESC" };
-    sql += &format!(" ORDER BY {}", order_cols.iter().map(|c| format!("{c} {dir}")).collect::<Vec<_>>().join(", "));
+    sql += &format!(
+        " ORDER BY {}",
+        order_cols
+            .iter()
+            .map(|c| format!("{c} {dir}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
     if let Some(limit) = q.limit {
         // One extra row tells whether another page exists.
         sql += &format!(" LIMIT {}", limit + 1);
@@ -214,7 +278,12 @@ fn run_query(conn: &Connection, table: Table, q: &Query) -> Result<Page, StoreEr
     let mut stmt = conn.prepare(&sql).map_err(fault)?;
     let rows = stmt
         .query_map(params_from_iter(args), |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, Option<String>>(3)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
         })
         .map_err(fault)?
         .collect::<Result<Vec<_>, _>>()
@@ -223,7 +292,8 @@ fn run_query(conn: &Connection, table: Table, q: &Query) -> Result<Page, StoreEr
     let more = q.limit.is_some_and(|l| rows.len() > l);
     let take = q.limit.unwrap_or(rows.len()).min(rows.len());
     for (pk, sk, body, isk) in rows.into_iter().take(take) {
-        let item: Item = serde_json::from_str(&body).map_err(|e| StoreError::Unavailable(e.to_string()))?;
+        let item: Item =
+            serde_json::from_str(&body).map_err(|e| StoreError::Unavailable(e.to_string()))?;
         page.items.push(item);
         if more {
             page.next = Some(encode_cursor(&Position { pk, sk, isk }));
@@ -242,17 +312,26 @@ impl ItemStore for SqliteStore {
     async fn put(&self, table: Table, item: Item, condition: Condition) -> Result<(), StoreError> {
         let key = key_of(&table.spec(), &item)?;
         self.with(|c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fault)?;
+            let tx = c
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(fault)?;
             check(&tx, table, &key, &condition)?;
             write(&tx, table, &key, &item)?;
             tx.commit().map_err(fault)
         })
     }
 
-    async fn delete(&self, table: Table, key: &Key, condition: Condition) -> Result<(), StoreError> {
+    async fn delete(
+        &self,
+        table: Table,
+        key: &Key,
+        condition: Condition,
+    ) -> Result<(), StoreError> {
         check_key_shape(table, key)?;
         self.with(|c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fault)?;
+            let tx = c
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(fault)?;
             check(&tx, table, key, &condition)?;
             remove(&tx, table, key)?;
             tx.commit().map_err(fault)
@@ -265,7 +344,9 @@ impl ItemStore for SqliteStore {
 
     async fn transact(&self, ops: Vec<TxOp>) -> Result<(), StoreError> {
         if ops.is_empty() || ops.len() > 100 {
-            return Err(StoreError::Invalid("a transaction holds 1 to 100 operations".into()));
+            return Err(StoreError::Invalid(
+                "a transaction holds 1 to 100 operations".into(),
+            ));
         }
         let mut targets = Vec::with_capacity(ops.len());
         for op in &ops {
@@ -277,15 +358,21 @@ impl ItemStore for SqliteStore {
                 }
             };
             if targets.contains(&target) {
-                return Err(StoreError::Invalid("a transaction may touch each item once".into()));
+                return Err(StoreError::Invalid(
+                    "a transaction may touch each item once".into(),
+                ));
             }
             targets.push(target);
         }
         self.with(|c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(fault)?;
+            let tx = c
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(fault)?;
             for (op, (table, key)) in ops.iter().zip(&targets) {
                 let condition = match op {
-                    TxOp::Put { condition, .. } | TxOp::Delete { condition, .. } | TxOp::Check { condition, .. } => condition,
+                    TxOp::Put { condition, .. }
+                    | TxOp::Delete { condition, .. }
+                    | TxOp::Check { condition, .. } => condition,
                 };
                 check(&tx, *table, key, condition)?;
             }

@@ -1,0 +1,154 @@
+//! The blob-store port: put, get, delete, and presigned URLs that a client can use.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use genese_tests::moto::MotoServer;
+use shared::adapters::aws::S3BlobStore;
+use shared::adapters::embedded::FileBlobStore;
+use shared::fixtures::temp_dir;
+use shared::ports::{BlobError, BlobStore, PresignedUpload};
+
+/// How a client uses presigned URLs on each side.
+enum Client {
+    Http(reqwest::Client),
+    /// The embedded store answers its own URLs, exactly as the local stack's route does.
+    Local(Arc<FileBlobStore>),
+}
+
+impl Client {
+    async fn fetch(&self, url: &str) -> Option<Vec<u8>> {
+        match self {
+            Client::Http(http) => {
+                let response = http.get(url).send().await.unwrap();
+                response.status().is_success().then_some(())?;
+                Some(response.bytes().await.unwrap().to_vec())
+            }
+            Client::Local(store) => store
+                .open_presigned(url)
+                .await
+                .ok()
+                .flatten()
+                .map(|b| b.bytes),
+        }
+    }
+
+    async fn upload(&self, upload: &PresignedUpload, content_type: &str, bytes: Vec<u8>) -> bool {
+        match self {
+            Client::Http(http) => {
+                let mut request = http.put(&upload.url).body(bytes);
+                for (name, value) in &upload.headers {
+                    if name.eq_ignore_ascii_case("content-length") {
+                        continue; // reqwest sets it from the body
+                    }
+                    request = request.header(
+                        name,
+                        if name.eq_ignore_ascii_case("content-type") {
+                            content_type
+                        } else {
+                            value
+                        },
+                    );
+                }
+                request.send().await.unwrap().status().is_success()
+            }
+            Client::Local(store) => store
+                .accept_presigned_put(&upload.url, content_type, bytes)
+                .await
+                .is_ok(),
+        }
+    }
+}
+
+async fn suite(store: &dyn BlobStore, client: Client) {
+    let key = "acme/attendance/ram/2026-11-24/in.jpg";
+    assert_eq!(store.get(key).await.unwrap(), None);
+    store
+        .put(key, b"\xff\xd8\xff photo".to_vec(), "image/jpeg")
+        .await
+        .unwrap();
+    let blob = store.get(key).await.unwrap().unwrap();
+    assert_eq!(
+        (blob.bytes.as_slice(), blob.content_type.as_str()),
+        (&b"\xff\xd8\xff photo"[..], "image/jpeg")
+    );
+
+    let url = store
+        .presign_get(key, Duration::from_secs(300))
+        .await
+        .unwrap();
+    assert_eq!(
+        client.fetch(&url).await.as_deref(),
+        Some(&b"\xff\xd8\xff photo"[..])
+    );
+    let tampered = url.replace("in.jpg", "out.jpg");
+    assert_eq!(
+        client.fetch(&tampered).await,
+        None,
+        "a URL signed for one key opens no other"
+    );
+
+    let cv = "applicants/u-1/cv.pdf";
+    let upload = store
+        .presign_put(cv, "application/pdf", 9, Duration::from_secs(300))
+        .await
+        .unwrap();
+    assert_eq!(upload.method, "PUT");
+    assert!(
+        client
+            .upload(&upload, "application/pdf", b"%PDF-1.7\n".to_vec())
+            .await
+    );
+    assert_eq!(store.get(cv).await.unwrap().unwrap().bytes, b"%PDF-1.7\n");
+
+    store.delete(key).await.unwrap();
+    assert_eq!(store.get(key).await.unwrap(), None);
+    store.delete(key).await.unwrap();
+    for bad in ["", "../etc/passwd", "a//b", "a/./b"] {
+        assert!(
+            matches!(
+                store.put(bad, vec![1], "text/plain").await,
+                Err(BlobError::InvalidKey(_))
+            ),
+            "{bad}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn file_blob_store_conforms() {
+    let store = Arc::new(FileBlobStore::new(
+        temp_dir("blobs"),
+        "http://127.0.0.1:3000".into(),
+        b"k".repeat(32),
+    ));
+    suite(store.as_ref(), Client::Local(store.clone())).await;
+    // A PUT of another type than the signed one is refused.
+    let upload = store
+        .presign_put("x/cv.pdf", "application/pdf", 3, Duration::from_secs(60))
+        .await
+        .unwrap();
+    assert!(
+        !Client::Local(store.clone())
+            .upload(&upload, "text/html", b"<a>".to_vec())
+            .await
+    );
+}
+
+#[tokio::test]
+async fn s3_blob_store_conforms_on_the_emulator() {
+    let moto = MotoServer::start();
+    let config = moto.sdk_config().await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    s3.create_bucket()
+        .bucket("genese-conformance")
+        .send()
+        .await
+        .unwrap();
+    let store = S3BlobStore::new(s3, "genese-conformance".into());
+    suite(&store, Client::Http(reqwest::Client::new())).await;
+}
