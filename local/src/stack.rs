@@ -61,7 +61,7 @@ impl Stack {
         let triggers = Triggers {
             policy: SignUpPolicy::from_env(&BTreeMap::from([
                 (
-                    "APPLICANT_CLIENT_ID".to_string(),
+                    "APPLICANT_CLIENT_NAME".to_string(),
                     CAREERS_CLIENT.to_string(),
                 ),
                 (

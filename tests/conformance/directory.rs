@@ -9,7 +9,12 @@ use shared::adapters::embedded::LocalDirectory;
 use shared::fixtures::temp_dir;
 use shared::ports::{DirectoryError, NewUser, UserDirectory};
 
-async fn suite(directory: &dyn UserDirectory) {
+async fn suite(directory: &dyn UserDirectory, careers_client_id: &str) {
+    assert_eq!(
+        directory.app_client_name(careers_client_id).await.unwrap(),
+        "careers-portal"
+    );
+
     let invite = NewUser {
         username: "ram@acme.test".into(),
         email: "ram@acme.test".into(),
@@ -73,7 +78,7 @@ async fn suite(directory: &dyn UserDirectory) {
 #[tokio::test]
 async fn local_directory_conforms() {
     let directory = LocalDirectory::open(&temp_dir("directory").join("directory.sqlite3")).unwrap();
-    suite(&directory).await;
+    suite(&directory, "careers-portal").await;
 }
 
 #[tokio::test]
@@ -110,5 +115,17 @@ async fn cognito_directory_conforms_on_the_emulator() {
             .await
             .unwrap();
     }
-    suite(&CognitoDirectory::new(cognito, pool_id)).await;
+    let client = cognito
+        .create_user_pool_client()
+        .user_pool_id(&pool_id)
+        .client_name("careers-portal")
+        .send()
+        .await
+        .unwrap();
+    let client_id = client
+        .user_pool_client()
+        .and_then(|c| c.client_id())
+        .unwrap()
+        .to_string();
+    suite(&CognitoDirectory::new(cognito, pool_id), &client_id).await;
 }

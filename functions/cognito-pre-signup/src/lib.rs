@@ -69,14 +69,18 @@ impl Triggers {
     }
 
     async fn after_confirmation(&self, event: &Value) -> Result<(), Refusal> {
-        let client = text(event, "/callerContext/clientId");
         let username = text(event, "/userName");
-        if client == self.policy.applicant_client_id {
-            self.directories
-                .for_pool(text(event, "/userPoolId"))
+        let directory = self.directories.for_pool(text(event, "/userPoolId"));
+        let failed = |e| Refusal(format!("could not finish the sign-up: {e}"));
+        let client = directory
+            .app_client_name(text(event, "/callerContext/clientId"))
+            .await
+            .map_err(failed)?;
+        if client == self.policy.applicant_client_name {
+            directory
                 .add_to_group(username, Role::Applicant.group())
                 .await
-                .map_err(|e| Refusal(format!("could not finish the sign-up: {e}")))?;
+                .map_err(failed)?;
             tracing::info!(username, "applicant confirmed");
         }
         Ok(())

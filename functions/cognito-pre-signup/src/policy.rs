@@ -10,18 +10,19 @@ use crate::Refusal;
 pub struct SignUpPolicy {
     /// Email domains refused at sign-up (lower case), e.g. disposable-mail providers.
     pub blocked_domains: Vec<String>,
-    /// The careers portal's app client: sign-ups through it become applicants.
-    pub applicant_client_id: String,
+    /// Name of the careers portal's app client: sign-ups through it become applicants. A name,
+    /// not an id, because the client's id cannot be passed to its pool's own trigger.
+    pub applicant_client_name: String,
 }
 
 /// Attributes a user may never set on themselves; they are granted server-side only.
 const PRIVILEGED_PREFIXES: [&str; 1] = ["custom:"];
 
 impl SignUpPolicy {
-    /// `APPLICANT_CLIENT_ID` (required) and `BLOCKED_EMAIL_DOMAINS` (comma-separated, optional).
+    /// `APPLICANT_CLIENT_NAME` (required) and `BLOCKED_EMAIL_DOMAINS` (comma-separated, optional).
     pub fn from_env(env: &dyn VarSource) -> Result<Self, ConfigError> {
         Ok(SignUpPolicy {
-            applicant_client_id: required(env, "APPLICANT_CLIENT_ID")?,
+            applicant_client_name: required(env, "APPLICANT_CLIENT_NAME")?,
             blocked_domains: env
                 .var("BLOCKED_EMAIL_DOMAINS")
                 .unwrap_or_default()
@@ -91,7 +92,7 @@ mod tests {
     fn policy() -> SignUpPolicy {
         SignUpPolicy {
             blocked_domains: vec!["mailinator.com".into()],
-            applicant_client_id: "careers".into(),
+            applicant_client_name: "careers".into(),
         }
     }
 

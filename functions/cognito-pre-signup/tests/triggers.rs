@@ -17,7 +17,7 @@ fn triggers() -> (Triggers, Arc<LocalDirectory>) {
         .unwrap();
     let policy = SignUpPolicy {
         blocked_domains: vec!["mailinator.com".into()],
-        applicant_client_id: "careers-portal".into(),
+        applicant_client_name: "careers-portal".into(),
     };
     (
         Triggers {

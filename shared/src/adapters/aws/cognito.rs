@@ -216,4 +216,20 @@ impl UserDirectory for CognitoDirectory {
             .map_err(directory_error)?;
         Ok(())
     }
+
+    async fn app_client_name(&self, client_id: &str) -> Result<String, DirectoryError> {
+        let out = self
+            .client
+            .describe_user_pool_client()
+            .user_pool_id(&self.user_pool_id)
+            .client_id(client_id)
+            .send()
+            .await
+            .map_err(directory_error)?;
+        Ok(out
+            .user_pool_client()
+            .and_then(|c| c.client_name())
+            .unwrap_or_default()
+            .to_string())
+    }
 }

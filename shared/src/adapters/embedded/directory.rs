@@ -392,4 +392,9 @@ impl UserDirectory for LocalDirectory {
     async fn disable_user(&self, username: &str) -> Result<(), DirectoryError> {
         self.update(username, |u| u.enabled = false)
     }
+
+    /// Local app clients are named by their ids.
+    async fn app_client_name(&self, client_id: &str) -> Result<String, DirectoryError> {
+        Ok(client_id.to_string())
+    }
 }
