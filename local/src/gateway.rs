@@ -60,7 +60,7 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
     let path = parts.uri.path().to_string();
     let method = parts.method.as_str().to_string();
 
-    let table = routes::table();
+    let table = routes::table_once();
     let matching: Vec<(&Route, Vec<(String, String)>)> = table
         .iter()
         .filter_map(|r| routes::match_template(r.resource, &path).map(|p| (r, p)))

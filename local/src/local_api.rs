@@ -12,13 +12,24 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use shared::ApiError;
-use shared::adapters::embedded::SignInError;
+use shared::adapters::embedded::{LocalDirectory, SignInError};
 use shared::http::parse_json;
 use shared::ports::{DirectoryError, DirectoryUser};
 
 use crate::gateway::to_http;
 use crate::stack::Stack;
 use crate::tokens::{ATTENDANCE_CLIENT, CLIENTS, TOKEN_SECONDS};
+
+/// Runs password hashing off the async threads: argon2 is deliberately slow.
+async fn with_directory<T: Send + 'static>(
+    stack: &Stack,
+    work: impl FnOnce(&LocalDirectory) -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    let directory = stack.directory.clone();
+    tokio::task::spawn_blocking(move || work(&directory))
+        .await
+        .map_err(|e| ApiError::internal(format!("directory task: {e}")))
+}
 
 fn problem(error: ApiError) -> Response {
     to_http(error.into_response(None), "local")
@@ -73,10 +84,14 @@ struct SignIn {
 
 /// `POST /local/auth/token`: username and password in, id token out (Cognito USER_PASSWORD_AUTH).
 pub async fn token(State(stack): State<Arc<Stack>>, headers: HeaderMap, body: Bytes) -> Response {
-    let run = || -> Result<Response, ApiError> {
+    let run = async || -> Result<Response, ApiError> {
         let req: SignIn = parse_json(content_type(&headers), &body)?;
         let client = client_or_default(req.client_id)?;
-        match stack.directory.authenticate(&req.username, &req.password) {
+        match with_directory(&stack, move |d| {
+            d.authenticate(&req.username, &req.password)
+        })
+        .await?
+        {
             Ok(user) => Ok(token_response(&stack, &user, &client)),
             Err(SignInError::NewPasswordRequired) => Err(ApiError::unauthorized(
                 "a new password is required: POST /local/auth/new-password with username, temporaryPassword and newPassword",
@@ -85,7 +100,7 @@ pub async fn token(State(stack): State<Arc<Stack>>, headers: HeaderMap, body: By
             Err(e) => Err(ApiError::unauthorized(e.to_string())),
         }
     };
-    run().unwrap_or_else(problem)
+    run().await.unwrap_or_else(problem)
 }
 
 #[derive(Deserialize)]
@@ -106,11 +121,11 @@ pub async fn new_password(
     let run = async || -> Result<Response, ApiError> {
         let req: NewPassword = parse_json(content_type(&headers), &body)?;
         let client = client_or_default(req.client_id)?;
-        let user = match stack.directory.complete_new_password(
-            &req.username,
-            &req.temporary_password,
-            &req.new_password,
-        ) {
+        let user = match with_directory(&stack, move |d| {
+            d.complete_new_password(&req.username, &req.temporary_password, &req.new_password)
+        })
+        .await?
+        {
             Ok(user) => user,
             Err(SignInError::Directory(e)) => return Err(directory_error(e)),
             Err(e) => return Err(ApiError::unauthorized(e.to_string())),
@@ -175,10 +190,12 @@ pub async fn sign_up(State(stack): State<Arc<Stack>>, headers: HeaderMap, body: 
             .handle(pre)
             .await
             .map_err(|r| ApiError::invalid("email", r.0))?;
-        let user = stack
-            .directory
-            .sign_up(&email, &email, &req.password)
-            .map_err(directory_error)?;
+        let username = email.clone();
+        let user = with_directory(&stack, move |d| {
+            d.sign_up(&username, &username, &req.password)
+        })
+        .await?
+        .map_err(directory_error)?;
         let post = trigger_event("PostConfirmation_ConfirmSignUp", &user, &client);
         if let Err(refusal) = stack.triggers.handle(post).await {
             // Cognito keeps no half-confirmed user either: undo, and report.

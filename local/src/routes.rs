@@ -7,6 +7,16 @@ pub enum Target {
     CompanyAdmin,
 }
 
+impl Target {
+    /// The function's crate and binary name, as `template.yaml` builds it.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn binary(self) -> &'static str {
+        match self {
+            Target::CompanyAdmin => "company-admin",
+        }
+    }
+}
+
 /// One REST resource method.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Route {
@@ -30,6 +40,12 @@ pub fn table() -> Vec<Route> {
         });
     }
     routes
+}
+
+/// The table, built on first use and shared by every request.
+pub fn table_once() -> &'static [Route] {
+    static TABLE: std::sync::OnceLock<Vec<Route>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(table)
 }
 
 /// Matches a concrete path against a template; returns the path parameters on success.
@@ -70,6 +86,54 @@ mod tests {
         assert_eq!(match_template("/company", "/company/"), Some(vec![]));
         assert_eq!(match_template("/employees/{username}", "/employees"), None);
         assert_eq!(match_template("/employees/{username}", "/employees/"), None);
+    }
+
+    /// (method, path, binary) of every `Api` event in the SAM template.
+    fn template_routes() -> Vec<(String, String, String)> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
+        let template: serde_norway::Value =
+            serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut routes = Vec::new();
+        for (_, resource) in template["Resources"].as_mapping().unwrap() {
+            if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
+                continue;
+            }
+            let binary = resource["Metadata"]["BuildProperties"]["Binary"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            let Some(events) = resource["Properties"]["Events"].as_mapping() else {
+                continue;
+            };
+            for (_, event) in events {
+                if event["Type"].as_str() == Some("Api") {
+                    let p = &event["Properties"];
+                    routes.push((
+                        p["Method"].as_str().unwrap().to_ascii_uppercase(),
+                        p["Path"].as_str().unwrap().to_string(),
+                        binary.clone(),
+                    ));
+                }
+            }
+        }
+        routes.sort();
+        routes
+    }
+
+    #[test]
+    fn the_router_and_the_sam_template_route_the_same_methods_to_the_same_functions() {
+        let mut routed: Vec<(String, String, String)> = table()
+            .iter()
+            .map(|r| {
+                (
+                    r.method.to_string(),
+                    r.resource.to_string(),
+                    r.target.binary().to_string(),
+                )
+            })
+            .collect();
+        routed.sort();
+        assert_eq!(routed, template_routes());
     }
 
     #[test]
