@@ -8,6 +8,7 @@ mod demo;
 mod gateway;
 mod local_api;
 mod routes;
+mod secrets;
 mod stack;
 mod tokens;
 

@@ -11,6 +11,7 @@ use shared::adapters::embedded::{FileBlobStore, LocalDirectory, SqliteStore};
 use shared::clock::{Clock, SystemClock};
 use shared::ids::UuidIds;
 
+use crate::secrets;
 use crate::tokens::{CAREERS_CLIENT, TokenIssuer};
 
 /// Start-up errors: any of them ends the process with its message.
@@ -28,16 +29,6 @@ pub struct Stack {
     pub triggers: Triggers,
 }
 
-/// Reads the secret under `path`, creating 32 random bytes there on first run.
-fn secret(path: &Path) -> Result<Vec<u8>> {
-    if let Some(bytes) = std::fs::read(path).ok().filter(|b| b.len() >= 32) {
-        return Ok(bytes);
-    }
-    let bytes: Vec<u8> = (0..32).map(|_| rand::random::<u8>()).collect();
-    std::fs::write(path, &bytes)?;
-    Ok(bytes)
-}
-
 impl Stack {
     /// Opens (creating on first run) every store under `state_dir`.
     pub fn open(state_dir: &Path, base_url: &str) -> Result<Stack> {
@@ -47,7 +38,7 @@ impl Stack {
         let blobs = Arc::new(FileBlobStore::new(
             state_dir.join("blobs"),
             base_url.to_string(),
-            secret(&state_dir.join("keys").join("blob-url.key"))?,
+            secrets::key(&state_dir.join("keys").join("blob-url.key"))?,
         ));
         let tokens =
             TokenIssuer::load_or_create(&state_dir.join("keys"), format!("{base_url}/local"))?;

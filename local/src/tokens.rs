@@ -15,6 +15,8 @@ use sha2::{Digest, Sha256};
 use shared::claims::COMPANY_ID_ATTRIBUTE;
 use shared::ports::DirectoryUser;
 
+use crate::secrets;
+
 /// App clients of the local user pool, like the two portals' Cognito app clients.
 pub const ATTENDANCE_CLIENT: &str = "attendance-portal";
 pub const CAREERS_CLIENT: &str = "careers-portal";
@@ -54,7 +56,7 @@ impl TokenIssuer {
             std::fs::create_dir_all(keys_dir).map_err(|e| key_err(&e))?;
             let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).map_err(|e| key_err(&e))?;
             let pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| key_err(&e))?;
-            write_private(&path, pem.as_bytes()).map_err(|e| key_err(&e))?;
+            secrets::write_private(&path, pem.as_bytes()).map_err(|e| key_err(&e))?;
             key
         };
         let pem = private
@@ -148,21 +150,4 @@ impl TokenIssuer {
             })
             .collect())
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)?;
-    f.write_all(bytes)
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    std::fs::write(path, bytes)
 }

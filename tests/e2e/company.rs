@@ -100,6 +100,20 @@ fn signed_token(pem: &[u8], kid: &str, issuer: &str, exp: i64) -> String {
     jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_pem(pem).unwrap()).unwrap()
 }
 
+#[cfg(unix)]
+#[tokio::test]
+async fn local_secrets_are_generated_on_first_run_readable_by_the_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let stack = LocalStack::start();
+    for name in ["signing-key.pem", "blob-url.key"] {
+        let mode = std::fs::metadata(stack.state_dir.join("keys").join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o077, 0, "{name} is {mode:o}");
+    }
+}
+
 #[tokio::test]
 async fn bad_input_of_every_kind_gets_a_precise_problem() {
     let stack = LocalStack::start();
@@ -187,21 +201,6 @@ async fn bad_input_of_every_kind_gets_a_precise_problem() {
     .unwrap();
     problem(media, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
 
-    problem(
-        send(Method::GET, "/company", None, None, None)
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
-    problem(
-        send(Method::GET, "/company", Some("not-a-jwt"), None, None)
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
-
     let jwks: Value = stack
         .http
         .get(stack.url("/local/.well-known/jwks.json"))
@@ -215,54 +214,63 @@ async fn bad_input_of_every_kind_gets_a_precise_problem() {
     let issuer = format!("{}/local", stack.base_url);
     let own_key = std::fs::read(stack.state_dir.join("keys/signing-key.pem")).unwrap();
     let now = chrono_now();
-    let expired = signed_token(&own_key, &kid, &issuer, now - 60);
-    problem(
-        send(Method::GET, "/company", Some(&expired), None, None)
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
     let good = signed_token(&own_key, &kid, &issuer, now + 600);
+    let good_status = send(Method::GET, "/company", Some(&good), None, None)
+        .await
+        .unwrap()
+        .status();
     assert_eq!(
-        send(Method::GET, "/company", Some(&good), None, None)
-            .await
-            .unwrap()
-            .status(),
-        200,
-        "control: a well-signed token passes"
+        good_status, 200,
+        "control: a token signed like the issuer's passes"
     );
-    let wrong_issuer = signed_token(&own_key, &kid, "https://attacker.example", now + 600);
-    problem(
-        send(Method::GET, "/company", Some(&wrong_issuer), None, None)
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
-    let forged = signed_token(forger_key().as_bytes(), &kid, &issuer, now + 600);
-    problem(
-        send(Method::GET, "/company", Some(&forged), None, None)
-            .await
-            .unwrap(),
-        StatusCode::UNAUTHORIZED,
-    )
-    .await;
 
-    problem(
-        send(Method::GET, "/company", Some(&employee), None, None)
-            .await
-            .unwrap(),
-        StatusCode::FORBIDDEN,
-    )
-    .await;
-    problem(
-        send(Method::GET, "/no-such-route", Some(&admin), None, None)
-            .await
-            .unwrap(),
-        StatusCode::NOT_FOUND,
-    )
-    .await;
+    let expired = signed_token(&own_key, &kid, &issuer, now - 60);
+    let wrong_issuer = signed_token(&own_key, &kid, "https://attacker.example", now + 600);
+    let forged = signed_token(forger_key().as_bytes(), &kid, &issuer, now + 600);
+    let refusals: [(&str, Option<&str>, &str, StatusCode); 7] = [
+        ("no token", None, "/company", StatusCode::UNAUTHORIZED),
+        (
+            "not a JWT",
+            Some("not-a-jwt"),
+            "/company",
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "expired",
+            Some(&expired),
+            "/company",
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "another issuer",
+            Some(&wrong_issuer),
+            "/company",
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "signed by another key",
+            Some(&forged),
+            "/company",
+            StatusCode::UNAUTHORIZED,
+        ),
+        (
+            "employee on an admin route",
+            Some(&employee),
+            "/company",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "unknown route",
+            Some(&admin),
+            "/no-such-route",
+            StatusCode::NOT_FOUND,
+        ),
+    ];
+    for (case, token, path, status) in refusals {
+        let response = send(Method::GET, path, token, None, None).await.unwrap();
+        assert_eq!(response.status(), status, "{case}");
+        problem(response, status).await;
+    }
     let wrong_method = send(Method::DELETE, "/company", Some(&admin), None, None)
         .await
         .unwrap();

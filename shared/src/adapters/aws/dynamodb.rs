@@ -163,6 +163,16 @@ fn some_if_any<K, V>(map: HashMap<K, V>) -> Option<HashMap<K, V>> {
     if map.is_empty() { None } else { Some(map) }
 }
 
+/// Maps an SDK failure to the store error a caller acts on.
+fn sdk_error<E, R>(e: aws_smithy_runtime_api::client::result::SdkError<E, R>) -> StoreError
+where
+    E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    let (code, message) = describe(&e);
+    store_error(&code, message)
+}
+
 fn store_error(code: &str, message: String) -> StoreError {
     match code {
         "ConditionalCheckFailedException" => StoreError::ConditionFailed,
@@ -198,10 +208,7 @@ impl ItemStore for DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(|e| {
-                let (code, message) = describe(&e);
-                store_error(&code, message)
-            })?;
+            .map_err(sdk_error)?;
         Ok(out.item().map(from_attrs))
     }
 
@@ -217,10 +224,7 @@ impl ItemStore for DynamoStore {
             .set_expression_attribute_values(some_if_any(e.values))
             .send()
             .await
-            .map_err(|e| {
-                let (code, message) = describe(&e);
-                store_error(&code, message)
-            })?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -240,10 +244,7 @@ impl ItemStore for DynamoStore {
             .set_expression_attribute_values(some_if_any(e.values))
             .send()
             .await
-            .map_err(|e| {
-                let (code, message) = describe(&e);
-                store_error(&code, message)
-            })?;
+            .map_err(sdk_error)?;
         Ok(())
     }
 
@@ -298,10 +299,7 @@ impl ItemStore for DynamoStore {
             .set_exclusive_start_key(start)
             .send()
             .await
-            .map_err(|e| {
-                let (code, message) = describe(&e);
-                store_error(&code, message)
-            })?;
+            .map_err(sdk_error)?;
         Ok(Page {
             items: out.items().iter().map(from_attrs).collect(),
             next: out
