@@ -12,6 +12,7 @@ pub mod clock;
 pub mod company;
 pub mod config;
 pub mod error;
+pub mod exam;
 pub mod fixtures;
 pub mod http;
 pub mod idempotency;
