@@ -127,6 +127,7 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
     };
     let response = match route.target {
         Target::CompanyAdmin => stack.company_admin.handle(request).await,
+        Target::QuestionCollection => stack.question_collection.handle(request).await,
     };
     to_http(response, &request_id)
 }

@@ -5,6 +5,7 @@
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     CompanyAdmin,
+    QuestionCollection,
 }
 
 impl Target {
@@ -13,6 +14,7 @@ impl Target {
     pub fn binary(self) -> &'static str {
         match self {
             Target::CompanyAdmin => "company-admin",
+            Target::QuestionCollection => "question-collection",
         }
     }
 }
@@ -31,13 +33,19 @@ pub struct Route {
 /// Every routed resource method.
 pub fn table() -> Vec<Route> {
     let mut routes = Vec::new();
-    for (method, resource) in company_admin::ROUTES {
-        routes.push(Route {
-            method,
-            resource,
-            target: Target::CompanyAdmin,
-            authorized: true,
-        });
+    let functions: [(&[(&'static str, &'static str)], Target); 2] = [
+        (&company_admin::ROUTES, Target::CompanyAdmin),
+        (&question_collection::ROUTES, Target::QuestionCollection),
+    ];
+    for (function_routes, target) in functions {
+        for &(method, resource) in function_routes {
+            routes.push(Route {
+                method,
+                resource,
+                target,
+                authorized: true,
+            });
+        }
     }
     routes
 }

@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
 use company_admin::CompanyAdmin;
+use question_collection::QuestionCollection;
 use shared::adapters::embedded::{FileBlobStore, LocalDirectory, SqliteStore};
 use shared::clock::{Clock, SystemClock};
 use shared::ids::UuidIds;
@@ -26,6 +27,7 @@ pub struct Stack {
     pub tokens: TokenIssuer,
     pub clock: Arc<dyn Clock>,
     pub company_admin: CompanyAdmin,
+    pub question_collection: QuestionCollection,
     pub triggers: Triggers,
 }
 
@@ -46,6 +48,11 @@ impl Stack {
         let company_admin = CompanyAdmin {
             store: store.clone(),
             directory: directory.clone(),
+            clock: clock.clone(),
+            ids: Arc::new(UuidIds),
+        };
+        let question_collection = QuestionCollection {
+            store: store.clone(),
             clock: clock.clone(),
             ids: Arc::new(UuidIds),
         };
@@ -71,6 +78,7 @@ impl Stack {
             tokens,
             clock,
             company_admin,
+            question_collection,
             triggers,
         })
     }

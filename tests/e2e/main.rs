@@ -2,3 +2,4 @@
 //! a client would drive the deployed API.
 
 mod company;
+mod questions;

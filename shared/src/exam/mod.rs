@@ -1,11 +1,13 @@
 //! Career Genese exams: the question bank's rules, the exam policy, the random draw that is
 //! frozen into an attempt, and server-side grading. Plain types and rules; no I/O.
 
+mod bank;
 mod draw;
 mod grade;
 mod policy;
 mod question;
 
+pub use bank::{Question, QuestionFilter, QuestionRepo};
 pub use draw::{DrawError, DrawnQuestion, draw};
 pub use grade::{Answers, CategoryScore, Grade, check_answers, grade};
 pub use policy::{ExamPolicy, Scoring};

@@ -88,11 +88,19 @@ impl Table {
             Table::Questions => (
                 "id",
                 None,
-                &[IndexSpec {
-                    name: "category",
-                    partition_key: "category",
-                    sort_key: Some("id"),
-                }],
+                &[
+                    IndexSpec {
+                        name: "category",
+                        partition_key: "category",
+                        sort_key: Some("id"),
+                    },
+                    // The whole bank in one small partition, so listing it is a query, not a scan.
+                    IndexSpec {
+                        name: "bank",
+                        partition_key: "bank",
+                        sort_key: Some("bank_sort"),
+                    },
+                ],
                 None,
             ),
             Table::Applicants => ("uid", None, NO_INDEX, None),

@@ -1,0 +1,63 @@
+//! question-collection: the Career Genese question bank for recruiters
+//! (`GET/POST /questions`, `GET/PUT/DELETE /questions/{id}`).
+
+mod questions;
+
+use std::sync::Arc;
+
+use lambda_http::{Body, Request, Response};
+use shared::ApiError;
+use shared::claims::{Claims, Role};
+use shared::clock::Clock;
+use shared::http::{request_id, respond, route};
+use shared::ids::IdGenerator;
+use shared::ports::{ItemStore, Table};
+
+/// Tables this function reads or writes.
+pub const TABLES: [Table; 1] = [Table::Questions];
+
+/// The routes this function serves, as (method, API Gateway resource).
+pub const ROUTES: [(&str, &str); 5] = [
+    ("GET", "/questions"),
+    ("POST", "/questions"),
+    ("GET", "/questions/{id}"),
+    ("PUT", "/questions/{id}"),
+    ("DELETE", "/questions/{id}"),
+];
+
+/// Everything the handler needs, built once at init.
+#[derive(Clone)]
+pub struct QuestionCollection {
+    pub store: Arc<dyn ItemStore>,
+    pub clock: Arc<dyn Clock>,
+    pub ids: Arc<dyn IdGenerator>,
+}
+
+impl QuestionCollection {
+    /// Serves one API Gateway REST proxy request.
+    pub async fn handle(&self, request: Request) -> Response<Body> {
+        let id = request_id(&request);
+        respond(id.as_deref(), self.dispatch(&request).await)
+    }
+
+    async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
+        let (method, resource) = route(request);
+        let claims = Claims::from_request(request)?;
+        if resource.starts_with("/questions") {
+            claims.require_any(&[Role::Recruiter])?;
+        }
+        match (method.as_str(), resource.as_str()) {
+            ("GET", "/questions") => questions::list(self, request).await,
+            ("POST", "/questions") => questions::create(self, request).await,
+            ("GET", "/questions/{id}") => questions::read(self, request).await,
+            ("PUT", "/questions/{id}") => questions::update(self, request).await,
+            ("DELETE", "/questions/{id}") => questions::delete(self, request).await,
+            (_, "/questions") => Err(ApiError::method_not_allowed(&method, &["GET", "POST"])),
+            (_, "/questions/{id}") => Err(ApiError::method_not_allowed(
+                &method,
+                &["GET", "PUT", "DELETE"],
+            )),
+            _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Lambda entry point: build the DynamoDB client once at init, then serve.
+
+use std::sync::Arc;
+
+use lambda_http::{Error, service_fn};
+use question_collection::{QuestionCollection, TABLES};
+use shared::adapters::aws::{DynamoStore, sdk_config};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames};
+use shared::ids::UuidIds;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
+    let config = sdk_config().await;
+    let app = QuestionCollection {
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&config),
+            tables,
+        )),
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(UuidIds),
+    };
+    lambda_http::run(service_fn(|request| {
+        let app = app.clone();
+        async move { Ok::<_, Error>(app.handle(request).await) }
+    }))
+    .await
+}

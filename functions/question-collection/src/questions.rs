@@ -1,0 +1,178 @@
+//! The question-bank handlers: validation at the edge, storage through `QuestionRepo`.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde_json::{Value, json};
+use shared::ApiError;
+use shared::exam::{Difficulty, Question, QuestionDraft, QuestionFilter, QuestionRepo};
+use shared::http::{
+    DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, parse_json, path_param,
+};
+use shared::ports::{Cursor, StoreError};
+
+use crate::QuestionCollection;
+
+const DEFAULT_PAGE: usize = 25;
+const MAX_PAGE: usize = 100;
+
+fn query_param<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+}
+
+fn filter_from(request: &Request) -> Result<(QuestionFilter, usize, Option<Cursor>), ApiError> {
+    let category = query_param(request, "category").map(str::to_string);
+    let difficulty = query_param(request, "difficulty")
+        .map(|d| serde_json::from_value::<Difficulty>(Value::String(d.to_string())))
+        .transpose()
+        .map_err(|_| ApiError::bad_request("difficulty", "use easy, medium or hard"))?;
+    let active = query_param(request, "active")
+        .map(|a| a.parse::<bool>())
+        .transpose()
+        .map_err(|_| ApiError::bad_request("active", "use true or false"))?;
+    let limit = query_param(request, "limit")
+        .map(|l| {
+            l.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+        })
+        .map(|l| l.ok_or_else(|| ApiError::bad_request("limit", format!("use 1 to {MAX_PAGE}"))))
+        .transpose()?
+        .unwrap_or(DEFAULT_PAGE);
+    let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
+    Ok((
+        QuestionFilter {
+            category,
+            difficulty,
+            active,
+        },
+        limit,
+        cursor,
+    ))
+}
+
+/// `GET /questions?category=&difficulty=&active=&limit=&cursor=`
+pub async fn list(app: &QuestionCollection, request: &Request) -> Result<Response<Body>, ApiError> {
+    let (filter, limit, cursor) = filter_from(request)?;
+    let (items, next) = match QuestionRepo::new(app.store.as_ref())
+        .list(&filter, limit, cursor)
+        .await
+    {
+        Ok(page) => page,
+        Err(StoreError::Invalid(_)) => {
+            return Err(ApiError::bad_request(
+                "cursor",
+                "the cursor is not one this API returned",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok(json(
+        StatusCode::OK,
+        &json!({ "items": items, "nextCursor": next.map(|c| c.0) }),
+    ))
+}
+
+/// `POST /questions`
+pub async fn create(
+    app: &QuestionCollection,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let draft = json_body::<QuestionDraft>(request, DEFAULT_BODY_LIMIT)?.validated()?;
+    let question = QuestionRepo::new(app.store.as_ref())
+        .create(app.ids.new_id(), draft, app.clock.now())
+        .await?;
+    let mut response = json(StatusCode::CREATED, &question);
+    if let Ok(location) = format!("/questions/{}", question.id).parse() {
+        response.headers_mut().insert("location", location);
+    }
+    Ok(response)
+}
+
+async fn live(app: &QuestionCollection, request: &Request) -> Result<Question, ApiError> {
+    let id = path_param(request, "id")?;
+    match QuestionRepo::new(app.store.as_ref()).get(&id).await? {
+        Some(q) if !q.deleted => Ok(q),
+        _ => Err(ApiError::not_found(format!("no question `{id}`"))),
+    }
+}
+
+/// `GET /questions/{id}`
+pub async fn read(app: &QuestionCollection, request: &Request) -> Result<Response<Body>, ApiError> {
+    Ok(json(StatusCode::OK, &live(app, request).await?))
+}
+
+/// The `version` a client read, required on every change so a stale edit is refused.
+fn expected_version(body: &mut Value) -> Result<u64, ApiError> {
+    let version = body.as_object_mut().and_then(|o| o.remove("version"));
+    match version {
+        Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64().unwrap_or_default()),
+        Some(_) => Err(ApiError::bad_request(
+            "version",
+            "version must be a whole number",
+        )),
+        None => Err(ApiError::bad_request(
+            "version",
+            "send the version you read, so a concurrent edit is not overwritten",
+        )),
+    }
+}
+
+fn stale(current: &Question, sent: u64) -> ApiError {
+    ApiError::conflict(format!(
+        "the question is at version {}, not {sent}; reload and retry",
+        current.version
+    ))
+    .with_field("version")
+}
+
+/// `PUT /questions/{id}`: the whole question plus the `version` it was read at.
+pub async fn update(
+    app: &QuestionCollection,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let current = live(app, request).await?;
+    let mut body: Value = json_body(request, DEFAULT_BODY_LIMIT)?;
+    let version = expected_version(&mut body)?;
+    let draft = parse_json::<QuestionDraft>(Some("application/json"), body.to_string().as_bytes())?
+        .validated()?;
+    if version != current.version {
+        return Err(stale(&current, version));
+    }
+    match QuestionRepo::new(app.store.as_ref())
+        .update(&current, draft, app.clock.now())
+        .await
+    {
+        Ok(q) => Ok(json(StatusCode::OK, &q)),
+        Err(StoreError::ConditionFailed) => Err(stale(&current, version)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `DELETE /questions/{id}?version=`: a soft delete; attempts that drew it keep it.
+pub async fn delete(
+    app: &QuestionCollection,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let current = live(app, request).await?;
+    body_bytes(request, 0)?;
+    if let Some(sent) = query_param(request, "version") {
+        let sent: u64 = sent
+            .parse()
+            .map_err(|_| ApiError::bad_request("version", "version must be a whole number"))?;
+        if sent != current.version {
+            return Err(stale(&current, sent));
+        }
+    }
+    match QuestionRepo::new(app.store.as_ref())
+        .delete(&current, app.clock.now())
+        .await
+    {
+        Ok(()) => Ok(no_content()),
+        Err(StoreError::ConditionFailed) => Err(ApiError::conflict(
+            "the question changed meanwhile; reload and retry",
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,363 @@
+//! question-collection handler tests: the `events/` fixture through the real handler on SQLite.
+
+use std::sync::Arc;
+
+use chrono::TimeZone;
+use lambda_http::{Body, Response};
+use question_collection::QuestionCollection;
+use serde_json::{Value, json};
+use shared::adapters::embedded::SqliteStore;
+use shared::clock::ManualClock;
+use shared::fixtures::{edit_claims, rest_request, set_body, temp_dir};
+use shared::ids::SequentialIds;
+use shared::ports::{ItemStore, Key, Table};
+
+const FIXTURE: &str = "question-collection/post-question.json";
+
+fn world() -> (QuestionCollection, Arc<SqliteStore>) {
+    let store = Arc::new(SqliteStore::open(&temp_dir("questions").join("tables.sqlite3")).unwrap());
+    let app = QuestionCollection {
+        store: store.clone(),
+        clock: Arc::new(ManualClock::at(
+            chrono::Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
+        )),
+        ids: Arc::new(SequentialIds::new("q")),
+    };
+    (app, store)
+}
+
+fn body(response: &Response<Body>) -> Value {
+    match response.body() {
+        Body::Text(t) => serde_json::from_str(t).unwrap(),
+        _ => Value::Null,
+    }
+}
+
+/// The fixture re-aimed at `method path` (resource template `resource`) with `body`.
+async fn call(
+    app: &QuestionCollection,
+    method: &str,
+    resource: &str,
+    path: &str,
+    id: Option<&str>,
+    query: Value,
+    payload: Option<Value>,
+) -> Response<Body> {
+    app.handle(rest_request(FIXTURE, |e| {
+        e["httpMethod"] = json!(method);
+        e["requestContext"]["httpMethod"] = json!(method);
+        e["resource"] = json!(resource);
+        e["requestContext"]["resourcePath"] = json!(resource);
+        e["path"] = json!(path);
+        e["pathParameters"] = id.map(|id| json!({ "id": id })).unwrap_or(Value::Null);
+        e["queryStringParameters"] = query.clone();
+        e["multiValueQueryStringParameters"] = match &query {
+            Value::Object(m) => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), json!([v]))).collect())
+            }
+            _ => Value::Null,
+        };
+        match &payload {
+            Some(p) => set_body(e, &p.to_string()),
+            None => e["body"] = Value::Null,
+        }
+    }))
+    .await
+}
+
+fn question(category: &str, text: &str) -> Value {
+    json!({"text": text, "kind": "multiple", "category": category, "difficulty": "medium", "points": 3,
+           "options": [{"text": "a", "correct": true}, {"text": "b", "correct": true}, {"text": "c", "correct": false}]})
+}
+
+#[tokio::test]
+async fn a_recruiter_creates_reads_updates_and_deletes_a_question() {
+    let (app, store) = world();
+    let created = app.handle(rest_request(FIXTURE, |_| {})).await;
+    assert_eq!(created.status(), 201, "{}", body(&created));
+    assert_eq!(created.headers()["location"], "/questions/q-1");
+    let q = body(&created);
+    assert_eq!(
+        (
+            q["id"].as_str(),
+            q["version"].as_u64(),
+            q["active"].as_bool()
+        ),
+        (Some("q-1"), Some(1), Some(true))
+    );
+    assert_eq!(q["options"][0]["correct"], true, "recruiters see the key");
+
+    let read = call(
+        &app,
+        "GET",
+        "/questions/{id}",
+        "/questions/q-1",
+        Some("q-1"),
+        Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(
+        body(&read)["text"],
+        "Which keyword makes a Rust binding mutable?"
+    );
+
+    let mut edit = body(&read);
+    edit.as_object_mut().unwrap().retain(|k, _| {
+        [
+            "text",
+            "kind",
+            "category",
+            "difficulty",
+            "points",
+            "options",
+            "active",
+            "version",
+        ]
+        .contains(&k.as_str())
+    });
+    edit["points"] = json!(5);
+    let updated = call(
+        &app,
+        "PUT",
+        "/questions/{id}",
+        "/questions/q-1",
+        Some("q-1"),
+        Value::Null,
+        Some(edit.clone()),
+    )
+    .await;
+    assert_eq!(updated.status(), 200, "{}", body(&updated));
+    assert_eq!(
+        (
+            body(&updated)["points"].as_u64(),
+            body(&updated)["version"].as_u64()
+        ),
+        (Some(5), Some(2))
+    );
+    let stale = call(
+        &app,
+        "PUT",
+        "/questions/{id}",
+        "/questions/q-1",
+        Some("q-1"),
+        Value::Null,
+        Some(edit),
+    )
+    .await;
+    assert_eq!(stale.status(), 409);
+    assert_eq!(body(&stale)["field"], "version");
+
+    let deleted = call(
+        &app,
+        "DELETE",
+        "/questions/{id}",
+        "/questions/q-1",
+        Some("q-1"),
+        Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(deleted.status(), 204);
+    let gone = call(
+        &app,
+        "GET",
+        "/questions/{id}",
+        "/questions/q-1",
+        Some("q-1"),
+        Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(gone.status(), 404);
+    let kept = store
+        .get(Table::Questions, &Key::of("q-1"))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (kept["deleted"].as_bool(), kept["points"].as_u64()),
+        (Some(true), Some(5)),
+        "attempts keep deleted questions"
+    );
+    let list = call(
+        &app,
+        "GET",
+        "/questions",
+        "/questions",
+        None,
+        Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(body(&list)["items"], json!([]));
+}
+
+#[tokio::test]
+async fn listing_filters_by_category_and_pages_every_question_once() {
+    let (app, _) = world();
+    for n in 0..30 {
+        let category = if n % 3 == 0 { "sql" } else { "rust" };
+        let r = call(
+            &app,
+            "POST",
+            "/questions",
+            "/questions",
+            None,
+            Value::Null,
+            Some(question(category, &format!("question {n}"))),
+        )
+        .await;
+        assert_eq!(r.status(), 201);
+    }
+    let sql = call(
+        &app,
+        "GET",
+        "/questions",
+        "/questions",
+        None,
+        json!({"category": "sql", "limit": "100"}),
+        None,
+    )
+    .await;
+    assert_eq!(body(&sql)["items"].as_array().unwrap().len(), 10);
+
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    for _ in 0..10 {
+        let mut query = json!({"limit": "7"});
+        if let Some(c) = &cursor {
+            query["cursor"] = json!(c);
+        }
+        let page = body(&call(&app, "GET", "/questions", "/questions", None, query, None).await);
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|q| q["id"].as_str().unwrap().to_string()),
+        );
+        match page["nextCursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => break,
+        }
+    }
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 30);
+}
+
+#[tokio::test]
+async fn bad_questions_and_parameters_are_refused_by_field() {
+    let (app, store) = world();
+    let mut two_right = question("rust", "x");
+    two_right["kind"] = json!("single");
+    let mut one_option = question("rust", "x");
+    one_option["options"] = json!([{"text": "a", "correct": true}]);
+    let mut wrong_type = question("rust", "x");
+    wrong_type["points"] = json!("three");
+    let mut unknown = question("rust", "x");
+    unknown["answer"] = json!(0);
+    for (payload, status, field) in [
+        (two_right, 422, "options"),
+        (one_option, 422, "options"),
+        (wrong_type, 400, "points"),
+        (unknown, 400, "answer"),
+    ] {
+        let r = call(
+            &app,
+            "POST",
+            "/questions",
+            "/questions",
+            None,
+            Value::Null,
+            Some(payload),
+        )
+        .await;
+        assert_eq!(
+            (r.status().as_u16(), body(&r)["field"].as_str()),
+            (status, Some(field))
+        );
+    }
+    assert!(
+        store
+            .get(Table::Questions, &Key::of("q-1"))
+            .await
+            .unwrap()
+            .is_none(),
+        "nothing written"
+    );
+
+    for (query, field) in [
+        (json!({"limit": "0"}), "limit"),
+        (json!({"difficulty": "extreme"}), "difficulty"),
+        (json!({"cursor": "bm9wZQ"}), "cursor"),
+        (json!({"active": "yes"}), "active"),
+    ] {
+        let r = call(&app, "GET", "/questions", "/questions", None, query, None).await;
+        assert_eq!(
+            (r.status().as_u16(), body(&r)["field"].as_str()),
+            (400, Some(field))
+        );
+    }
+    let r = call(
+        &app,
+        "POST",
+        "/questions",
+        "/questions",
+        None,
+        Value::Null,
+        Some(question("rust", "ok")),
+    )
+    .await;
+    let mut no_version = body(&r);
+    no_version.as_object_mut().unwrap().retain(|k, _| {
+        [
+            "text",
+            "kind",
+            "category",
+            "difficulty",
+            "points",
+            "options",
+        ]
+        .contains(&k.as_str())
+    });
+    let r = call(
+        &app,
+        "PUT",
+        "/questions/{id}",
+        "/questions/q-1",
+        Some("q-1"),
+        Value::Null,
+        Some(no_version),
+    )
+    .await;
+    assert_eq!(
+        (r.status().as_u16(), body(&r)["field"].as_str()),
+        (400, Some("version"))
+    );
+}
+
+#[tokio::test]
+async fn only_recruiters_manage_the_bank() {
+    let (app, _) = world();
+    for group in ["applicants", "admins", "employees"] {
+        let r = app
+            .handle(rest_request(FIXTURE, |e| {
+                edit_claims(e, json!({"cognito:groups": group}))
+            }))
+            .await;
+        assert_eq!(r.status(), 403, "{group}");
+    }
+    let missing = call(
+        &app,
+        "GET",
+        "/questions/{id}",
+        "/questions/none",
+        Some("none"),
+        Value::Null,
+        None,
+    )
+    .await;
+    assert_eq!(missing.status(), 404);
+}
