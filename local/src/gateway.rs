@@ -12,6 +12,7 @@ use base64::engine::general_purpose::STANDARD;
 use lambda_http::Body;
 use serde_json::{Map, Value, json};
 use shared::ApiError;
+use shared::function::RestFunction;
 
 use crate::routes::{self, Route, Target};
 use crate::stack::Stack;

@@ -14,6 +14,7 @@ pub mod config;
 pub mod error;
 pub mod exam;
 pub mod fixtures;
+pub mod function;
 pub mod http;
 pub mod idempotency;
 pub mod ids;

@@ -8,11 +8,13 @@ mod registration;
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
 use shared::claims::Claims;
 use shared::clock::Clock;
-use shared::http::{request_id, respond, route};
+use shared::function::RestFunction;
+use shared::http::route;
 use shared::ids::IdGenerator;
 use shared::ports::{ItemStore, Table, UserDirectory};
 
@@ -35,13 +37,8 @@ pub struct CompanyAdmin {
     pub ids: Arc<dyn IdGenerator>,
 }
 
-impl CompanyAdmin {
-    /// Serves one API Gateway REST proxy request.
-    pub async fn handle(&self, request: Request) -> Response<Body> {
-        let id = request_id(&request);
-        respond(id.as_deref(), self.dispatch(&request).await)
-    }
-
+#[async_trait]
+impl RestFunction for CompanyAdmin {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         let (method, resource) = route(request);
         let claims = Claims::from_request(request)?;

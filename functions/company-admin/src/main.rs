@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use company_admin::{CompanyAdmin, TABLES};
-use lambda_http::{Error, service_fn};
+use lambda_http::Error;
 use shared::adapters::aws::{CognitoDirectory, DynamoStore, sdk_config};
 use shared::clock::SystemClock;
 use shared::config::{ProcessEnv, TableNames, required};
@@ -27,9 +27,5 @@ async fn main() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidIds),
     };
-    lambda_http::run(service_fn(|request| {
-        let app = app.clone();
-        async move { Ok::<_, Error>(app.handle(request).await) }
-    }))
-    .await
+    shared::function::serve(app).await
 }

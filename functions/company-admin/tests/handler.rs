@@ -12,6 +12,7 @@ use shared::adapters::embedded::{LocalDirectory, SqliteStore};
 use shared::claims::COMPANY_ID_ATTRIBUTE;
 use shared::clock::ManualClock;
 use shared::fixtures::{edit_claims, rest_request, set_body, temp_dir};
+use shared::function::RestFunction;
 use shared::ids::SequentialIds;
 use shared::ports::{ItemStore, Key, NewUser, Query, Table, UserDirectory};
 

@@ -5,11 +5,13 @@ mod questions;
 
 use std::sync::Arc;
 
+use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
 use shared::claims::{Claims, Role};
 use shared::clock::Clock;
-use shared::http::{request_id, respond, route};
+use shared::function::RestFunction;
+use shared::http::route;
 use shared::ids::IdGenerator;
 use shared::ports::{ItemStore, Table};
 
@@ -33,13 +35,8 @@ pub struct QuestionCollection {
     pub ids: Arc<dyn IdGenerator>,
 }
 
-impl QuestionCollection {
-    /// Serves one API Gateway REST proxy request.
-    pub async fn handle(&self, request: Request) -> Response<Body> {
-        let id = request_id(&request);
-        respond(id.as_deref(), self.dispatch(&request).await)
-    }
-
+#[async_trait]
+impl RestFunction for QuestionCollection {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         let (method, resource) = route(request);
         let claims = Claims::from_request(request)?;

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use lambda_http::{Error, service_fn};
+use lambda_http::Error;
 use question_collection::{QuestionCollection, TABLES};
 use shared::adapters::aws::{DynamoStore, sdk_config};
 use shared::clock::SystemClock;
@@ -22,9 +22,5 @@ async fn main() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidIds),
     };
-    lambda_http::run(service_fn(|request| {
-        let app = app.clone();
-        async move { Ok::<_, Error>(app.handle(request).await) }
-    }))
-    .await
+    shared::function::serve(app).await
 }

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 use shared::adapters::embedded::SqliteStore;
 use shared::clock::ManualClock;
 use shared::fixtures::{edit_claims, rest_request, set_body, temp_dir};
+use shared::function::RestFunction;
 use shared::ids::SequentialIds;
 use shared::ports::{ItemStore, Key, Table};
 

@@ -123,13 +123,12 @@ impl<'a> QuestionRepo<'a> {
 
     /// Marks the question deleted (and out of the bank index) if it is still at `current.version`.
     pub async fn delete(&self, current: &Question, at: DateTime<Utc>) -> Result<(), StoreError> {
-        let gone = Question {
+        let mut gone = Question {
             deleted: true,
             version: current.version + 1,
             updated_at: at,
             ..current.clone()
         };
-        let mut gone = gone;
         gone.draft.active = false;
         self.store
             .put(
