@@ -167,4 +167,23 @@ impl<'a> QuestionRepo<'a> {
         }
         Ok((questions, page.next))
     }
+
+    /// Every live, active question of `category`, across all pages (the draw's candidates).
+    pub async fn active_in(&self, category: &str) -> Result<Vec<Question>, StoreError> {
+        let filter = QuestionFilter {
+            category: Some(category.to_string()),
+            difficulty: None,
+            active: Some(true),
+        };
+        let mut all = Vec::new();
+        let mut cursor = None;
+        loop {
+            let (page, next) = self.list(&filter, 100, cursor).await?;
+            all.extend(page);
+            match next {
+                Some(c) => cursor = Some(c),
+                None => return Ok(all),
+            }
+        }
+    }
 }

@@ -1,14 +1,18 @@
 //! Career Genese exams: the question bank's rules, the exam policy, the random draw that is
 //! frozen into an attempt, and server-side grading. Plain types and rules; no I/O.
 
+mod attempt;
+mod attempts;
 mod bank;
 mod draw;
 mod grade;
 mod policy;
 mod question;
 
+pub use attempt::{ATTEMPT_ID, Attempt, AttemptStatus, Finalisation, FrozenQuestion, sortable};
+pub use attempts::AttemptRepo;
 pub use bank::{Question, QuestionFilter, QuestionRepo};
 pub use draw::{DrawError, DrawnQuestion, draw};
 pub use grade::{Answers, CategoryScore, Grade, check_answers, grade};
-pub use policy::{ExamPolicy, Scoring};
+pub use policy::{ExamPolicy, MAX_QUESTIONS, Scoring};
 pub use question::{Difficulty, QuestionDraft, QuestionKind, QuestionOption};

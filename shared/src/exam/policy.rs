@@ -7,13 +7,17 @@ use chrono::Duration;
 use crate::config::{ConfigError, VarSource, parsed_or, required};
 
 /// How multiple-choice answers earn points.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Scoring {
     /// Full points only for exactly the correct set.
     AllOrNothing,
     /// A share of the points: (right picks − wrong picks) / correct options, never below zero.
     Partial,
 }
+
+/// Most questions one exam may draw in all categories together.
+pub const MAX_QUESTIONS: u32 = 50;
 
 /// The exam every applicant takes.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +61,13 @@ impl ExamPolicy {
             {
                 return Err(bad(PER_CATEGORY, format!("names `{category}` twice")));
             }
+        }
+        // The draw is frozen into one item, which DynamoDB caps at 400 KB.
+        if per_category.values().sum::<u32>() > MAX_QUESTIONS {
+            return Err(bad(
+                PER_CATEGORY,
+                format!("asks for more than {MAX_QUESTIONS} questions in all"),
+            ));
         }
         let minutes: i64 = parsed_or(env, "EXAM_DURATION_MINUTES", 30)?;
         if !(1..=480).contains(&minutes) {
@@ -132,6 +143,10 @@ mod tests {
             ),
             (
                 vec![("EXAM_QUESTIONS_PER_CATEGORY", "rust=1,rust=2")],
+                "EXAM_QUESTIONS_PER_CATEGORY",
+            ),
+            (
+                vec![("EXAM_QUESTIONS_PER_CATEGORY", "rust=30,sql=30")],
                 "EXAM_QUESTIONS_PER_CATEGORY",
             ),
             (

@@ -43,6 +43,8 @@ pub struct TableSpec {
     pub indexes: &'static [IndexSpec],
     /// Attribute holding an expiry instant in epoch seconds, if the table has TTL enabled.
     pub ttl_attribute: Option<&'static str>,
+    /// Changes are published as a stream (new and old images) to a consumer function.
+    pub stream: bool,
 }
 
 impl Table {
@@ -103,8 +105,28 @@ impl Table {
                 ],
                 None,
             ),
-            Table::Applicants => ("uid", None, NO_INDEX, None),
-            Table::ExamAttempts => ("uid", Some("attempt_id"), NO_INDEX, None),
+            Table::Applicants => (
+                "uid",
+                None,
+                // Every applicant in one partition by sign-up time: recruiters list, never scan.
+                &[IndexSpec {
+                    name: "roster",
+                    partition_key: "roster",
+                    sort_key: Some("joined"),
+                }],
+                None,
+            ),
+            Table::ExamAttempts => (
+                "uid",
+                Some("attempt_id"),
+                // In progress by closing time (the sweep), submitted by score (the ranking).
+                &[IndexSpec {
+                    name: "status",
+                    partition_key: "status",
+                    sort_key: Some("status_sort"),
+                }],
+                None,
+            ),
             Table::Companies => ("company_id", None, NO_INDEX, None),
             Table::Employees => ("company_id", Some("username"), NO_INDEX, None),
             Table::Invitations => ("username", None, NO_INDEX, Some("expires_at")),
@@ -144,6 +166,7 @@ impl Table {
             sort_key: sk,
             indexes,
             ttl_attribute: ttl,
+            stream: self == Table::ExamAttempts,
         }
     }
 }
