@@ -72,6 +72,16 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
             &request_id,
         );
     }
+    // The most specific resource answers the path, whatever its methods (as API Gateway does).
+    let best = matching
+        .iter()
+        .map(|(r, _)| routes::specificity(r.resource))
+        .max()
+        .unwrap_or_default();
+    let matching: Vec<_> = matching
+        .into_iter()
+        .filter(|(r, _)| routes::specificity(r.resource) == best)
+        .collect();
     let Some((route, params)) = matching.iter().find(|(r, _)| r.method == method) else {
         let allowed: Vec<&str> = matching.iter().map(|(r, _)| r.method).collect();
         return refuse(ApiError::method_not_allowed(&method, &allowed), &request_id);
@@ -129,6 +139,7 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
     let response = match route.target {
         Target::CompanyAdmin => stack.company_admin.handle(request).await,
         Target::QuestionCollection => stack.question_collection.handle(request).await,
+        Target::QuestionAnswer => stack.question_answer.handle(request).await,
     };
     to_http(response, &request_id)
 }

@@ -5,11 +5,14 @@
 //! several stacks run side by side.
 
 mod demo;
+mod demo_bank;
 mod gateway;
 mod local_api;
 mod routes;
+mod schedule;
 mod secrets;
 mod stack;
+mod streams;
 mod tokens;
 
 use std::net::SocketAddr;
@@ -88,6 +91,9 @@ async fn main() -> stack::Result<()> {
     let base_url = format!("http://{addr}");
     let stack = Arc::new(Stack::open(&state_dir, &base_url)?);
     let seeded = demo::seed_once(&stack).await?;
+    demo_bank::ensure(&stack).await?;
+    tokio::spawn(streams::run(stack.clone()));
+    tokio::spawn(schedule::run(stack.clone()));
 
     println!("Genese embedded stack listening on {base_url}");
     println!(

@@ -6,6 +6,7 @@
 pub enum Target {
     CompanyAdmin,
     QuestionCollection,
+    QuestionAnswer,
 }
 
 impl Target {
@@ -15,6 +16,7 @@ impl Target {
         match self {
             Target::CompanyAdmin => "company-admin",
             Target::QuestionCollection => "question-collection",
+            Target::QuestionAnswer => "question-answer",
         }
     }
 }
@@ -33,9 +35,10 @@ pub struct Route {
 /// Every routed resource method.
 pub fn table() -> Vec<Route> {
     let mut routes = Vec::new();
-    let functions: [(&[(&'static str, &'static str)], Target); 2] = [
+    let functions: [(&[(&'static str, &'static str)], Target); 3] = [
         (&company_admin::ROUTES, Target::CompanyAdmin),
         (&question_collection::ROUTES, Target::QuestionCollection),
+        (&question_answer::ROUTES, Target::QuestionAnswer),
     ];
     for (function_routes, target) in functions {
         for &(method, resource) in function_routes {
@@ -54,6 +57,15 @@ pub fn table() -> Vec<Route> {
 pub fn table_once() -> &'static [Route] {
     static TABLE: std::sync::OnceLock<Vec<Route>> = std::sync::OnceLock::new();
     TABLE.get_or_init(table)
+}
+
+/// How specific a resource template is: API Gateway prefers literal segments over parameters,
+/// so `/exams/current` wins over `/exams/{uid}` for the path `/exams/current`.
+pub fn specificity(template: &str) -> usize {
+    template
+        .split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .count()
 }
 
 /// Matches a concrete path against a template; returns the path parameters on success.
@@ -94,6 +106,7 @@ mod tests {
         assert_eq!(match_template("/company", "/company/"), Some(vec![]));
         assert_eq!(match_template("/employees/{username}", "/employees"), None);
         assert_eq!(match_template("/employees/{username}", "/employees/"), None);
+        assert!(specificity("/exams/current") > specificity("/exams/{uid}"));
     }
 
     /// (method, path, binary) of every `Api` event in the SAM template.

@@ -1,15 +1,18 @@
 //! The embedded stack's state: every stand-in adapter, opened under the state folder, and every
 //! function wired to them exactly as its Lambda `main.rs` wires it to AWS.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
 use company_admin::CompanyAdmin;
+use question_answer::QuestionAnswer;
 use question_collection::QuestionCollection;
-use shared::adapters::embedded::{FileBlobStore, LocalDirectory, SqliteStore};
+use ses_notify::{NotifyConfig, SesNotify};
+use shared::adapters::embedded::{EmlMailer, FileBlobStore, LocalDirectory, SqliteStore};
 use shared::clock::{Clock, SystemClock};
+use shared::config::VarSource;
+use shared::exam::ExamPolicy;
 use shared::ids::UuidIds;
 
 use crate::secrets;
@@ -28,7 +31,31 @@ pub struct Stack {
     pub clock: Arc<dyn Clock>,
     pub company_admin: CompanyAdmin,
     pub question_collection: QuestionCollection,
+    pub question_answer: QuestionAnswer,
+    pub ses_notify: SesNotify,
     pub triggers: Triggers,
+}
+
+/// Settings a deployment passes as function environment; locally the process environment,
+/// falling back to the demo's values.
+struct LocalSettings;
+
+impl VarSource for LocalSettings {
+    fn var(&self, name: &str) -> Option<String> {
+        if name == "APPLICANT_CLIENT_NAME" {
+            // The local token issuer's client names are fixed (tokens.rs).
+            return Some(CAREERS_CLIENT.into());
+        }
+        let demo = match name {
+            // Matches the demo question bank (demo.rs).
+            "EXAM_QUESTIONS_PER_CATEGORY" => Some("rust=4,sql=4,aptitude=4"),
+            "MAIL_FROM" => Some("careers@genese.test"),
+            "RECRUITER_EMAILS" => Some("recruiter@genese.test"),
+            "BLOCKED_EMAIL_DOMAINS" => Some("mailinator.com"),
+            _ => None,
+        };
+        std::env::var(name).ok().or(demo.map(str::to_string))
+    }
 }
 
 impl Stack {
@@ -55,19 +82,20 @@ impl Stack {
             store: store.clone(),
             clock: clock.clone(),
             ids: Arc::new(UuidIds),
+            policy: ExamPolicy::from_env(&LocalSettings)?,
+        };
+        let question_answer = QuestionAnswer {
+            store: store.clone(),
+            clock: clock.clone(),
+        };
+        let ses_notify = SesNotify {
+            store: store.clone(),
+            mailer: Arc::new(EmlMailer::new(state_dir.join("mail"))),
+            clock: clock.clone(),
+            config: NotifyConfig::from_env(&LocalSettings)?,
         };
         let triggers = Triggers {
-            policy: SignUpPolicy::from_env(&BTreeMap::from([
-                (
-                    "APPLICANT_CLIENT_NAME".to_string(),
-                    CAREERS_CLIENT.to_string(),
-                ),
-                (
-                    "BLOCKED_EMAIL_DOMAINS".to_string(),
-                    std::env::var("BLOCKED_EMAIL_DOMAINS")
-                        .unwrap_or_else(|_| "mailinator.com".into()),
-                ),
-            ]))?,
+            policy: SignUpPolicy::from_env(&LocalSettings)?,
             directories: Arc::new(SinglePool(directory.clone())),
         };
         Ok(Stack {
@@ -79,6 +107,8 @@ impl Stack {
             clock,
             company_admin,
             question_collection,
+            question_answer,
+            ses_notify,
             triggers,
         })
     }

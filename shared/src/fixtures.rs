@@ -57,6 +57,33 @@ pub fn set_body(event: &mut Value, body: &str) {
     event["isBase64Encoded"] = Value::Bool(false);
 }
 
+/// Re-aims a REST proxy event at `method path`, served by the resource template `resource`, with
+/// `path_parameters` and `query` (JSON objects of strings, or `null`), as API Gateway would fill them.
+pub fn aim(
+    event: &mut Value,
+    method: &str,
+    resource: &str,
+    path: &str,
+    path_parameters: Value,
+    query: Value,
+) {
+    event["httpMethod"] = Value::from(method);
+    event["requestContext"]["httpMethod"] = Value::from(method);
+    event["resource"] = Value::from(resource);
+    event["requestContext"]["resourcePath"] = Value::from(resource);
+    event["path"] = Value::from(path);
+    event["pathParameters"] = path_parameters;
+    event["multiValueQueryStringParameters"] = match &query {
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, v)| (k.clone(), Value::Array(vec![v.clone()])))
+                .collect(),
+        ),
+        _ => Value::Null,
+    };
+    event["queryStringParameters"] = query;
+}
+
 /// A new empty folder under the system temp dir, unique per call, for one test's state.
 pub fn temp_dir(label: &str) -> PathBuf {
     let dir =

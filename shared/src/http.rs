@@ -102,10 +102,17 @@ pub fn parse_json<T: DeserializeOwned>(
             }
             _ => {
                 // serde_path_to_error writes `.` for the root and `?` where it lost track.
-                let field = if matches!(path.as_str(), "" | "." | "?") {
-                    "body".to_string()
-                } else {
-                    path
+                let root = matches!(path.as_str(), "" | "." | "?");
+                // A missing field is reported at its parent; name the field itself.
+                let missing = inner
+                    .to_string()
+                    .strip_prefix("missing field `")
+                    .and_then(|rest| rest.split('`').next().map(str::to_string));
+                let field = match (missing, root) {
+                    (Some(name), true) => name,
+                    (Some(name), false) => format!("{path}.{name}"),
+                    (None, true) => "body".to_string(),
+                    (None, false) => path,
                 };
                 ApiError::bad_request(field, strip_position(&inner.to_string()))
             }

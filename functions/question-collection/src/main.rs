@@ -7,12 +7,14 @@ use question_collection::{QuestionCollection, TABLES};
 use shared::adapters::aws::{DynamoStore, sdk_config};
 use shared::clock::SystemClock;
 use shared::config::{ProcessEnv, TableNames};
+use shared::exam::ExamPolicy;
 use shared::ids::UuidIds;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
+    let policy = ExamPolicy::from_env(&ProcessEnv)?;
     let config = sdk_config().await;
     let app = QuestionCollection {
         store: Arc::new(DynamoStore::new(
@@ -21,6 +23,7 @@ async fn main() -> Result<(), Error> {
         )),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidIds),
+        policy,
     };
     shared::function::serve(app).await
 }

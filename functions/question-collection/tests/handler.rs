@@ -1,5 +1,6 @@
 //! question-collection handler tests: the `events/` fixture through the real handler on SQLite.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::TimeZone;
@@ -8,7 +9,8 @@ use question_collection::QuestionCollection;
 use serde_json::{Value, json};
 use shared::adapters::embedded::SqliteStore;
 use shared::clock::ManualClock;
-use shared::fixtures::{edit_claims, rest_request, set_body, temp_dir};
+use shared::exam::{ExamPolicy, QuestionDraft, QuestionRepo};
+use shared::fixtures::{aim, edit_claims, rest_request, set_body, temp_dir};
 use shared::function::RestFunction;
 use shared::ids::SequentialIds;
 use shared::ports::{ItemStore, Key, Table};
@@ -23,6 +25,11 @@ fn world() -> (QuestionCollection, Arc<SqliteStore>) {
             chrono::Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
         )),
         ids: Arc::new(SequentialIds::new("q")),
+        policy: ExamPolicy::from_env(&BTreeMap::from([(
+            "EXAM_QUESTIONS_PER_CATEGORY".to_string(),
+            "rust=2,sql=2".to_string(),
+        )]))
+        .unwrap(),
     };
     (app, store)
 }
@@ -45,19 +52,8 @@ async fn call(
     payload: Option<Value>,
 ) -> Response<Body> {
     app.handle(rest_request(FIXTURE, |e| {
-        e["httpMethod"] = json!(method);
-        e["requestContext"]["httpMethod"] = json!(method);
-        e["resource"] = json!(resource);
-        e["requestContext"]["resourcePath"] = json!(resource);
-        e["path"] = json!(path);
-        e["pathParameters"] = id.map(|id| json!({ "id": id })).unwrap_or(Value::Null);
-        e["queryStringParameters"] = query.clone();
-        e["multiValueQueryStringParameters"] = match &query {
-            Value::Object(m) => {
-                Value::Object(m.iter().map(|(k, v)| (k.clone(), json!([v]))).collect())
-            }
-            _ => Value::Null,
-        };
+        let params = id.map(|id| json!({ "id": id })).unwrap_or(Value::Null);
+        aim(e, method, resource, path, params, query.clone());
         match &payload {
             Some(p) => set_body(e, &p.to_string()),
             None => e["body"] = Value::Null,
@@ -361,4 +357,212 @@ async fn only_recruiters_manage_the_bank() {
     )
     .await;
     assert_eq!(missing.status(), 404);
+}
+
+// ---------- starting an exam (applicants) ----------
+
+const EXAM_FIXTURE: &str = "question-collection/post-exams.json";
+
+async fn exam_call(
+    app: &QuestionCollection,
+    method: &str,
+    resource: &str,
+    claims: Value,
+    payload: Option<&str>,
+) -> Response<Body> {
+    app.handle(rest_request(EXAM_FIXTURE, |e| {
+        aim(e, method, resource, resource, Value::Null, Value::Null);
+        edit_claims(e, claims.clone());
+        match payload {
+            Some(p) => set_body(e, p),
+            None => e["body"] = Value::Null,
+        }
+    }))
+    .await
+}
+
+/// `per_category` live questions in each of rust and sql (four options each), plus a deleted
+/// and an inactive one that must never be drawn.
+async fn seed_bank(app: &QuestionCollection, per_category: usize) {
+    let repo = QuestionRepo::new(app.store.as_ref());
+    let now = app.clock.now();
+    for category in ["rust", "sql"] {
+        for i in 0..per_category {
+            let mut q: QuestionDraft =
+                serde_json::from_value(question(category, &format!("{category} question {i}")))
+                    .unwrap();
+            q.options
+                .push(serde_json::from_value(json!({"text": "d", "correct": false})).unwrap());
+            repo.create(format!("{category}-{i}"), q, now)
+                .await
+                .unwrap();
+        }
+    }
+    let mut inactive: QuestionDraft = serde_json::from_value(question("rust", "retired")).unwrap();
+    inactive.active = false;
+    repo.create("rust-inactive".into(), inactive, now)
+        .await
+        .unwrap();
+    let gone = repo
+        .create(
+            "rust-deleted".into(),
+            serde_json::from_value(question("rust", "deleted")).unwrap(),
+            now,
+        )
+        .await
+        .unwrap();
+    repo.delete(&gone, now).await.unwrap();
+}
+
+#[tokio::test]
+async fn starting_draws_the_policy_freezes_it_and_never_reveals_answers() {
+    let (app, store) = world();
+    seed_bank(&app, 5).await;
+    let started = exam_call(&app, "POST", "/exams", json!({}), None).await;
+    assert_eq!(started.status(), 201, "{}", body(&started));
+    assert_eq!(started.headers()["location"], "/exams/current");
+    let exam = body(&started);
+    let questions = exam["questions"].as_array().unwrap();
+    assert_eq!(questions.len(), 4);
+    for category in ["rust", "sql"] {
+        assert_eq!(
+            questions
+                .iter()
+                .filter(|q| q["category"] == category)
+                .count(),
+            2
+        );
+    }
+    for q in questions {
+        let id = q["id"].as_str().unwrap();
+        assert!(
+            !id.ends_with("inactive") && !id.ends_with("deleted"),
+            "{id}"
+        );
+        assert_eq!(q["options"].as_array().unwrap().len(), 4);
+    }
+    let text = exam.to_string();
+    assert!(
+        !text.contains("correct") && !text.contains("score"),
+        "{text}"
+    );
+    assert_eq!(exam["secondsLeft"], 30 * 60);
+
+    // The deadline is the server's: 30 minutes from the clock, frozen in the stored attempt.
+    let stored = store
+        .get(
+            Table::ExamAttempts,
+            &Key::with_sort("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6", "intern-exam"),
+        )
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored["deadline"], "2026-11-24T04:30:00Z");
+
+    // Starting again, or reading, returns the same draw in the same order.
+    let again = exam_call(&app, "POST", "/exams", json!({}), Some("{}")).await;
+    assert_eq!(again.status(), 200);
+    assert_eq!(body(&again)["questions"], exam["questions"]);
+    let current = exam_call(&app, "GET", "/exams/current", json!({}), None).await;
+    assert_eq!(body(&current)["questions"], exam["questions"]);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_starts_create_one_attempt() {
+    let (app, store) = world();
+    seed_bank(&app, 6).await;
+    let app = Arc::new(app);
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = exam_call(&app, "POST", "/exams", json!({}), None).await;
+            (r.status().as_u16(), body(&r)["questions"].clone())
+        }));
+    }
+    let mut created = 0;
+    let mut draws = std::collections::BTreeSet::new();
+    for t in tasks {
+        let (status, questions) = t.await.unwrap();
+        assert!(status == 200 || status == 201, "{status}");
+        created += usize::from(status == 201);
+        draws.insert(questions.to_string());
+    }
+    assert_eq!(created, 1, "exactly one start creates the attempt");
+    assert_eq!(draws.len(), 1, "every caller sees the one frozen draw");
+    let page = store
+        .query(
+            Table::ExamAttempts,
+            &shared::ports::Query::partition("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1);
+}
+
+#[tokio::test]
+async fn the_exam_is_for_applicants_and_needs_a_full_bank() {
+    let (app, store) = world();
+    seed_bank(&app, 1).await;
+    let thin = exam_call(&app, "POST", "/exams", json!({}), None).await;
+    assert_eq!(thin.status(), 503, "{}", body(&thin));
+    let none = exam_call(&app, "GET", "/exams/current", json!({}), None).await;
+    assert_eq!(none.status(), 404);
+    for group in ["recruiters", "employees", "admins"] {
+        let r = exam_call(
+            &app,
+            "POST",
+            "/exams",
+            json!({"cognito:groups": group}),
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), 403, "{group}");
+    }
+    let bad = exam_call(
+        &app,
+        "POST",
+        "/exams",
+        json!({}),
+        Some("{\"questions\": 99}"),
+    )
+    .await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(body(&bad)["field"], "questions");
+    let wrong = exam_call(&app, "PUT", "/exams/current", json!({}), None).await;
+    assert_eq!(wrong.status(), 405);
+    let page = store
+        .query(
+            Table::ExamAttempts,
+            &shared::ports::Query::partition("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"),
+        )
+        .await
+        .unwrap();
+    assert!(page.items.is_empty(), "nothing written by refused starts");
+}
+
+#[tokio::test]
+async fn an_attempt_read_after_its_deadline_is_finalised_on_the_spot() {
+    let (app, _store) = world();
+    seed_bank(&app, 2).await;
+    let clock = Arc::new(ManualClock::at(
+        chrono::Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
+    ));
+    let app = QuestionCollection {
+        clock: clock.clone(),
+        ..app
+    };
+    assert_eq!(
+        exam_call(&app, "POST", "/exams", json!({}), None)
+            .await
+            .status(),
+        201
+    );
+    clock.advance(chrono::Duration::minutes(31));
+    let late = body(&exam_call(&app, "GET", "/exams/current", json!({}), None).await);
+    assert_eq!(late["status"], "submitted");
+    assert_eq!(late["finalisedBy"], "deadline");
+    assert_eq!(late["submittedAt"], "2026-11-24T04:30:00Z");
+    assert_eq!(late["secondsLeft"], 0);
+    assert!(!late.to_string().contains("score"));
 }

@@ -48,7 +48,9 @@ pub struct FrozenQuestion {
     pub content: QuestionDraft,
 }
 
-/// The stored attempt (ExamAttempts item; snake_case attributes, read by the stream handler).
+/// The stored attempt (ExamAttempts item). Top-level attributes are snake_case, since keys,
+/// indexes, conditions and the stream consumer name them; nested documents (questions, grade)
+/// keep the camelCase shape they have in the API.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Attempt {
     pub uid: String,
@@ -133,6 +135,12 @@ impl Attempt {
     }
 
     fn ensure_open(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
+        if self.finalised_by == Some(Finalisation::Deadline) {
+            return Err(ApiError::conflict(format!(
+                "the exam ended at {}; it was submitted with your saved answers",
+                sortable(self.deadline)
+            )));
+        }
         if self.status == AttemptStatus::Submitted {
             return Err(ApiError::conflict(
                 "the exam was already submitted; it is final",

@@ -8,6 +8,7 @@ mod draw;
 mod grade;
 mod policy;
 mod question;
+mod views;
 
 pub use attempt::{ATTEMPT_ID, Attempt, AttemptStatus, Finalisation, FrozenQuestion, sortable};
 pub use attempts::AttemptRepo;
@@ -16,3 +17,6 @@ pub use draw::{DrawError, DrawnQuestion, draw};
 pub use grade::{Answers, CategoryScore, Grade, check_answers, grade};
 pub use policy::{ExamPolicy, MAX_QUESTIONS, Scoring};
 pub use question::{Difficulty, QuestionDraft, QuestionKind, QuestionOption};
+pub use views::{
+    ApplicantView, ResultDetail, ResultSummary, ReviewedOption, ReviewedQuestion, ShownQuestion,
+};

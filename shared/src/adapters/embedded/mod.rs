@@ -6,9 +6,11 @@ mod chat;
 mod directory;
 mod mail;
 mod sqlite;
+mod stream;
 
 pub use blobs::FileBlobStore;
 pub use chat::JsonlChat;
 pub use directory::{LocalDirectory, SignInError};
 pub use mail::EmlMailer;
 pub use sqlite::SqliteStore;
+pub use stream::StreamChange;

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value as Sql};
 use serde_json::Value;
 
+use super::stream;
 use crate::ports::tables::key_of;
 use crate::ports::{
     Condition, Cursor, Item, ItemStore, Key, Page, Query, SortCondition, StoreError, Table, TxOp,
@@ -20,7 +21,7 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
-fn fault(e: rusqlite::Error) -> StoreError {
+pub(super) fn fault(e: rusqlite::Error) -> StoreError {
     match e {
         rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
             StoreError::Throttled
@@ -66,12 +67,13 @@ impl SqliteStore {
                 .map_err(fault)?;
             }
         }
+        stream::create(&conn)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
         })
     }
 
-    fn with<T>(
+    pub(super) fn with<T>(
         &self,
         f: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -147,6 +149,11 @@ fn check(
 }
 
 fn write(conn: &Connection, table: Table, key: &Key, item: &Item) -> Result<(), StoreError> {
+    let old = if table.spec().stream {
+        read(conn, table, key)?
+    } else {
+        None
+    };
     let body = serde_json::to_string(item).map_err(|e| StoreError::Invalid(e.to_string()))?;
     conn.execute(
         &format!(
@@ -156,15 +163,26 @@ fn write(conn: &Connection, table: Table, key: &Key, item: &Item) -> Result<(), 
         [&key.partition, sort_of(key), &body],
     )
     .map_err(fault)?;
+    if table.spec().stream {
+        stream::record(conn, table, key, old, Some(item.clone()))?;
+    }
     Ok(())
 }
 
 fn remove(conn: &Connection, table: Table, key: &Key) -> Result<(), StoreError> {
+    let old = if table.spec().stream {
+        read(conn, table, key)?
+    } else {
+        None
+    };
     conn.execute(
         &format!("DELETE FROM \"{}\" WHERE pk = ?1 AND sk = ?2", table.name()),
         [&key.partition, sort_of(key)],
     )
     .map_err(fault)?;
+    if old.is_some() {
+        stream::record(conn, table, key, old, None)?;
+    }
     Ok(())
 }
 

@@ -1,0 +1,21 @@
+//! Lambda entry point of the scheduled sweep: the EventBridge event carries nothing we need.
+
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use question_answer::{TABLES, sweep};
+use serde_json::{Value, json};
+use shared::adapters::aws::{DynamoStore, sdk_config};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
+    let config = sdk_config().await;
+    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), tables);
+    lambda_runtime::run(service_fn(|_: LambdaEvent<Value>| async {
+        let finalised = sweep(&store, &SystemClock).await?;
+        Ok::<_, Error>(json!({ "finalised": finalised }))
+    }))
+    .await
+}

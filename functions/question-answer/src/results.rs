@@ -1,0 +1,83 @@
+//! The recruiters' side: attempts ranked by score (or still running), and one in full.
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde_json::json;
+use shared::ApiError;
+use shared::exam::{AttemptRepo, AttemptStatus, ResultDetail, ResultSummary};
+use shared::http::{json, path_param};
+use shared::ports::{Cursor, StoreError};
+
+use crate::QuestionAnswer;
+
+const DEFAULT_PAGE: usize = 25;
+const MAX_PAGE: usize = 100;
+
+fn query_param<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+}
+
+/// `GET /exams?status=submitted|in_progress&limit=&cursor=`: submitted ones by score, highest
+/// first; running ones by closing time. Overdue ones are finalised as they are met.
+pub async fn list(app: &QuestionAnswer, request: &Request) -> Result<Response<Body>, ApiError> {
+    let status = match query_param(request, "status") {
+        None | Some("submitted") => AttemptStatus::Submitted,
+        Some("in_progress") => AttemptStatus::InProgress,
+        Some(_) => {
+            return Err(ApiError::bad_request(
+                "status",
+                "use submitted or in_progress",
+            ));
+        }
+    };
+    let limit = match query_param(request, "limit") {
+        None => DEFAULT_PAGE,
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=MAX_PAGE).contains(n))
+            .ok_or_else(|| ApiError::bad_request("limit", format!("use 1 to {MAX_PAGE}")))?,
+    };
+    let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
+    let repo = AttemptRepo::new(app.store.as_ref());
+    let (attempts, next) = match repo.list(status, limit, cursor).await {
+        Ok(page) => page,
+        Err(StoreError::Invalid(_)) => {
+            return Err(ApiError::bad_request(
+                "cursor",
+                "the cursor is not one this API returned",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let now = app.clock.now();
+    let mut items = Vec::with_capacity(attempts.len());
+    for attempt in attempts {
+        if attempt.is_overdue(now) {
+            // Finalised now; it belongs to the submitted list from here on.
+            repo.current(&attempt.uid, now).await?;
+            continue;
+        }
+        items.push(ResultSummary::of(&attempt));
+    }
+    Ok(json(
+        StatusCode::OK,
+        &json!({ "items": items, "nextCursor": next.map(|c| c.0) }),
+    ))
+}
+
+/// `GET /exams/{uid}`: one applicant's attempt with every question, the picks and the breakdown.
+pub async fn read(app: &QuestionAnswer, request: &Request) -> Result<Response<Body>, ApiError> {
+    let uid = path_param(request, "uid")?;
+    match AttemptRepo::new(app.store.as_ref())
+        .current(&uid, app.clock.now())
+        .await?
+    {
+        Some(attempt) => Ok(json(StatusCode::OK, &ResultDetail::of(&attempt))),
+        None => Err(ApiError::not_found(format!(
+            "applicant `{uid}` has no exam attempt"
+        ))),
+    }
+}

@@ -1,0 +1,136 @@
+//! The two messages of a submission, each with a plain-text and an HTML body. The applicant's
+//! never carries the score: recruiters decide what to share.
+
+use shared::exam::{Finalisation, sortable};
+use shared::ports::Email;
+
+use crate::{NotifyConfig, Submission};
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Subjects are one line, whatever a name contains.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn how(s: &Submission) -> &'static str {
+    match s.attempt.finalised_by {
+        Some(Finalisation::Deadline) => "at the deadline, with the saved answers",
+        _ => "by the applicant",
+    }
+}
+
+fn when(s: &Submission) -> String {
+    s.attempt
+        .submitted_at
+        .map(sortable)
+        .unwrap_or_else(|| "-".into())
+}
+
+/// To the recruiters: who, when, how, the score and its breakdown per category.
+pub fn to_recruiters(config: &NotifyConfig, s: &Submission, name: &str) -> Email {
+    let a = &s.attempt;
+    let (score, max) = a
+        .grade
+        .as_ref()
+        .map(|g| (g.score, g.max_score))
+        .unwrap_or((0.0, 0));
+    let email = a.email.as_deref().unwrap_or("-");
+    let mut text = format!(
+        "{name} <{email}> submitted the intern exam {how} at {when}.\n\nScore: {score} / {max}\n\nBy category:\n",
+        how = how(s),
+        when = when(s),
+    );
+    let mut rows = String::new();
+    for (category, c) in a.grade.iter().flat_map(|g| &g.by_category) {
+        text.push_str(&format!(
+            "  {category}: {} / {} ({} of {} questions right)\n",
+            c.score, c.max_score, c.correct, c.questions
+        ));
+        rows.push_str(&format!(
+            "<tr><td>{}</td><td>{} / {}</td><td>{} of {}</td></tr>",
+            escape(category),
+            c.score,
+            c.max_score,
+            c.correct,
+            c.questions
+        ));
+    }
+    text.push_str(&format!("\nApplicant id: {}\n", a.uid));
+    let html = format!(
+        "<!doctype html><html><body><p><strong>{name}</strong> &lt;{email}&gt; submitted the intern exam {how} at {when}.</p>\
+         <p>Score: <strong>{score} / {max}</strong></p>\
+         <table border=\"1\" cellpadding=\"4\"><tr><th>Category</th><th>Score</th><th>Right</th></tr>{rows}</table>\
+         <p>Applicant id: {uid}</p></body></html>",
+        name = escape(name),
+        email = escape(email),
+        how = how(s),
+        when = when(s),
+        uid = escape(&a.uid),
+    );
+    Email {
+        from: config.from.clone(),
+        to: config.recruiters.clone(),
+        subject: one_line(&format!("Exam submitted: {name} scored {score} / {max}")),
+        text,
+        html,
+    }
+}
+
+/// To the applicant, if we know their address: received, when, how many answered.
+pub fn to_applicant(config: &NotifyConfig, s: &Submission, name: &str) -> Option<Email> {
+    let a = &s.attempt;
+    let to = a.email.clone()?;
+    let text = format!(
+        "Hello {name},\n\nWe received your Career Genese intern exam, submitted {how} at {when}. \
+         You answered {answered} of {total} questions.\n\nOur recruiters will be in touch.\n",
+        how = how(s),
+        when = when(s),
+        answered = a.answers.len(),
+        total = a.questions.len(),
+    );
+    let html = format!(
+        "<!doctype html><html><body><p>Hello {name},</p><p>We received your Career Genese intern exam, \
+         submitted {how} at {when}. You answered {answered} of {total} questions.</p>\
+         <p>Our recruiters will be in touch.</p></body></html>",
+        name = escape(name),
+        how = how(s),
+        when = when(s),
+        answered = a.answers.len(),
+        total = a.questions.len(),
+    );
+    Some(Email {
+        from: config.from.clone(),
+        to: vec![to],
+        subject: "We received your Career Genese exam".into(),
+        text,
+        html,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_in_names_is_escaped_and_subjects_stay_one_line() {
+        assert_eq!(escape("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
+        assert_eq!(one_line("a\r\nBcc: x"), "a  Bcc: x");
+    }
+}

@@ -1,0 +1,148 @@
+//! ses-notify: consumes the ExamAttempts stream. When an attempt becomes `submitted` (by the
+//! applicant or at its deadline) it mails the recruiters the name, score and breakdown, and
+//! confirms to the applicant, each exactly once however often the batch is delivered.
+//!
+//! Failures are reported per record (`ReportBatchItemFailures`): processing stops at the first
+//! failing record, whose sequence number is returned, so Lambda retries from there; after the
+//! mapping's retries a poison record goes to the dead-letter queue.
+
+mod compose;
+mod config;
+mod submission;
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use chrono::Duration;
+use serde_json::json;
+use shared::clock::Clock;
+use shared::idempotency::lease::{self, Begin};
+use shared::idempotency::once_key;
+use shared::ports::{Email, ItemStore, Key, Mailer, Table};
+
+pub use config::NotifyConfig;
+pub use submission::Submission;
+
+/// Tables this function reads or writes.
+pub const TABLES: [Table; 2] = [Table::Applicants, Table::Idempotency];
+
+/// Longer than one send takes, shorter than the mapping's retry back-off.
+const LEASE: i64 = 120;
+
+/// Everything the handler needs, built once at init.
+#[derive(Clone)]
+pub struct SesNotify {
+    pub store: Arc<dyn ItemStore>,
+    pub mailer: Arc<dyn Mailer>,
+    pub clock: Arc<dyn Clock>,
+    pub config: NotifyConfig,
+}
+
+/// Why a record was not processed; it is reported so Lambda retries it.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("unreadable record: {0}")]
+    Unreadable(String),
+    #[error("another delivery is sending this mail")]
+    Busy,
+    #[error(transparent)]
+    Store(#[from] shared::ports::StoreError),
+    #[error(transparent)]
+    Mail(#[from] shared::ports::MailError),
+}
+
+impl SesNotify {
+    /// Handles one batch; the response names the first record to retry, if any.
+    pub async fn handle(&self, event: Event) -> DynamoDbEventResponse {
+        let mut response = DynamoDbEventResponse::default();
+        for record in &event.records {
+            if let Err(failure) = self.process(record).await {
+                let id = record.change.sequence_number.clone();
+                tracing::warn!(sequence = ?id, error = %failure, "stream record failed; reported for retry");
+                let mut item = DynamoDbBatchItemFailure::default();
+                item.item_identifier = id;
+                response.batch_item_failures.push(item);
+                // Later records are retried with it, which keeps each attempt's changes in order.
+                break;
+            }
+        }
+        response
+    }
+
+    async fn process(&self, record: &EventRecord) -> Result<(), Failure> {
+        let Some(submission) = Submission::from_record(record).map_err(Failure::Unreadable)? else {
+            return Ok(());
+        };
+        let name = self.applicant_name(&submission).await?;
+        let subject = format!(
+            "{}/{}",
+            submission.attempt.uid, submission.attempt.attempt_id
+        );
+        let recruiters = compose::to_recruiters(&self.config, &submission, &name);
+        self.send_once(
+            &once_key("submission-mail-recruiters", &subject),
+            &recruiters,
+        )
+        .await?;
+        match compose::to_applicant(&self.config, &submission, &name) {
+            Some(confirmation) => {
+                self.send_once(
+                    &once_key("submission-mail-applicant", &subject),
+                    &confirmation,
+                )
+                .await?
+            }
+            None => {
+                tracing::warn!(uid = %submission.attempt.uid, "no applicant email to confirm to")
+            }
+        }
+        Ok(())
+    }
+
+    /// The name the applicant gave in their details, else their email.
+    async fn applicant_name(&self, s: &Submission) -> Result<String, Failure> {
+        let details = self
+            .store
+            .get(Table::Applicants, &Key::of(&s.attempt.uid))
+            .await?;
+        let given = details.and_then(|d| {
+            let part = |k: &str| d.get(k).and_then(|v| v.as_str()).map(str::to_string);
+            match (part("firstName"), part("lastName")) {
+                (Some(first), Some(last)) => Some(format!("{first} {last}")),
+                _ => None,
+            }
+        });
+        Ok(given
+            .or_else(|| s.attempt.email.clone())
+            .unwrap_or_else(|| "An applicant".into()))
+    }
+
+    async fn send_once(&self, key: &str, email: &Email) -> Result<(), Failure> {
+        let now = self.clock.now();
+        let held =
+            match lease::begin(self.store.as_ref(), key, now, Duration::seconds(LEASE)).await? {
+                Begin::Done => return Ok(()),
+                Begin::Busy => return Err(Failure::Busy),
+                Begin::Go(held) => held,
+            };
+        match self.mailer.send(email).await {
+            Ok(message_id) => {
+                tracing::info!(key, message_id, "submission mail sent");
+                lease::finish(
+                    self.store.as_ref(),
+                    &held,
+                    json!({ "messageId": message_id }),
+                    now,
+                )
+                .await?;
+                Ok(())
+            }
+            Err(e) => {
+                // Best effort: if this fails too, the lease simply runs out.
+                let _ = lease::release(self.store.as_ref(), &held).await;
+                Err(e.into())
+            }
+        }
+    }
+}

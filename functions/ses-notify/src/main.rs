@@ -1,0 +1,33 @@
+//! Lambda entry point: DynamoDB and SES clients built once at init; the stream event in, the
+//! per-record failures out.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::dynamodb::Event;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use ses_notify::{NotifyConfig, SesNotify, TABLES};
+use shared::adapters::aws::{DynamoStore, SesMailer, sdk_config};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
+    let config = NotifyConfig::from_env(&ProcessEnv)?;
+    let sdk = sdk_config().await;
+    let app = SesNotify {
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&sdk),
+            tables,
+        )),
+        mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk))),
+        clock: Arc::new(SystemClock),
+        config,
+    };
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Event>| {
+        let app = app.clone();
+        async move { Ok::<_, Error>(app.handle(event.payload).await) }
+    }))
+    .await
+}

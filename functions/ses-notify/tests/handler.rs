@@ -1,0 +1,272 @@
+//! ses-notify handler tests: the stream fixture and real stream records from SQLite, through
+//! the real handler, with mail written as `.eml` files.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use async_trait::async_trait;
+use aws_lambda_events::event::dynamodb::Event;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{Duration, TimeZone, Utc};
+use serde_json::{Value, json};
+use ses_notify::{NotifyConfig, SesNotify};
+use shared::adapters::embedded::{EmlMailer, SqliteStore};
+use shared::clock::ManualClock;
+use shared::exam::{Attempt, AttemptRepo, Scoring};
+use shared::fixtures::{load, temp_dir};
+use shared::ports::{Condition, Email, ItemStore, MailError, Mailer, Table};
+
+const FIXTURE: &str = "dynamodb/exam-attempt-submitted.json";
+
+/// Fails the first `failures` sends, as SES does when it throttles; then delivers for real.
+struct Flaky {
+    inner: EmlMailer,
+    failures: AtomicUsize,
+}
+
+#[async_trait]
+impl Mailer for Flaky {
+    async fn send(&self, email: &Email) -> Result<String, MailError> {
+        if self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(MailError::Throttled);
+        }
+        self.inner.send(email).await
+    }
+}
+
+struct World {
+    app: SesNotify,
+    store: Arc<SqliteStore>,
+    mail: PathBuf,
+}
+
+fn world(failures: usize) -> World {
+    let dir = temp_dir("notify");
+    let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
+    let mail = dir.join("mail");
+    let app = SesNotify {
+        store: store.clone(),
+        mailer: Arc::new(Flaky {
+            inner: EmlMailer::new(mail.clone()),
+            failures: AtomicUsize::new(failures),
+        }),
+        clock: Arc::new(ManualClock::at(
+            Utc.with_ymd_and_hms(2026, 11, 24, 10, 22, 0).unwrap(),
+        )),
+        config: NotifyConfig {
+            from: "careers@genese.test".into(),
+            recruiters: vec!["hr@genese.test".into(), "lead@genese.test".into()],
+        },
+    };
+    World { app, store, mail }
+}
+
+/// The messages written so far: (To header, Subject header, decoded text and HTML parts).
+fn messages(dir: &Path) -> Vec<(String, String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, String, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|e| {
+            let raw = std::fs::read_to_string(e.path()).unwrap();
+            let header = |name: &str| {
+                raw.lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            };
+            // Each part's body is base64 between its blank line and the next boundary.
+            let bodies: String = raw
+                .split("--=_genese_")
+                .filter_map(|part| part.split_once("\r\n\r\n").map(|(_, b)| b))
+                .filter_map(|b| STANDARD.decode(b.replace("\r\n", "").trim()).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .collect::<Vec<_>>()
+                .join("\n----\n");
+            (header("To:"), header("Subject:"), bodies)
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn event(value: Value) -> Event {
+    serde_json::from_value(value).unwrap()
+}
+
+#[tokio::test]
+async fn a_submission_mails_the_recruiters_and_the_applicant_once() {
+    let w = world(0);
+    w.store
+        .put(
+            Table::Applicants,
+            json!({"uid": "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6", "firstName": "Asha", "lastName": "Rai <dev>"})
+                .as_object()
+                .cloned()
+                .unwrap(),
+            Condition::Always,
+        )
+        .await
+        .unwrap();
+    let response = w.app.handle(event(load(FIXTURE))).await;
+    assert!(response.batch_item_failures.is_empty());
+    let mail = messages(&w.mail);
+    assert_eq!(mail.len(), 2, "{mail:?}");
+    let applicant = &mail[0];
+    assert_eq!(applicant.0, "asha@example.com");
+    assert!(applicant.2.contains("answered 2 of 2"), "{}", applicant.2);
+    assert!(!applicant.2.contains("8 / 8"), "no score for the applicant");
+    let recruiters = &mail[1];
+    assert_eq!(recruiters.0, "hr@genese.test, lead@genese.test");
+    assert!(
+        recruiters.1.contains("Asha Rai <dev> scored 8 / 8"),
+        "{}",
+        recruiters.1
+    );
+    assert!(
+        recruiters.2.contains("sql: 4 / 4"),
+        "text breakdown: {}",
+        recruiters.2
+    );
+    assert!(
+        recruiters
+            .2
+            .contains("<strong>Asha Rai &lt;dev&gt;</strong>"),
+        "escaped HTML: {}",
+        recruiters.2
+    );
+
+    // The same batch again (a retry after a timeout): nothing new is sent.
+    let again = w.app.handle(event(load(FIXTURE))).await;
+    assert!(again.batch_item_failures.is_empty());
+    assert_eq!(messages(&w.mail).len(), 2);
+}
+
+#[tokio::test]
+async fn twenty_concurrent_deliveries_send_one_pair() {
+    let w = Arc::new(world(0));
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let w = w.clone();
+        tasks.push(tokio::spawn(async move {
+            w.app
+                .handle(event(load(FIXTURE)))
+                .await
+                .batch_item_failures
+                .len()
+        }));
+    }
+    let mut busy = 0;
+    for t in tasks {
+        busy += t.await.unwrap();
+    }
+    // Deliveries that met a live lease asked to be retried; a retry finds the mail done.
+    for _ in 0..busy {
+        assert!(
+            w.app
+                .handle(event(load(FIXTURE)))
+                .await
+                .batch_item_failures
+                .is_empty()
+        );
+    }
+    assert_eq!(messages(&w.mail).len(), 2);
+}
+
+#[tokio::test]
+async fn a_failed_send_is_reported_and_its_retry_sends_exactly_once() {
+    let w = world(1);
+    let failed = w.app.handle(event(load(FIXTURE))).await;
+    assert_eq!(failed.batch_item_failures.len(), 1);
+    assert_eq!(
+        failed.batch_item_failures[0].item_identifier.as_deref(),
+        Some("111100000000012345678901")
+    );
+    assert!(messages(&w.mail).is_empty());
+    let retried = w.app.handle(event(load(FIXTURE))).await;
+    assert!(retried.batch_item_failures.is_empty());
+    assert_eq!(messages(&w.mail).len(), 2);
+}
+
+#[tokio::test]
+async fn only_the_move_to_submitted_mails_and_a_poison_record_stops_the_batch() {
+    let w = world(0);
+    let fixture = load(FIXTURE);
+    let submitted = fixture["Records"][0].clone();
+    let mut save = submitted.clone();
+    save["dynamodb"]["NewImage"]["status"] = json!({"S": "in_progress"});
+    let mut resave = submitted.clone();
+    resave["dynamodb"]["OldImage"]["status"] = json!({"S": "submitted"});
+    let mut removed = submitted.clone();
+    removed["eventName"] = json!("REMOVE");
+    let mut poison = submitted.clone();
+    poison["dynamodb"]["NewImage"]["grade"] = json!({"S": "not a grade"});
+    poison["dynamodb"]["SequenceNumber"] = json!("2");
+    let mut after = submitted.clone();
+    after["dynamodb"]["SequenceNumber"] = json!("3");
+    let response = w
+        .app
+        .handle(event(
+            json!({ "Records": [save, resave, removed, poison, after] }),
+        ))
+        .await;
+    let failed: Vec<_> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.clone())
+        .collect();
+    assert_eq!(failed, [Some("2".to_string())]);
+    assert!(
+        messages(&w.mail).is_empty(),
+        "nothing after the poison record ran"
+    );
+}
+
+#[tokio::test]
+async fn records_from_the_real_table_stream_mail_on_submit_and_deadline() {
+    let w = world(0);
+    let repo = AttemptRepo::new(w.store.as_ref());
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 24, 10, 0, 0).unwrap();
+    for uid in ["by-hand", "by-deadline"] {
+        let a = Attempt::start(
+            uid,
+            Some(format!("{uid}@example.com")),
+            Vec::new(),
+            t0,
+            Duration::minutes(30),
+            Duration::seconds(30),
+            Scoring::AllOrNothing,
+        );
+        repo.create_once(a).await.unwrap();
+    }
+    repo.change("by-hand", t0, |a| a.submit(t0)).await.unwrap();
+    repo.finalise_overdue(t0 + Duration::hours(1), 10)
+        .await
+        .unwrap();
+    let records = w
+        .store
+        .stream_after(Table::ExamAttempts, 0, 100)
+        .unwrap()
+        .iter()
+        .map(|c| c.to_event_record().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(records.len(), 4, "two inserts, two submissions");
+    let wire = serde_json::to_value(json!({ "Records": records })).unwrap();
+    let response = w.app.handle(event(wire)).await;
+    assert!(response.batch_item_failures.is_empty());
+    let mail = messages(&w.mail);
+    assert_eq!(mail.len(), 4, "a pair per submission");
+    assert!(
+        mail.iter()
+            .any(|m| m.0 == "by-deadline@example.com" && m.2.contains("at the deadline"))
+    );
+}

@@ -1,0 +1,109 @@
+//! Lambda's DynamoDB event source mapping, played locally: reads the ExamAttempts stream from the
+//! SQLite change log in order, hands batches to the very handler the Lambda runs, honours
+//! `ReportBatchItemFailures` (resume from the first failed record), and after the retries moves
+//! a poison record to a dead-letter file, as the mapping's on-failure destination would.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_lambda_events::event::dynamodb::Event;
+use shared::adapters::embedded::StreamChange;
+use shared::ports::Table;
+use tokio::io::AsyncWriteExt;
+
+use crate::stack::Stack;
+
+/// The consumer's name in the checkpoint table.
+const CONSUMER: &str = "ses-notify";
+/// As the SAM template's mapping: batch size, retries, and how often an idle stream is polled.
+const BATCH: usize = 100;
+const MAX_RETRIES: u32 = 3;
+const POLL: Duration = Duration::from_millis(250);
+
+/// Delivers stream records until the process ends.
+pub async fn run(stack: Arc<Stack>) {
+    let mut retries: (i64, u32) = (0, 0);
+    loop {
+        match deliver_once(&stack, &mut retries).await {
+            Ok(true) => continue,
+            Ok(false) => tokio::time::sleep(POLL).await,
+            Err(e) => {
+                tracing::warn!(error = %e, "stream delivery failed; retrying");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
+}
+
+/// One poll: `Ok(true)` if it delivered a whole batch (so more may be waiting).
+async fn deliver_once(
+    stack: &Stack,
+    retries: &mut (i64, u32),
+) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
+    let after = stack.store.checkpoint(CONSUMER)?;
+    let changes = stack
+        .store
+        .stream_after(Table::ExamAttempts, after, BATCH)?;
+    if changes.is_empty() {
+        return Ok(false);
+    }
+    let records = changes
+        .iter()
+        .map(StreamChange::to_event_record)
+        .collect::<Result<Vec<_>, _>>()?;
+    // Through JSON, so the handler gets exactly what the Lambda runtime would deserialize.
+    let wire = serde_json::json!({ "Records": records }).to_string();
+    let event: Event = serde_json::from_str(&wire)?;
+    let response = stack.ses_notify.handle(event).await;
+    let failed = response
+        .batch_item_failures
+        .iter()
+        .filter_map(|f| f.item_identifier.as_deref())
+        .filter_map(|id| id.parse::<i64>().ok())
+        .min();
+    let Some(failed) = failed else {
+        let last = changes.last().map(|c| c.sequence).unwrap_or(after);
+        stack.store.set_checkpoint(CONSUMER, last)?;
+        return Ok(changes.len() == BATCH);
+    };
+    // Everything before the failed record is done.
+    stack.store.set_checkpoint(CONSUMER, failed - 1)?;
+    *retries = if retries.0 == failed {
+        (failed, retries.1 + 1)
+    } else {
+        (failed, 1)
+    };
+    if retries.1 > MAX_RETRIES {
+        if let Some(poison) = changes.iter().find(|c| c.sequence == failed) {
+            dead_letter(stack, poison).await?;
+        }
+        stack.store.set_checkpoint(CONSUMER, failed)?;
+        *retries = (0, 0);
+        return Ok(true);
+    }
+    // The mapping backs off before retrying the batch from the failed record.
+    tokio::time::sleep(Duration::from_secs(u64::from(retries.1))).await;
+    Ok(false)
+}
+
+/// Appends the record to `dlq/ses-notify.jsonl` under the state folder.
+async fn dead_letter(
+    stack: &Stack,
+    change: &StreamChange,
+) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    let dir = stack.state_dir.join("dlq");
+    tokio::fs::create_dir_all(&dir).await?;
+    let mut line = serde_json::to_string(&change.to_event_record()?)?;
+    line.push('\n');
+    let mut file = tokio::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(dir.join(format!("{CONSUMER}.jsonl")))
+        .await?;
+    file.write_all(line.as_bytes()).await?;
+    tracing::error!(
+        sequence = change.sequence,
+        "poison stream record moved to the dead-letter file"
+    );
+    Ok(())
+}
