@@ -103,6 +103,8 @@ mod tests {
             "company-admin/post-companies.json",
             "company-admin/get-company.json",
             "company-admin/put-company.json",
+            "personal-details/put-applicant.json",
+            "personal-details/get-applicants.json",
         ] {
             let request = rest_request(name, |_| {});
             assert!(

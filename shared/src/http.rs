@@ -40,6 +40,26 @@ pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::not_found(format!("missing path parameter `{name}`")))
 }
 
+/// The first value of the query parameter `name`, if given.
+pub fn query_param<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request
+        .query_string_parameters_ref()
+        .and_then(|q| q.first(name))
+}
+
+/// The `limit` query parameter of a listing: `default` when absent, else 1 to `max` or a 400
+/// naming it.
+pub fn page_limit(request: &Request, default: usize, max: usize) -> Result<usize, ApiError> {
+    match query_param(request, "limit") {
+        None => Ok(default),
+        Some(l) => l
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| ApiError::bad_request("limit", format!("use 1 to {max}"))),
+    }
+}
+
 /// Raw body bytes, refusing more than `limit`.
 pub fn body_bytes(request: &Request, limit: usize) -> Result<&[u8], ApiError> {
     let bytes: &[u8] = match request.body() {

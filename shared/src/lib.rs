@@ -7,6 +7,7 @@
 //! function crate uses at its edge.
 
 pub mod adapters;
+pub mod applicant;
 pub mod claims;
 pub mod clock;
 pub mod company;

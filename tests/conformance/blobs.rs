@@ -100,6 +100,7 @@ async fn suite(store: &dyn BlobStore, client: Client) {
             .await
     );
     assert_eq!(store.get(cv).await.unwrap().unwrap().bytes, b"%PDF-1.7\n");
+    heads(store, cv).await;
 
     store.delete(key).await.unwrap();
     assert_eq!(store.get(key).await.unwrap(), None);
@@ -112,6 +113,54 @@ async fn suite(store: &dyn BlobStore, client: Client) {
             ),
             "{bad}"
         );
+    }
+}
+
+/// `peek`: the first bytes and the total size, for absent, short, large and empty blobs.
+async fn heads(store: &dyn BlobStore, cv: &str) {
+    assert_eq!(store.peek("applicants/u-0/cv.pdf", 5).await.unwrap(), None);
+    let head = store.peek(cv, 5).await.unwrap().unwrap();
+    assert_eq!(
+        (head.bytes.as_slice(), head.size, head.content_type.as_str()),
+        (&b"%PDF-"[..], 9, "application/pdf")
+    );
+    let whole = store.peek(cv, 64).await.unwrap().unwrap();
+    assert_eq!(
+        (whole.bytes.as_slice(), whole.size),
+        (&b"%PDF-1.7\n"[..], 9),
+        "asking for more than there is gives all of it"
+    );
+
+    let large = "applicants/u-2/cv.pdf";
+    let mut bytes = b"%PDF-1.4\n".to_vec();
+    bytes.resize(300 * 1024, b'x');
+    store.put(large, bytes, "application/pdf").await.unwrap();
+    let head = store.peek(large, 5).await.unwrap().unwrap();
+    assert_eq!(
+        (head.bytes.as_slice(), head.size),
+        (&b"%PDF-"[..], 300 * 1024),
+        "the size is the whole object's, not the part read"
+    );
+
+    let empty = "applicants/u-3/cv.pdf";
+    store
+        .put(empty, Vec::new(), "application/pdf")
+        .await
+        .unwrap();
+    let head = store.peek(empty, 5).await.unwrap().unwrap();
+    assert_eq!(
+        (head.bytes.len(), head.size, head.content_type.as_str()),
+        (0, 0, "application/pdf"),
+        "an empty object is a head of nothing, not an error"
+    );
+    assert_eq!(store.peek(cv, 0).await.unwrap().unwrap().size, 9);
+
+    assert!(matches!(
+        store.peek("../etc/passwd", 5).await,
+        Err(BlobError::InvalidKey(_))
+    ));
+    for key in [large, empty] {
+        store.delete(key).await.unwrap();
     }
 }
 

@@ -1,6 +1,7 @@
 //! What a self sign-up must satisfy, configured per deployment.
 
 use serde_json::Value;
+use shared::applicant::email_domain;
 use shared::config::{ConfigError, VarSource, required};
 
 use crate::Refusal;
@@ -43,7 +44,7 @@ impl SignUpPolicy {
             .and_then(Value::as_str)
             .unwrap_or("")
             .trim();
-        let domain = valid_email_domain(email)
+        let domain = email_domain(email)
             .ok_or_else(|| Refusal(format!("`{email}` is not a valid email address")))?;
         if self
             .blocked_domains
@@ -65,24 +66,6 @@ impl SignUpPolicy {
         }
         Ok(())
     }
-}
-
-/// The lower-cased domain of a plausible address: one `@`, a non-empty local part, a dotted domain.
-fn valid_email_domain(email: &str) -> Option<String> {
-    let (local, domain) = email.split_once('@')?;
-    let labels_ok = domain.split('.').count() >= 2
-        && domain.split('.').all(|l| {
-            !l.is_empty()
-                && l.len() <= 63
-                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !l.starts_with('-')
-                && !l.ends_with('-')
-        });
-    let local_ok = !local.is_empty()
-        && local.len() <= 64
-        && !local.contains(char::is_whitespace)
-        && !local.contains('@');
-    (labels_ok && local_ok && email.len() <= 254).then(|| domain.to_ascii_lowercase())
 }
 
 #[cfg(test)]

@@ -11,6 +11,14 @@ pub struct Blob {
     pub content_type: String,
 }
 
+/// The first bytes of a blob, enough to recognise its format, and its total size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobHead {
+    pub bytes: Vec<u8>,
+    pub size: u64,
+    pub content_type: String,
+}
+
 /// A signed upload a client performs itself, without passing the bytes through a function.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PresignedUpload {
@@ -36,6 +44,8 @@ pub trait BlobStore: Send + Sync {
     async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError>;
     /// The blob under `key`, if any.
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError>;
+    /// The first `len` bytes of the blob and its total size, without reading the rest.
+    async fn peek(&self, key: &str, len: usize) -> Result<Option<BlobHead>, BlobError>;
     /// Removes the blob under `key`; removing nothing is not an error.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;
     /// A URL anyone holding it may GET for `ttl`.

@@ -10,7 +10,7 @@ pub mod directory;
 pub mod mail;
 pub mod tables;
 
-pub use blobs::{Blob, BlobError, BlobStore, PresignedUpload};
+pub use blobs::{Blob, BlobError, BlobHead, BlobStore, PresignedUpload};
 pub use chat::{ChatError, ChatMessage, ChatPoster};
 pub use directory::{DirectoryError, DirectoryUser, NewUser, UserDirectory};
 pub use mail::{Email, MailError, Mailer};

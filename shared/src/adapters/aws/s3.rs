@@ -6,10 +6,12 @@ use async_trait::async_trait;
 use aws_sdk_s3::Client;
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::primitives::ByteStream;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::describe;
 use crate::ports::blobs::check_key;
-use crate::ports::{Blob, BlobError, BlobStore, PresignedUpload};
+use crate::ports::{Blob, BlobError, BlobHead, BlobStore, PresignedUpload};
 
 /// Objects in one bucket.
 pub struct S3BlobStore {
@@ -21,14 +23,50 @@ impl S3BlobStore {
     pub fn new(client: Client, bucket: String) -> Self {
         S3BlobStore { client, bucket }
     }
+
+    /// The head of an object that refused a range: empty, unless it vanished meanwhile.
+    async fn head_of_empty(&self, key: &str) -> Result<Option<BlobHead>, BlobError> {
+        match self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+        {
+            Ok(out) => Ok(Some(BlobHead {
+                bytes: Vec::new(),
+                size: out
+                    .content_length()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .unwrap_or(0),
+                content_type: out
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .to_string(),
+            })),
+            Err(e) if describe(&e).0 == "NotFound" || status(&e) == Some(404) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
+    }
 }
 
-fn unavailable<E, R>(e: aws_smithy_runtime_api::client::result::SdkError<E, R>) -> BlobError
+fn unavailable<E, R>(e: SdkError<E, R>) -> BlobError
 where
     E: aws_smithy_types::error::metadata::ProvideErrorMetadata + std::error::Error + 'static,
     R: std::fmt::Debug,
 {
     BlobError::Unavailable(describe(&e).1)
+}
+
+/// The HTTP status S3 answered with, when it answered at all.
+fn status<E>(e: &SdkError<E, HttpResponse>) -> Option<u16> {
+    e.raw_response().map(|r| r.status().as_u16())
+}
+
+/// The total size in a `Content-Range` such as `bytes 0-4/12345`; none when it is `*` (unknown).
+fn total_size(content_range: Option<&str>) -> Option<u64> {
+    content_range?.rsplit_once('/')?.1.trim().parse().ok()
 }
 
 fn presigning(ttl: Duration) -> Result<PresigningConfig, BlobError> {
@@ -78,6 +116,50 @@ impl BlobStore for S3BlobStore {
             .to_vec();
         Ok(Some(Blob {
             bytes,
+            content_type,
+        }))
+    }
+
+    async fn peek(&self, key: &str, len: usize) -> Result<Option<BlobHead>, BlobError> {
+        check_key(key)?;
+        // A range must name at least one byte; a zero-length peek still learns the size.
+        let last = len.max(1) - 1;
+        let out = match self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range(format!("bytes=0-{last}"))
+            .send()
+            .await
+        {
+            Ok(out) => out,
+            Err(e) if describe(&e).0 == "NoSuchKey" => return Ok(None),
+            // S3 refuses any range of an empty object; its type is still worth knowing.
+            Err(e) if describe(&e).0 == "InvalidRange" || status(&e) == Some(416) => {
+                return self.head_of_empty(key).await;
+            }
+            Err(e) => return Err(unavailable(e)),
+        };
+        let size = total_size(out.content_range())
+            .or_else(|| out.content_length().and_then(|n| u64::try_from(n).ok()))
+            .unwrap_or(0);
+        let content_type = out
+            .content_type()
+            .unwrap_or("application/octet-stream")
+            .to_string();
+        let mut bytes = out
+            .body
+            .collect()
+            .await
+            .map_err(|e| BlobError::Unavailable(e.to_string()))?
+            .into_bytes()
+            .to_vec();
+        // A store that ignores ranges sends the whole object; keep only what was asked for.
+        bytes.truncate(len);
+        Ok(Some(BlobHead {
+            bytes,
+            size,
             content_type,
         }))
     }
@@ -136,5 +218,17 @@ impl BlobStore for S3BlobStore {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::total_size;
+
+    #[test]
+    fn the_total_size_is_read_from_the_content_range() {
+        assert_eq!(total_size(Some("bytes 0-4/12345")), Some(12345));
+        assert_eq!(total_size(Some("bytes 0-4/*")), None);
+        assert_eq!(total_size(None), None);
     }
 }

@@ -7,9 +7,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use async_trait::async_trait;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+use tokio::io::AsyncReadExt;
 
 use crate::ports::blobs::check_key;
-use crate::ports::{Blob, BlobError, BlobStore, PresignedUpload};
+use crate::ports::{Blob, BlobError, BlobHead, BlobStore, PresignedUpload};
 
 /// Objects under `root/objects`, their media types under `root/types`.
 pub struct FileBlobStore {
@@ -168,6 +169,13 @@ async fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), BlobError> {
     tokio::fs::rename(&tmp, path).await.map_err(io)
 }
 
+/// The media type stored beside an object; S3's default when none was recorded.
+async fn read_content_type(kind: &Path) -> String {
+    tokio::fs::read_to_string(kind)
+        .await
+        .unwrap_or_else(|_| "application/octet-stream".into())
+}
+
 #[async_trait]
 impl BlobStore for FileBlobStore {
     async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
@@ -183,12 +191,30 @@ impl BlobStore for FileBlobStore {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(e)),
         };
-        let content_type = tokio::fs::read_to_string(&kind)
-            .await
-            .unwrap_or_else(|_| "application/octet-stream".into());
         Ok(Some(Blob {
             bytes,
-            content_type,
+            content_type: read_content_type(&kind).await,
+        }))
+    }
+
+    async fn peek(&self, key: &str, len: usize) -> Result<Option<BlobHead>, BlobError> {
+        let (object, kind) = self.paths(key)?;
+        let file = match tokio::fs::File::open(&object).await {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(e)),
+        };
+        let size = file.metadata().await.map_err(io)?.len();
+        let mut bytes = Vec::new();
+        // Only the head is read: a CV may be megabytes, its format is in the first few bytes.
+        file.take(len as u64)
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(io)?;
+        Ok(Some(BlobHead {
+            bytes,
+            size,
+            content_type: read_content_type(&kind).await,
         }))
     }
 

@@ -1,0 +1,14 @@
+//! Career Genese applicants: the personal details they fill in and the rules those satisfy,
+//! their contact addresses, their CV, and their row in the Applicants table.
+
+mod contact;
+mod details;
+mod repo;
+mod resume;
+
+pub use contact::{email_domain, is_e164};
+pub use details::{Availability, Commitment, Details, Education, MAX_EDUCATION};
+pub use repo::{Applicant, ApplicantRepo};
+pub use resume::{
+    MAX_RESUME_BYTES, PDF_MAGIC, RESUME_CONTENT_TYPE, ResumeState, check_resume_size, resume_key,
+};
