@@ -7,6 +7,7 @@ pub enum Target {
     CompanyAdmin,
     QuestionCollection,
     QuestionAnswer,
+    PersonalDetails,
 }
 
 impl Target {
@@ -17,6 +18,7 @@ impl Target {
             Target::CompanyAdmin => "company-admin",
             Target::QuestionCollection => "question-collection",
             Target::QuestionAnswer => "question-answer",
+            Target::PersonalDetails => "personal-details",
         }
     }
 }
@@ -35,10 +37,11 @@ pub struct Route {
 /// Every routed resource method.
 pub fn table() -> Vec<Route> {
     let mut routes = Vec::new();
-    let functions: [(&[(&'static str, &'static str)], Target); 3] = [
+    let functions: [(&[(&'static str, &'static str)], Target); 4] = [
         (&company_admin::ROUTES, Target::CompanyAdmin),
         (&question_collection::ROUTES, Target::QuestionCollection),
         (&question_answer::ROUTES, Target::QuestionAnswer),
+        (&personal_details::ROUTES, Target::PersonalDetails),
     ];
     for (function_routes, target) in functions {
         for &(method, resource) in function_routes {

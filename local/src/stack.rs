@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
 use company_admin::CompanyAdmin;
+use personal_details::PersonalDetails;
 use question_answer::QuestionAnswer;
 use question_collection::QuestionCollection;
 use ses_notify::{NotifyConfig, SesNotify};
@@ -32,6 +33,7 @@ pub struct Stack {
     pub company_admin: CompanyAdmin,
     pub question_collection: QuestionCollection,
     pub question_answer: QuestionAnswer,
+    pub personal_details: PersonalDetails,
     pub ses_notify: SesNotify,
     pub triggers: Triggers,
 }
@@ -88,6 +90,11 @@ impl Stack {
             store: store.clone(),
             clock: clock.clone(),
         };
+        let personal_details = PersonalDetails {
+            store: store.clone(),
+            blobs: blobs.clone(),
+            clock: clock.clone(),
+        };
         let ses_notify = SesNotify {
             store: store.clone(),
             mailer: Arc::new(EmlMailer::new(state_dir.join("mail"))),
@@ -108,6 +115,7 @@ impl Stack {
             company_admin,
             question_collection,
             question_answer,
+            personal_details,
             ses_notify,
             triggers,
         })

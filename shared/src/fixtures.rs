@@ -105,6 +105,9 @@ mod tests {
             "company-admin/put-company.json",
             "personal-details/put-applicant.json",
             "personal-details/get-applicants.json",
+            "question-collection/post-question.json",
+            "question-collection/post-exams.json",
+            "question-answer/put-answers.json",
         ] {
             let request = rest_request(name, |_| {});
             assert!(

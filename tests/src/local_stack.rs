@@ -36,8 +36,14 @@ fn binary() -> PathBuf {
 impl LocalStack {
     /// Starts a stack on a fresh state folder and waits until it listens (at most 60 s).
     pub fn start() -> LocalStack {
+        LocalStack::start_with(&[])
+    }
+
+    /// [`LocalStack::start`] with extra environment, e.g. an exam policy of the test's own.
+    pub fn start_with(env: &[(&str, &str)]) -> LocalStack {
         let state_dir = shared::fixtures::temp_dir("stack");
         let mut child = Command::new(binary())
+            .envs(env.iter().copied())
             .env("PORT", "0")
             .env("STATE_DIR", &state_dir)
             .env("RUST_LOG", "info")
@@ -91,6 +97,46 @@ impl LocalStack {
         assert_eq!(response.status(), 200, "sign-in of {username}");
         let body: Value = response.json().await.expect("token body");
         body["idToken"].as_str().expect("idToken").to_string()
+    }
+}
+
+impl LocalStack {
+    /// Self sign-up through the careers portal client, as an applicant would; returns the sub.
+    pub async fn sign_up_applicant(&self, email: &str, password: &str) -> String {
+        let response = self
+            .http
+            .post(self.url("/local/auth/sign-up"))
+            .json(&json!({ "email": email, "password": password, "clientId": "careers-portal" }))
+            .send()
+            .await
+            .expect("sign-up request");
+        assert_eq!(response.status(), 201, "sign-up of {email}");
+        let body: Value = response.json().await.expect("sign-up body");
+        body["sub"].as_str().expect("sub").to_string()
+    }
+
+    /// The `.eml` files the stack's mailer has written so far, as text.
+    pub fn mail(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.state_dir.join("mail")) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect()
+    }
+
+    /// Polls `mail()` until it holds at least `count` messages or `within` passes.
+    pub async fn wait_for_mail(&self, count: usize, within: Duration) -> Vec<String> {
+        let started = std::time::Instant::now();
+        loop {
+            let mail = self.mail();
+            if mail.len() >= count || started.elapsed() > within {
+                return mail;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 }
 

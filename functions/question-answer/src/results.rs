@@ -1,23 +1,17 @@
 //! The recruiters' side: attempts ranked by score (or still running), and one in full.
 
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde_json::json;
 use shared::ApiError;
 use shared::exam::{AttemptRepo, AttemptStatus, ResultDetail, ResultSummary};
-use shared::http::{json, path_param};
+use shared::http::{json, page_limit, path_param, query_param};
 use shared::ports::{Cursor, StoreError};
 
 use crate::QuestionAnswer;
 
 const DEFAULT_PAGE: usize = 25;
 const MAX_PAGE: usize = 100;
-
-fn query_param<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .query_string_parameters_ref()
-        .and_then(|q| q.first(name))
-}
 
 /// `GET /exams?status=submitted|in_progress&limit=&cursor=`: submitted ones by score, highest
 /// first; running ones by closing time. Overdue ones are finalised as they are met.
@@ -32,14 +26,7 @@ pub async fn list(app: &QuestionAnswer, request: &Request) -> Result<Response<Bo
             ));
         }
     };
-    let limit = match query_param(request, "limit") {
-        None => DEFAULT_PAGE,
-        Some(l) => l
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1..=MAX_PAGE).contains(n))
-            .ok_or_else(|| ApiError::bad_request("limit", format!("use 1 to {MAX_PAGE}")))?,
-    };
+    let limit = page_limit(request, DEFAULT_PAGE, MAX_PAGE)?;
     let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
     let repo = AttemptRepo::new(app.store.as_ref());
     let (attempts, next) = match repo.list(status, limit, cursor).await {

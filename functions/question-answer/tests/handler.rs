@@ -306,6 +306,12 @@ async fn bad_answers_are_refused_by_field_and_change_nothing() {
             "{payload}: {problem}"
         );
     }
+    // Bodies past the size an exam's answers can need are refused before parsing.
+    let huge = format!(
+        r#"{{"answers": {{"rust-1": [1]}}, "pad": "{}"}}"#,
+        "x".repeat(20_000)
+    );
+    assert_eq!(save(&w, &huge).await.0, 413);
     // A valid answer next to a bad one is not saved either.
     let (got, _) = submit(&w, Some(r#"{"answers": {"rust-1": [1], "sql-3": [9]}}"#)).await;
     assert_eq!(got, 422);

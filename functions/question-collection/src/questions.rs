@@ -1,12 +1,13 @@
 //! The question-bank handlers: validation at the edge, storage through `QuestionRepo`.
 
 use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use serde_json::{Value, json};
 use shared::ApiError;
 use shared::exam::{Difficulty, Question, QuestionDraft, QuestionFilter, QuestionRepo};
 use shared::http::{
-    DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, parse_json, path_param,
+    DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, page_limit, parse_json,
+    path_param, query_param,
 };
 use shared::ports::{Cursor, StoreError};
 
@@ -14,12 +15,6 @@ use crate::QuestionCollection;
 
 const DEFAULT_PAGE: usize = 25;
 const MAX_PAGE: usize = 100;
-
-fn query_param<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
-    request
-        .query_string_parameters_ref()
-        .and_then(|q| q.first(name))
-}
 
 fn filter_from(request: &Request) -> Result<(QuestionFilter, usize, Option<Cursor>), ApiError> {
     let category = query_param(request, "category").map(str::to_string);
@@ -31,15 +26,7 @@ fn filter_from(request: &Request) -> Result<(QuestionFilter, usize, Option<Curso
         .map(|a| a.parse::<bool>())
         .transpose()
         .map_err(|_| ApiError::bad_request("active", "use true or false"))?;
-    let limit = query_param(request, "limit")
-        .map(|l| {
-            l.parse::<usize>()
-                .ok()
-                .filter(|n| (1..=MAX_PAGE).contains(n))
-        })
-        .map(|l| l.ok_or_else(|| ApiError::bad_request("limit", format!("use 1 to {MAX_PAGE}"))))
-        .transpose()?
-        .unwrap_or(DEFAULT_PAGE);
+    let limit = page_limit(request, DEFAULT_PAGE, MAX_PAGE)?;
     let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
     Ok((
         QuestionFilter {

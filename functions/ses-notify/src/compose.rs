@@ -93,10 +93,15 @@ pub fn to_recruiters(config: &NotifyConfig, s: &Submission, name: &str) -> Email
     }
 }
 
-/// To the applicant, if we know their address: received, when, how many answered.
-pub fn to_applicant(config: &NotifyConfig, s: &Submission, name: &str) -> Option<Email> {
+/// To the applicant at `to`, if we know an address: received, when, how many answered.
+pub fn to_applicant(
+    config: &NotifyConfig,
+    s: &Submission,
+    name: &str,
+    to: Option<String>,
+) -> Option<Email> {
     let a = &s.attempt;
-    let to = a.email.clone()?;
+    let to = to?;
     let text = format!(
         "Hello {name},\n\nWe received your Career Genese intern exam, submitted {how} at {when}. \
          You answered {answered} of {total} questions.\n\nOur recruiters will be in touch.\n",

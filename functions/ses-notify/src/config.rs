@@ -10,18 +10,7 @@ pub struct NotifyConfig {
 }
 
 fn looks_like_address(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s
-                    .chars()
-                    .any(|c| c.is_whitespace() || c == ',' || c == '<' || c == '>')
-        }
-        None => false,
-    }
+    shared::applicant::email_domain(s).is_some()
 }
 
 impl NotifyConfig {

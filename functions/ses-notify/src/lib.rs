@@ -16,10 +16,11 @@ use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::Duration;
 use serde_json::json;
+use shared::applicant::ApplicantRepo;
 use shared::clock::Clock;
 use shared::idempotency::lease::{self, Begin};
 use shared::idempotency::once_key;
-use shared::ports::{Email, ItemStore, Key, Mailer, Table};
+use shared::ports::{Email, ItemStore, Mailer, Table};
 
 pub use config::NotifyConfig;
 pub use submission::Submission;
@@ -74,7 +75,7 @@ impl SesNotify {
         let Some(submission) = Submission::from_record(record).map_err(Failure::Unreadable)? else {
             return Ok(());
         };
-        let name = self.applicant_name(&submission).await?;
+        let (name, email) = self.addressee(&submission).await?;
         let subject = format!(
             "{}/{}",
             submission.attempt.uid, submission.attempt.attempt_id
@@ -85,7 +86,7 @@ impl SesNotify {
             &recruiters,
         )
         .await?;
-        match compose::to_applicant(&self.config, &submission, &name) {
+        match compose::to_applicant(&self.config, &submission, &name, email) {
             Some(confirmation) => {
                 self.send_once(
                     &once_key("submission-mail-applicant", &subject),
@@ -100,22 +101,22 @@ impl SesNotify {
         Ok(())
     }
 
-    /// The name the applicant gave in their details, else their email.
-    async fn applicant_name(&self, s: &Submission) -> Result<String, Failure> {
-        let details = self
-            .store
-            .get(Table::Applicants, &Key::of(&s.attempt.uid))
-            .await?;
-        let given = details.and_then(|d| {
-            let part = |k: &str| d.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            match (part("firstName"), part("lastName")) {
-                (Some(first), Some(last)) => Some(format!("{first} {last}")),
-                _ => None,
-            }
-        });
-        Ok(given
-            .or_else(|| s.attempt.email.clone())
-            .unwrap_or_else(|| "An applicant".into()))
+    /// Who to address: the name and contact email from the applicant's details when they gave
+    /// them, else the account email the attempt was started with.
+    async fn addressee(&self, s: &Submission) -> Result<(String, Option<String>), Failure> {
+        let details = ApplicantRepo::new(self.store.as_ref())
+            .get(&s.attempt.uid)
+            .await?
+            .map(|a| a.details);
+        let email = details
+            .as_ref()
+            .and_then(|d| d.email.clone())
+            .or_else(|| s.attempt.email.clone());
+        let name = details
+            .map(|d| format!("{} {}", d.first_name, d.last_name))
+            .or_else(|| email.clone())
+            .unwrap_or_else(|| "An applicant".into());
+        Ok((name, email))
     }
 
     async fn send_once(&self, key: &str, email: &Email) -> Result<(), Failure> {

@@ -13,10 +13,11 @@ use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use ses_notify::{NotifyConfig, SesNotify};
 use shared::adapters::embedded::{EmlMailer, SqliteStore};
+use shared::applicant::{ApplicantRepo, Details};
 use shared::clock::ManualClock;
 use shared::exam::{Attempt, AttemptRepo, Scoring};
 use shared::fixtures::{load, temp_dir};
-use shared::ports::{Condition, Email, ItemStore, MailError, Mailer, Table};
+use shared::ports::{Email, MailError, Mailer, Table};
 
 const FIXTURE: &str = "dynamodb/exam-attempt-submitted.json";
 
@@ -106,15 +107,13 @@ fn event(value: Value) -> Event {
 #[tokio::test]
 async fn a_submission_mails_the_recruiters_and_the_applicant_once() {
     let w = world(0);
-    w.store
-        .put(
-            Table::Applicants,
-            json!({"uid": "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6", "firstName": "Asha", "lastName": "Rai <dev>"})
-                .as_object()
-                .cloned()
-                .unwrap(),
-            Condition::Always,
-        )
+    let details: Details = serde_json::from_value(json!({
+        "firstName": "Asha", "lastName": "Rai <dev>", "phone": "+9779812345678",
+        "availability": {"startDate": "2027-01-04", "commitment": "internship"}
+    }))
+    .unwrap();
+    ApplicantRepo::new(w.store.as_ref())
+        .save_details("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6", &details, Utc::now())
         .await
         .unwrap();
     let response = w.app.handle(event(load(FIXTURE))).await;
