@@ -7,8 +7,12 @@ STATE_DIR ?= var/state
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 export MOTO_SERVER := $(abspath $(VENV))/bin/moto_server
+# dlib models and sample photos for the embedded face matcher (scripts/fetch-face-data.sh).
+export FACE_DATA_DIR := $(abspath .cache/face-data)
+# The Debian packages the embedded face matcher links against.
+FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 
-.PHONY: run test setup lint unit build package clean fmt
+.PHONY: run test setup native-deps face-data lint unit build package clean fmt
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -19,7 +23,17 @@ $(STAMP): scripts/requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+# Installed only when missing; needs root (the CI machine and this one are root).
+native-deps:
+	@dpkg -s $(FACE_PACKAGES) >/dev/null 2>&1 || { \
+	  echo "installing $(FACE_PACKAGES)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FACE_PACKAGES) >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FACE_PACKAGES) >/dev/null; }; }
+
+face-data: $(STAMP)
+	@scripts/fetch-face-data.sh $(VENV)/bin/pip $(FACE_DATA_DIR)
+
+setup: $(STAMP) native-deps face-data
 
 build: setup
 	cargo build --profile local -p local

@@ -68,7 +68,8 @@ async fn ensure_user(
         groups: vec![group.group().into()],
         attributes,
     };
-    match stack.directory.create_user(&new).await {
+    // Seeded users get no invitation mail: their password is set just below.
+    match stack.directory.create_user_with_password(&new) {
         Ok(_) | Err(DirectoryError::UserExists) => {}
         Err(e) => return Err(e.into()),
     }
@@ -115,6 +116,10 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
                     manager: manager.map(str::to_string),
                     status: EmploymentStatus::Active,
                     created_at: now,
+                    name: None,
+                    face_id: None,
+                    version: 1,
+                    offboarded_at: None,
                 };
                 match stack
                     .store

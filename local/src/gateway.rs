@@ -141,6 +141,7 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
         Target::QuestionCollection => stack.question_collection.handle(request).await,
         Target::QuestionAnswer => stack.question_answer.handle(request).await,
         Target::PersonalDetails => stack.personal_details.handle(request).await,
+        Target::AttendanceUpload => stack.attendance_upload.handle(request).await,
     };
     to_http(response, &request_id)
 }

@@ -130,8 +130,9 @@ pub async fn new_password(
             Err(SignInError::Directory(e)) => return Err(directory_error(e)),
             Err(e) => return Err(ApiError::unauthorized(e.to_string())),
         };
-        // Cognito fires PostConfirmation when an invited user confirms by setting a password.
-        let event = trigger_event("PostConfirmation_ConfirmSignUp", &user, &client);
+        // An invited user setting their password gets tokens through PreTokenGeneration with
+        // this trigger source, which moves them onto their company's active roster.
+        let event = trigger_event("TokenGeneration_NewPasswordChallenge", &user, &client);
         stack
             .triggers
             .handle(event)

@@ -8,6 +8,7 @@ pub enum Target {
     QuestionCollection,
     QuestionAnswer,
     PersonalDetails,
+    AttendanceUpload,
 }
 
 impl Target {
@@ -19,6 +20,7 @@ impl Target {
             Target::QuestionCollection => "question-collection",
             Target::QuestionAnswer => "question-answer",
             Target::PersonalDetails => "personal-details",
+            Target::AttendanceUpload => "attendance-upload",
         }
     }
 }
@@ -37,11 +39,12 @@ pub struct Route {
 /// Every routed resource method.
 pub fn table() -> Vec<Route> {
     let mut routes = Vec::new();
-    let functions: [(&[(&'static str, &'static str)], Target); 4] = [
+    let functions: [(&[(&'static str, &'static str)], Target); 5] = [
         (&company_admin::ROUTES, Target::CompanyAdmin),
         (&question_collection::ROUTES, Target::QuestionCollection),
         (&question_answer::ROUTES, Target::QuestionAnswer),
         (&personal_details::ROUTES, Target::PersonalDetails),
+        (&attendance_upload::ROUTES, Target::AttendanceUpload),
     ];
     for (function_routes, target) in functions {
         for &(method, resource) in function_routes {

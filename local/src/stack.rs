@@ -4,17 +4,21 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use attendance_upload::{AttendanceUpload, PunchPolicy};
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
 use company_admin::CompanyAdmin;
 use personal_details::PersonalDetails;
 use question_answer::QuestionAnswer;
 use question_collection::QuestionCollection;
 use ses_notify::{NotifyConfig, SesNotify};
-use shared::adapters::embedded::{EmlMailer, FileBlobStore, LocalDirectory, SqliteStore};
+use shared::adapters::embedded::{
+    DlibFaces, EmlMailer, FileBlobStore, LocalDirectory, SqliteStore,
+};
 use shared::clock::{Clock, SystemClock};
 use shared::config::VarSource;
 use shared::exam::ExamPolicy;
 use shared::ids::UuidIds;
+use shared::ports::Mailer;
 
 use crate::secrets;
 use crate::tokens::{CAREERS_CLIENT, TokenIssuer};
@@ -34,6 +38,7 @@ pub struct Stack {
     pub question_collection: QuestionCollection,
     pub question_answer: QuestionAnswer,
     pub personal_details: PersonalDetails,
+    pub attendance_upload: AttendanceUpload,
     pub ses_notify: SesNotify,
     pub triggers: Triggers,
 }
@@ -65,7 +70,12 @@ impl Stack {
     pub fn open(state_dir: &Path, base_url: &str) -> Result<Stack> {
         std::fs::create_dir_all(state_dir.join("keys"))?;
         let store = Arc::new(SqliteStore::open(&state_dir.join("tables.sqlite3"))?);
-        let directory = Arc::new(LocalDirectory::open(&state_dir.join("directory.sqlite3"))?);
+        let mail: Arc<dyn Mailer> = Arc::new(EmlMailer::new(state_dir.join("mail")));
+        // Cognito emails invited users their temporary password; locally that is an .eml too.
+        let directory = Arc::new(
+            LocalDirectory::open(&state_dir.join("directory.sqlite3"))?
+                .with_invitation_mail(mail.clone(), "no-reply@genese.test"),
+        );
         let blobs = Arc::new(FileBlobStore::new(
             state_dir.join("blobs"),
             base_url.to_string(),
@@ -74,11 +84,17 @@ impl Stack {
         let tokens =
             TokenIssuer::load_or_create(&state_dir.join("keys"), format!("{base_url}/local"))?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        // dlib models from `make setup` (FACE_DATA_DIR); enrolled descriptors under the state.
+        let models = std::env::var_os("FACE_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(".cache/face-data"));
+        let faces = Arc::new(DlibFaces::open(&models, &state_dir.join("faces.sqlite3"))?);
         let company_admin = CompanyAdmin {
             store: store.clone(),
             directory: directory.clone(),
             clock: clock.clone(),
             ids: Arc::new(UuidIds),
+            faces: faces.clone(),
         };
         let question_collection = QuestionCollection {
             store: store.clone(),
@@ -95,15 +111,24 @@ impl Stack {
             blobs: blobs.clone(),
             clock: clock.clone(),
         };
+        let attendance_upload = AttendanceUpload {
+            store: store.clone(),
+            blobs: blobs.clone(),
+            faces: faces.clone(),
+            clock: clock.clone(),
+            policy: PunchPolicy::from_env(&LocalSettings)?,
+        };
         let ses_notify = SesNotify {
             store: store.clone(),
-            mailer: Arc::new(EmlMailer::new(state_dir.join("mail"))),
+            mailer: mail.clone(),
             clock: clock.clone(),
             config: NotifyConfig::from_env(&LocalSettings)?,
         };
         let triggers = Triggers {
             policy: SignUpPolicy::from_env(&LocalSettings)?,
             directories: Arc::new(SinglePool(directory.clone())),
+            store: store.clone(),
+            clock: clock.clone(),
         };
         Ok(Stack {
             state_dir: state_dir.to_path_buf(),
@@ -116,6 +141,7 @@ impl Stack {
             question_collection,
             question_answer,
             personal_details,
+            attendance_upload,
             ses_notify,
             triggers,
         })

@@ -4,7 +4,7 @@
 use lambda_http::{Body, Response, http::StatusCode};
 use serde::Serialize;
 
-use crate::ports::{BlobError, ChatError, DirectoryError, MailError, StoreError};
+use crate::ports::{BlobError, ChatError, DirectoryError, FaceError, MailError, StoreError};
 
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -178,6 +178,26 @@ impl From<DirectoryError> for ApiError {
                 ApiError::too_many_requests("the user directory is busy; retry shortly")
             }
             DirectoryError::Unavailable(m) => ApiError::unavailable(format!("directory: {m}")),
+        }
+    }
+}
+
+/// Face errors about the photo are the caller's to fix (422 naming `photo`); the rest are ours.
+impl From<FaceError> for ApiError {
+    fn from(e: FaceError) -> Self {
+        match e {
+            FaceError::NoFace
+            | FaceError::SeveralFaces(_)
+            | FaceError::TooSmall
+            | FaceError::NotFrontal => ApiError::invalid("photo", e.to_string()),
+            FaceError::InvalidImage(m) => {
+                ApiError::bad_request("photo", format!("the photo could not be read: {m}"))
+            }
+            FaceError::NotFound => ApiError::conflict("no reference face is enrolled"),
+            FaceError::Throttled => {
+                ApiError::too_many_requests("face matching is busy; retry shortly")
+            }
+            FaceError::Unavailable(m) => ApiError::unavailable(format!("faces: {m}")),
         }
     }
 }

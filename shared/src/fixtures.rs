@@ -84,6 +84,85 @@ pub fn aim(
     event["queryStringParameters"] = query;
 }
 
+/// One REST call made from a fixture: the fixture re-aimed at `method` on `resource` (with its
+/// concrete `path`, by default the resource itself), claims changed, headers added, a body.
+#[derive(Clone, Debug, Default)]
+pub struct Call<'a> {
+    pub method: &'a str,
+    pub resource: &'a str,
+    pub path: Option<String>,
+    pub params: Value,
+    pub query: Value,
+    /// Merged into the fixture's claims (`null` removes one).
+    pub claims: Option<Value>,
+    pub headers: Vec<(&'a str, String)>,
+    pub body: Option<String>,
+}
+
+impl Call<'_> {
+    /// The request this call makes from the REST fixture `fixture`.
+    pub fn request(&self, fixture: &str) -> lambda_http::Request {
+        rest_request(fixture, |e| {
+            let path = self.path.as_deref().unwrap_or(self.resource);
+            aim(
+                e,
+                self.method,
+                self.resource,
+                path,
+                self.params.clone(),
+                self.query.clone(),
+            );
+            if let Some(claims) = &self.claims {
+                edit_claims(e, claims.clone());
+            }
+            for (name, value) in &self.headers {
+                e["headers"][*name] = Value::from(value.as_str());
+                e["multiValueHeaders"][*name] = Value::Array(vec![Value::from(value.as_str())]);
+            }
+            match &self.body {
+                Some(b) => set_body(e, b),
+                None => e["body"] = Value::Null,
+            }
+        })
+    }
+}
+
+/// A handler's response as (status, JSON body — or the text as a JSON string).
+pub fn outcome(response: &lambda_http::Response<lambda_http::Body>) -> (u16, Value) {
+    let text = match response.body() {
+        lambda_http::Body::Text(t) => t.clone(),
+        lambda_http::Body::Binary(b) => String::from_utf8_lossy(b).into_owned(),
+        _ => String::new(),
+    };
+    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+    (response.status().as_u16(), value)
+}
+
+/// Where `make setup` puts the dlib models and sample photos (`FACE_DATA_DIR`, by default
+/// `.cache/face-data` in the workspace).
+pub fn face_data_dir() -> PathBuf {
+    std::env::var_os("FACE_DATA_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(".cache")
+                .join("face-data")
+        })
+}
+
+/// A sample photo from the `face_recognition` sdist (`obama.jpg`, `obama2.jpg`, `obama3.jpg`,
+/// `biden.jpg`); panics with the remedy when `make setup` has not fetched them.
+pub fn sample_photo(name: &str) -> Vec<u8> {
+    let path = face_data_dir().join(name);
+    std::fs::read(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; run `make setup` to fetch the sample photos",
+            path.display()
+        )
+    })
+}
+
 /// A new empty folder under the system temp dir, unique per call, for one test's state.
 pub fn temp_dir(label: &str) -> PathBuf {
     let dir =
@@ -108,6 +187,8 @@ mod tests {
             "question-collection/post-question.json",
             "question-collection/post-exams.json",
             "question-answer/put-answers.json",
+            "company-admin/post-employees.json",
+            "attendance-upload/post-check-in.json",
         ] {
             let request = rest_request(name, |_| {});
             assert!(
@@ -119,6 +200,8 @@ mod tests {
             serde_json::from_value(load("cognito/pre-signup.json")).unwrap();
         let _: cognito::CognitoEventUserPoolsPostConfirmation =
             serde_json::from_value(load("cognito/post-confirmation.json")).unwrap();
+        let _: cognito::CognitoEventUserPoolsPreTokenGen =
+            serde_json::from_value(load("cognito/pre-token-new-password.json")).unwrap();
         let stream: dynamodb::Event =
             serde_json::from_value(load("dynamodb/exam-attempt-submitted.json")).unwrap();
         assert_eq!(stream.records.len(), 1);

@@ -8,10 +8,12 @@
 
 pub mod adapters;
 pub mod applicant;
+pub mod attendance;
 pub mod claims;
 pub mod clock;
 pub mod company;
 pub mod config;
+pub mod contact;
 pub mod error;
 pub mod exam;
 pub mod fixtures;
@@ -19,6 +21,8 @@ pub mod function;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+#[cfg(feature = "photo")]
+pub mod photo;
 pub mod ports;
 pub mod roster;
 pub mod telemetry;

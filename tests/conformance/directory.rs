@@ -48,6 +48,16 @@ async fn suite(directory: &dyn UserDirectory, careers_client_id: &str) {
         directory.get_user("ram@acme.test").await.unwrap().groups,
         vec!["employees", "managers"]
     );
+    for _ in 0..2 {
+        directory
+            .remove_from_group("ram@acme.test", "employees")
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        directory.get_user("ram@acme.test").await.unwrap().groups,
+        vec!["managers"]
+    );
 
     let moved = BTreeMap::from([("custom:company_id".to_string(), "globex".to_string())]);
     directory

@@ -4,5 +4,6 @@
 
 mod blobs;
 mod directory;
+mod faces;
 mod mail;
 mod tables;

@@ -1,6 +1,7 @@
 //! End-to-end tests: the real `genese-local` binary on a free loopback port, driven over HTTP as
 //! a client would drive the deployed API.
 
+mod attendance;
 mod career;
 mod company;
 mod questions;

@@ -44,6 +44,7 @@ impl LocalStack {
         let state_dir = shared::fixtures::temp_dir("stack");
         let mut child = Command::new(binary())
             .envs(env.iter().copied())
+            .env("FACE_DATA_DIR", shared::fixtures::face_data_dir())
             .env("PORT", "0")
             .env("STATE_DIR", &state_dir)
             .env("RUST_LOG", "info")
@@ -124,6 +125,24 @@ impl LocalStack {
             .filter_map(Result::ok)
             .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
             .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+            .collect()
+    }
+
+    /// The plain-text bodies of the mail sent to `to`, decoded.
+    pub fn mail_text_to(&self, to: &str) -> Vec<String> {
+        use base64::Engine;
+        self.mail()
+            .iter()
+            .filter(|m| m.lines().any(|l| l.trim() == format!("To: {to}")))
+            .filter_map(|m| {
+                // The text part is the first base64 body after its part headers.
+                let part = m.split("Content-Type: text/plain").nth(1)?;
+                let body = part.split("\r\n\r\n").nth(1)?.split("--").next()?;
+                let bytes = base64::engine::general_purpose::STANDARD
+                    .decode(body.replace("\r\n", "").trim())
+                    .ok()?;
+                String::from_utf8(bytes).ok()
+            })
             .collect()
     }
 

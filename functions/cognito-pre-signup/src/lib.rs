@@ -1,8 +1,14 @@
-//! cognito-pre-signup: the user pool's PreSignUp and PostConfirmation triggers.
+//! cognito-pre-signup: the user pool's PreSignUp, PostConfirmation and PreTokenGeneration
+//! triggers.
 //!
 //! PreSignUp refuses bad self sign-ups (email format, blocked domains, attributes a user may not
 //! set for themselves). PostConfirmation puts users who signed up through the careers portal's
 //! app client into `applicants`. Self sign-up never grants any other group.
+//!
+//! An invited employee (created by an admin with a temporary password) becomes active on their
+//! company's roster when they set their own password: Cognito then runs PreTokenGeneration with
+//! `TokenGeneration_NewPasswordChallenge`. PostConfirmation is handled the same way for invited
+//! usernames, so whichever of the two a pool fires, the activation happens, and only once.
 
 mod policy;
 
@@ -10,9 +16,14 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use shared::claims::Role;
-use shared::ports::UserDirectory;
+use shared::clock::Clock;
+use shared::ports::{ItemStore, Table, UserDirectory};
+use shared::roster::{Activation, RosterRepo};
 
 pub use policy::SignUpPolicy;
+
+/// Tables the triggers read or write.
+pub const TABLES: [Table; 2] = [Table::Employees, Table::Invitations];
 
 /// A refusal Cognito shows the user (the message of the error the trigger returns).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +49,9 @@ impl PoolDirectories for SinglePool {
 pub struct Triggers {
     pub policy: SignUpPolicy,
     pub directories: Arc<dyn PoolDirectories>,
+    /// The roster and its invitations.
+    pub store: Arc<dyn ItemStore>,
+    pub clock: Arc<dyn Clock>,
 }
 
 fn text<'a>(event: &'a Value, pointer: &str) -> &'a str {
@@ -61,11 +75,33 @@ impl Triggers {
                     "autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false
                 });
             }
-            "PostConfirmation_ConfirmSignUp" => self.after_confirmation(&event).await?,
+            "PostConfirmation_ConfirmSignUp" => {
+                self.activate_if_invited(&event).await?;
+                self.after_confirmation(&event).await?;
+            }
+            "TokenGeneration_NewPasswordChallenge" => self.activate_if_invited(&event).await?,
             "PostConfirmation_ConfirmForgotPassword" => {}
             other => tracing::warn!(trigger = other, "trigger ignored"),
         }
         Ok(event)
+    }
+
+    /// Moves an invited user onto their company's active roster, once.
+    async fn activate_if_invited(&self, event: &Value) -> Result<(), Refusal> {
+        let username = text(event, "/userName");
+        let sub = text(event, "/request/userAttributes/sub");
+        match RosterRepo::new(self.store.as_ref())
+            .activate(username, sub, self.clock.now())
+            .await
+        {
+            Ok(Activation::Activated(entry)) => {
+                tracing::info!(username, company = %entry.company_id, "invited employee activated");
+                Ok(())
+            }
+            Ok(Activation::AlreadyActive(_) | Activation::NotInvited) => Ok(()),
+            // Refusing makes Cognito fail the sign-in, which the user may simply retry.
+            Err(e) => Err(Refusal(format!("could not finish the sign-in: {e}"))),
+        }
     }
 
     async fn after_confirmation(&self, event: &Value) -> Result<(), Refusal> {

@@ -2,11 +2,12 @@
 
 use std::sync::Arc;
 
-use cognito_pre_signup::{PoolDirectories, SignUpPolicy, Triggers};
+use cognito_pre_signup::{PoolDirectories, SignUpPolicy, TABLES, Triggers};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::Value;
-use shared::adapters::aws::{CognitoDirectory, sdk_config};
-use shared::config::ProcessEnv;
+use shared::adapters::aws::{CognitoDirectory, DynamoStore, sdk_config};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames};
 use shared::ports::UserDirectory;
 
 /// Cognito directories sharing one SDK client.
@@ -25,9 +26,15 @@ impl PoolDirectories for CognitoPools {
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_json_logs();
     let policy = SignUpPolicy::from_env(&ProcessEnv)?;
+    let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = sdk_config().await;
     let triggers = Triggers {
         policy,
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&config),
+            tables,
+        )),
+        clock: Arc::new(SystemClock),
         directories: Arc::new(CognitoPools(aws_sdk_cognitoidentityprovider::Client::new(
             &config,
         ))),

@@ -1,8 +1,8 @@
 //! What a self sign-up must satisfy, configured per deployment.
 
 use serde_json::Value;
-use shared::applicant::email_domain;
 use shared::config::{ConfigError, VarSource, required};
+use shared::contact::email_domain;
 
 use crate::Refusal;
 

@@ -1,8 +1,10 @@
-//! company-admin: company registration and profile (`POST /companies`, `GET/PUT /company`).
+//! company-admin: company registration and profile (`POST /companies`, `GET/PUT /company`)
+//! and its roster (`GET/POST /employees`, `GET/PUT/DELETE /employees/{username}`).
 //!
 //! The handler takes its dependencies as ports, so the Lambda binary (`main.rs`, AWS adapters)
 //! and the local stack (embedded adapters) run the very same code.
 
+mod employees;
 mod profile;
 mod registration;
 
@@ -11,21 +13,31 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
-use shared::claims::Claims;
+use shared::claims::{Claims, Role};
 use shared::clock::Clock;
 use shared::function::RestFunction;
 use shared::http::route;
 use shared::ids::IdGenerator;
-use shared::ports::{ItemStore, Table, UserDirectory};
+use shared::ports::{FaceVerifier, ItemStore, Table, UserDirectory};
 
 /// Tables this function reads or writes (its least-privilege policy names exactly these).
-pub const TABLES: [Table; 3] = [Table::Companies, Table::Employees, Table::Idempotency];
+pub const TABLES: [Table; 4] = [
+    Table::Companies,
+    Table::Employees,
+    Table::Invitations,
+    Table::Idempotency,
+];
 
 /// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 3] = [
+pub const ROUTES: [(&str, &str); 8] = [
     ("POST", "/companies"),
     ("GET", "/company"),
     ("PUT", "/company"),
+    ("GET", "/employees"),
+    ("POST", "/employees"),
+    ("GET", "/employees/{username}"),
+    ("PUT", "/employees/{username}"),
+    ("DELETE", "/employees/{username}"),
 ];
 
 /// Everything the handler needs, built once at init.
@@ -35,6 +47,8 @@ pub struct CompanyAdmin {
     pub directory: Arc<dyn UserDirectory>,
     pub clock: Arc<dyn Clock>,
     pub ids: Arc<dyn IdGenerator>,
+    /// Offboarding forgets the person's reference face.
+    pub faces: Arc<dyn FaceVerifier>,
 }
 
 #[async_trait]
@@ -46,6 +60,31 @@ impl RestFunction for CompanyAdmin {
             ("POST", "/companies") => registration::register(self, &claims, request).await,
             ("GET", "/company") => profile::read(self, &claims).await,
             ("PUT", "/company") => profile::update(self, &claims, request).await,
+            ("GET", "/employees") => {
+                claims.require_any(&[Role::Admin, Role::Manager])?;
+                employees::list(self, claims.tenant()?, request).await
+            }
+            ("POST", "/employees") => {
+                claims.require_any(&[Role::Admin])?;
+                employees::invite(self, &claims, claims.tenant()?, request).await
+            }
+            ("GET", "/employees/{username}") => {
+                claims.require_any(&[Role::Admin, Role::Manager])?;
+                employees::read(self, claims.tenant()?, request).await
+            }
+            ("PUT", "/employees/{username}") => {
+                claims.require_any(&[Role::Admin])?;
+                employees::update(self, &claims, claims.tenant()?, request).await
+            }
+            ("DELETE", "/employees/{username}") => {
+                claims.require_any(&[Role::Admin])?;
+                employees::offboard(self, &claims, claims.tenant()?, request).await
+            }
+            (_, "/employees") => Err(ApiError::method_not_allowed(&method, &["GET", "POST"])),
+            (_, "/employees/{username}") => Err(ApiError::method_not_allowed(
+                &method,
+                &["GET", "PUT", "DELETE"],
+            )),
             (_, "/companies") => Err(ApiError::method_not_allowed(&method, &["POST"])),
             (_, "/company") => Err(ApiError::method_not_allowed(&method, &["GET", "PUT"])),
             _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use company_admin::{CompanyAdmin, TABLES};
 use lambda_http::Error;
-use shared::adapters::aws::{CognitoDirectory, DynamoStore, sdk_config};
+use shared::adapters::aws::{CognitoDirectory, DynamoStore, RekognitionFaces, sdk_config};
 use shared::clock::SystemClock;
 use shared::config::{ProcessEnv, TableNames, required};
 use shared::ids::UuidIds;
@@ -14,6 +14,7 @@ async fn main() -> Result<(), Error> {
     shared::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let user_pool_id = required(&ProcessEnv, "USER_POOL_ID")?;
+    let collections = required(&ProcessEnv, "FACE_COLLECTION_PREFIX")?;
     let config = sdk_config().await;
     let app = CompanyAdmin {
         store: Arc::new(DynamoStore::new(
@@ -26,6 +27,10 @@ async fn main() -> Result<(), Error> {
         )),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidIds),
+        faces: Arc::new(RekognitionFaces::new(
+            aws_sdk_rekognition::Client::new(&config),
+            collections,
+        )),
     };
     shared::function::serve(app).await
 }

@@ -8,18 +8,21 @@ use chrono::TimeZone;
 use company_admin::CompanyAdmin;
 use lambda_http::{Body, Response};
 use serde_json::{Value, json};
-use shared::adapters::embedded::{LocalDirectory, SqliteStore};
+use shared::adapters::embedded::{DlibFaces, LocalDirectory, SqliteStore};
 use shared::claims::COMPANY_ID_ATTRIBUTE;
 use shared::clock::ManualClock;
-use shared::fixtures::{edit_claims, rest_request, set_body, temp_dir};
+use shared::fixtures::{
+    aim, edit_claims, face_data_dir, rest_request, sample_photo, set_body, temp_dir,
+};
 use shared::function::RestFunction;
 use shared::ids::SequentialIds;
-use shared::ports::{ItemStore, Key, NewUser, Query, Table, UserDirectory};
+use shared::ports::{FaceVerifier, ItemStore, Key, NewUser, Query, Table, UserDirectory};
 
 struct World {
     app: CompanyAdmin,
     store: Arc<SqliteStore>,
     directory: Arc<LocalDirectory>,
+    faces: Arc<DlibFaces>,
 }
 
 async fn world() -> World {
@@ -30,7 +33,9 @@ async fn world() -> World {
     directory
         .sign_up("founder@newco.test", "founder@newco.test", "Founder-Pass-1")
         .unwrap();
+    let faces = Arc::new(DlibFaces::open(&face_data_dir(), &dir.join("faces.sqlite3")).unwrap());
     let app = CompanyAdmin {
+        faces: faces.clone(),
         store: store.clone(),
         directory: directory.clone(),
         clock: Arc::new(ManualClock::at(
@@ -42,6 +47,7 @@ async fn world() -> World {
         app,
         store,
         directory,
+        faces,
     }
 }
 
@@ -357,4 +363,290 @@ async fn an_admin_of_an_unknown_company_gets_not_found() {
         }))
         .await;
     assert_problem(&response, 404, None);
+}
+
+// ---------- the roster ----------
+
+const INVITE: &str = "company-admin/post-employees.json";
+
+/// The invite fixture re-aimed at `method path`, with claims changes and a body.
+async fn roster_call(
+    w: &World,
+    method: &str,
+    username: Option<&str>,
+    claims: Value,
+    payload: Option<Value>,
+) -> (u16, Value) {
+    let (resource, path, params) = match username {
+        Some(u) => (
+            "/employees/{username}",
+            format!("/employees/{u}"),
+            json!({ "username": u }),
+        ),
+        None => ("/employees", "/employees".to_string(), Value::Null),
+    };
+    let response = w
+        .app
+        .handle(rest_request(INVITE, |e| {
+            aim(e, method, resource, &path, params.clone(), Value::Null);
+            edit_claims(e, claims.clone());
+            match &payload {
+                Some(p) => set_body(e, &p.to_string()),
+                None => e["body"] = Value::Null,
+            }
+        }))
+        .await;
+    (response.status().as_u16(), body(&response))
+}
+
+fn invite(email: &str, role: &str, manager: Option<&str>) -> Value {
+    json!({ "email": email, "role": role, "manager": manager })
+}
+
+#[tokio::test]
+async fn an_admin_invites_changes_and_offboards_an_employee() {
+    let w = world().await;
+    registered_acme(&w).await;
+    let (status, ravi) = roster_call(
+        &w,
+        "POST",
+        None,
+        json!({}),
+        Some(invite(
+            "Ravi@Acme.test",
+            "employee",
+            Some("admin@acme.test"),
+        )),
+    )
+    .await;
+    assert_eq!(status, 201, "{ravi}");
+    assert_eq!(
+        (ravi["username"].as_str(), ravi["status"].as_str()),
+        (Some("ravi@acme.test"), Some("invited"))
+    );
+    let user = w.directory.get_user("ravi@acme.test").await.unwrap();
+    assert_eq!(user.groups, vec!["employees"]);
+    assert_eq!(user.attributes[COMPANY_ID_ATTRIBUTE], "acme");
+    let (status, again) = roster_call(
+        &w,
+        "POST",
+        None,
+        json!({}),
+        Some(invite(
+            "ravi@acme.test",
+            "employee",
+            Some("admin@acme.test"),
+        )),
+    )
+    .await;
+    assert_eq!((status, again["field"].as_str()), (409, Some("email")));
+
+    // First sign-in with a password of their own activates them (the trigger's job).
+    shared::roster::RosterRepo::new(w.store.as_ref())
+        .activate("ravi@acme.test", &user.sub, chrono::Utc::now())
+        .await
+        .unwrap();
+    let (_, listed) =
+        roster_call(&w, "GET", None, json!({"cognito:groups": "managers"}), None).await;
+    let names: Vec<&str> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["admin@acme.test", "ravi@acme.test"]);
+
+    let (status, _) = roster_call(
+        &w,
+        "PUT",
+        Some("ravi@acme.test"),
+        json!({}),
+        Some(json!({"role": "manager", "manager": "admin@acme.test", "version": 1})),
+    )
+    .await;
+    assert_eq!(status, 409, "a stale version");
+    let (status, promoted) = roster_call(
+        &w,
+        "PUT",
+        Some("ravi@acme.test"),
+        json!({}),
+        Some(json!({"role": "manager", "manager": "admin@acme.test", "version": 2})),
+    )
+    .await;
+    assert_eq!(status, 200, "{promoted}");
+    assert_eq!(
+        w.directory.get_user("ravi@acme.test").await.unwrap().groups,
+        vec!["managers"]
+    );
+
+    // Their enrolled face goes with them; their roster row stays, offboarded.
+    let face = w
+        .faces
+        .enrol("acme", "ravi@acme.test", &sample_photo("obama.jpg"))
+        .await
+        .unwrap();
+    let roster = shared::roster::RosterRepo::new(w.store.as_ref());
+    let current = roster.get("acme", "ravi@acme.test").await.unwrap().unwrap();
+    let enrolled = shared::roster::RosterEntry {
+        face_id: Some(face.clone()),
+        version: current.version + 1,
+        ..current.clone()
+    };
+    roster.replace(&current, &enrolled).await.unwrap();
+    for _ in 0..2 {
+        let (status, _) = roster_call(&w, "DELETE", Some("ravi@acme.test"), json!({}), None).await;
+        assert_eq!(status, 204, "offboarding is idempotent");
+    }
+    assert!(
+        !w.directory
+            .get_user("ravi@acme.test")
+            .await
+            .unwrap()
+            .enabled
+    );
+    assert_eq!(
+        w.faces
+            .compare("acme", &face, &sample_photo("obama2.jpg"))
+            .await,
+        Err(shared::ports::FaceError::NotFound)
+    );
+    let (_, gone) = roster_call(&w, "GET", Some("ravi@acme.test"), json!({}), None).await;
+    assert_eq!(
+        (gone["status"].as_str(), gone["faceEnrolled"].as_bool()),
+        (Some("offboarded"), Some(false))
+    );
+    let (status, _) = roster_call(&w, "DELETE", Some("admin@acme.test"), json!({}), None).await;
+    assert_eq!(status, 409, "nobody offboards themselves");
+}
+
+#[tokio::test]
+async fn bad_invitations_name_their_field_and_write_nothing() {
+    let w = world().await;
+    registered_acme(&w).await;
+    for (payload, status, field) in [
+        (invite("ravi@acme.test", "employee", None), 422, "manager"),
+        (
+            invite("ravi@acme.test", "employee", Some("nobody@acme.test")),
+            422,
+            "manager",
+        ),
+        (invite("ravi@", "admin", None), 422, "email"),
+        (invite("ravi@acme.test", "boss", None), 400, "role"),
+        (
+            json!({"email": "ravi@acme.test", "role": "admin", "companyId": "globex"}),
+            400,
+            "companyId",
+        ),
+    ] {
+        let (got, problem) = roster_call(&w, "POST", None, json!({}), Some(payload.clone())).await;
+        assert_eq!(
+            (got, problem["field"].as_str()),
+            (status, Some(field)),
+            "{payload}: {problem}"
+        );
+    }
+    // A user the directory already has: refused, and the rows written first are withdrawn.
+    w.directory
+        .create_user(&NewUser {
+            username: "taken@acme.test".into(),
+            email: "taken@acme.test".into(),
+            temporary_password: None,
+            groups: vec![],
+            attributes: BTreeMap::new(),
+        })
+        .await
+        .unwrap();
+    let (status, _) = roster_call(
+        &w,
+        "POST",
+        None,
+        json!({}),
+        Some(invite("taken@acme.test", "admin", None)),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let page = w
+        .store
+        .query(Table::Employees, &Query::partition("acme"))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 1, "only the registering admin");
+    assert!(
+        w.store
+            .get(Table::Invitations, &Key::of("taken@acme.test"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn the_roster_keeps_to_roles_and_to_its_company() {
+    let w = world().await;
+    registered_acme(&w).await;
+    roster_call(
+        &w,
+        "POST",
+        None,
+        json!({}),
+        Some(invite(
+            "ravi@acme.test",
+            "employee",
+            Some("admin@acme.test"),
+        )),
+    )
+    .await;
+    let manager = json!({"cognito:groups": "managers", "cognito:username": "manager@acme.test"});
+    assert_eq!(
+        roster_call(&w, "GET", Some("ravi@acme.test"), manager.clone(), None)
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        roster_call(
+            &w,
+            "POST",
+            None,
+            manager.clone(),
+            Some(invite("x@acme.test", "admin", None))
+        )
+        .await
+        .0,
+        403
+    );
+    assert_eq!(
+        roster_call(&w, "DELETE", Some("ravi@acme.test"), manager, None)
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        roster_call(
+            &w,
+            "GET",
+            None,
+            json!({"cognito:groups": "employees"}),
+            None
+        )
+        .await
+        .0,
+        403
+    );
+    // An admin of another company never sees acme's people.
+    let globex = json!({"custom:company_id": "globex", "cognito:username": "admin@globex.test"});
+    assert_eq!(
+        roster_call(&w, "GET", Some("ravi@acme.test"), globex.clone(), None)
+            .await
+            .0,
+        404
+    );
+    assert_eq!(
+        roster_call(&w, "DELETE", Some("ravi@acme.test"), globex.clone(), None)
+            .await
+            .0,
+        404
+    );
+    let (_, listed) = roster_call(&w, "GET", None, globex, None).await;
+    assert_eq!(listed["items"], json!([]));
 }

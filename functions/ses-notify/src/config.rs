@@ -10,7 +10,7 @@ pub struct NotifyConfig {
 }
 
 fn looks_like_address(s: &str) -> bool {
-    shared::applicant::email_domain(s).is_some()
+    shared::contact::email_domain(s).is_some()
 }
 
 impl NotifyConfig {

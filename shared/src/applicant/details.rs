@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::contact::{email_domain, is_e164};
+use crate::contact::{email_domain, is_e164};
 use crate::error::ApiError;
 
 /// Most education entries an applicant may list.

@@ -1,12 +1,10 @@
 //! Career Genese applicants: the personal details they fill in and the rules those satisfy,
 //! their contact addresses, their CV, and their row in the Applicants table.
 
-mod contact;
 mod details;
 mod repo;
 mod resume;
 
-pub use contact::{email_domain, is_e164};
 pub use details::{Availability, Commitment, Details, Education, MAX_EDUCATION};
 pub use repo::{Applicant, ApplicantRepo};
 pub use resume::{

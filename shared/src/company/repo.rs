@@ -65,6 +65,10 @@ impl<'a> CompanyRepo<'a> {
             manager: None,
             status: EmploymentStatus::Active,
             created_at: r.at,
+            name: None,
+            face_id: None,
+            version: 1,
+            offboarded_at: None,
         };
         let claim_key = idempotency::once_key(REGISTRATION, &r.owner_sub);
         let ops = vec![

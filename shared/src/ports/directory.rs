@@ -54,6 +54,8 @@ pub trait UserDirectory: Send + Sync {
     async fn get_user(&self, username: &str) -> Result<DirectoryUser, DirectoryError>;
     /// Adds the user to a group; already being a member is not an error.
     async fn add_to_group(&self, username: &str, group: &str) -> Result<(), DirectoryError>;
+    /// Removes the user from a group; not being a member is not an error.
+    async fn remove_from_group(&self, username: &str, group: &str) -> Result<(), DirectoryError>;
     /// Sets attributes (full names, such as `custom:company_id`).
     async fn set_attributes(
         &self,

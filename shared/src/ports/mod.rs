@@ -7,12 +7,14 @@
 pub mod blobs;
 pub mod chat;
 pub mod directory;
+pub mod faces;
 pub mod mail;
 pub mod tables;
 
 pub use blobs::{Blob, BlobError, BlobHead, BlobStore, PresignedUpload};
 pub use chat::{ChatError, ChatMessage, ChatPoster};
 pub use directory::{DirectoryError, DirectoryUser, NewUser, UserDirectory};
+pub use faces::{FaceError, FaceVerifier};
 pub use mail::{Email, MailError, Mailer};
 pub use tables::{
     Condition, Cursor, Item, ItemStore, Key, Page, Query, SortCondition, StoreError, Table,

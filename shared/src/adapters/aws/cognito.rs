@@ -186,6 +186,18 @@ impl UserDirectory for CognitoDirectory {
         Ok(())
     }
 
+    async fn remove_from_group(&self, username: &str, group: &str) -> Result<(), DirectoryError> {
+        self.client
+            .admin_remove_user_from_group()
+            .user_pool_id(&self.user_pool_id)
+            .username(username)
+            .group_name(group)
+            .send()
+            .await
+            .map_err(directory_error)?;
+        Ok(())
+    }
+
     async fn set_attributes(
         &self,
         username: &str,

@@ -5,6 +5,8 @@
 mod cognito;
 #[cfg(feature = "aws-dynamodb")]
 mod dynamodb;
+#[cfg(feature = "aws-rekognition")]
+mod rekognition;
 #[cfg(feature = "aws-s3")]
 mod s3;
 #[cfg(feature = "aws-ses")]
@@ -14,6 +16,8 @@ mod ses;
 pub use cognito::CognitoDirectory;
 #[cfg(feature = "aws-dynamodb")]
 pub use dynamodb::{DynamoStore, create_tables};
+#[cfg(feature = "aws-rekognition")]
+pub use rekognition::RekognitionFaces;
 #[cfg(feature = "aws-s3")]
 pub use s3::S3BlobStore;
 #[cfg(feature = "aws-ses")]
@@ -29,7 +33,8 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     feature = "aws-dynamodb",
     feature = "aws-s3",
     feature = "aws-ses",
-    feature = "aws-cognito"
+    feature = "aws-cognito",
+    feature = "aws-rekognition"
 ))]
 pub(crate) fn describe<E, R>(
     e: &aws_smithy_runtime_api::client::result::SdkError<E, R>,
@@ -48,7 +53,12 @@ where
 }
 
 /// Error codes that mean "slow down and retry".
-#[cfg(any(feature = "aws-dynamodb", feature = "aws-ses", feature = "aws-cognito"))]
+#[cfg(any(
+    feature = "aws-dynamodb",
+    feature = "aws-ses",
+    feature = "aws-cognito",
+    feature = "aws-rekognition"
+))]
 pub(crate) const THROTTLING: [&str; 6] = [
     "ThrottlingException",
     "ProvisionedThroughputExceededException",

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use argon2::Argon2;
 use argon2::password_hash::{
@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::ports::{DirectoryError, DirectoryUser, NewUser, UserDirectory};
+use crate::ports::{DirectoryError, DirectoryUser, Email, Mailer, NewUser, UserDirectory};
 
 /// Cognito's user status for someone who must replace a temporary password.
 pub const FORCE_CHANGE_PASSWORD: &str = "FORCE_CHANGE_PASSWORD";
@@ -38,6 +38,8 @@ pub enum SignInError {
 /// A local user pool in one SQLite file.
 pub struct LocalDirectory {
     conn: Mutex<Connection>,
+    /// Cognito emails invited users their temporary password; locally, this mailer does.
+    invitation_mail: Option<(Arc<dyn Mailer>, String)>,
 }
 
 fn fault(e: rusqlite::Error) -> DirectoryError {
@@ -121,7 +123,14 @@ impl LocalDirectory {
         .map_err(fault)?;
         Ok(LocalDirectory {
             conn: Mutex::new(conn),
+            invitation_mail: None,
         })
+    }
+
+    /// Sends each admin-created user their temporary password from `from`, as Cognito would.
+    pub fn with_invitation_mail(mut self, mailer: Arc<dyn Mailer>, from: &str) -> Self {
+        self.invitation_mail = Some((mailer, from.to_string()));
+        self
     }
 
     fn with<T>(
@@ -362,7 +371,32 @@ fn check_username(username: &str) -> Result<(), DirectoryError> {
 #[async_trait]
 impl UserDirectory for LocalDirectory {
     async fn create_user(&self, user: &NewUser) -> Result<DirectoryUser, DirectoryError> {
-        self.create_user_with_password(user).map(|(u, _)| u)
+        let (created, password) = self.create_user_with_password(user)?;
+        if let Some((mailer, from)) = &self.invitation_mail {
+            let text = format!(
+                "You have been invited to the Genese Attendance System.\n\nUsername: {}\nTemporary password: {password}\n\n\
+                 Set your own password within 7 days (locally: POST /local/auth/new-password with\n\
+                 {{\"username\", \"temporaryPassword\", \"newPassword\"}}).\n",
+                created.username
+            );
+            let html = format!(
+                "<p>You have been invited to the Genese Attendance System.</p><p>Username: <b>{}</b><br>\
+                 Temporary password: <b>{password}</b></p><p>Set your own password within 7 days.</p>",
+                created.username
+            );
+            let invitation = Email {
+                from: from.clone(),
+                to: vec![created.email.clone()],
+                subject: "Your temporary password".into(),
+                text,
+                html,
+            };
+            // Cognito keeps the user when its mail fails; an admin can resend.
+            if let Err(e) = mailer.send(&invitation).await {
+                tracing::warn!(username = %created.username, error = %e, "invitation mail failed");
+            }
+        }
+        Ok(created)
     }
 
     async fn get_user(&self, username: &str) -> Result<DirectoryUser, DirectoryError> {
@@ -376,6 +410,10 @@ impl UserDirectory for LocalDirectory {
                 u.groups.sort();
             }
         })
+    }
+
+    async fn remove_from_group(&self, username: &str, group: &str) -> Result<(), DirectoryError> {
+        self.update(username, |u| u.groups.retain(|g| g != group))
     }
 
     async fn set_attributes(

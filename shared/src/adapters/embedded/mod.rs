@@ -4,6 +4,8 @@
 mod blobs;
 mod chat;
 mod directory;
+#[cfg(feature = "faces-dlib")]
+mod faces;
 mod mail;
 mod sqlite;
 mod stream;
@@ -11,6 +13,8 @@ mod stream;
 pub use blobs::FileBlobStore;
 pub use chat::JsonlChat;
 pub use directory::{LocalDirectory, SignInError};
+#[cfg(feature = "faces-dlib")]
+pub use faces::{DlibFaces, MAX_YAW_RATIO, MIN_FACE_PIXELS, similarity};
 pub use mail::EmlMailer;
 pub use sqlite::SqliteStore;
 pub use stream::StreamChange;

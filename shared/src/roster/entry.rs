@@ -1,4 +1,4 @@
-//! The roster: who works for a company, in which role, reporting to whom.
+//! One person on a company's roster.
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,17 @@ pub enum StaffRole {
     Admin,
     Manager,
     Employee,
+}
+
+impl StaffRole {
+    /// The Cognito group that grants this role.
+    pub fn role(self) -> crate::claims::Role {
+        match self {
+            StaffRole::Admin => crate::claims::Role::Admin,
+            StaffRole::Manager => crate::claims::Role::Manager,
+            StaffRole::Employee => crate::claims::Role::Employee,
+        }
+    }
 }
 
 /// Whether the person can still work and sign in.
@@ -36,9 +47,29 @@ pub struct RosterEntry {
     pub manager: Option<String>,
     pub status: EmploymentStatus,
     pub created_at: DateTime<Utc>,
+    /// Shown in lists and mail; the email when not given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The enrolled reference face (in the company's face collection), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face_id: Option<String>,
+    /// Bumped by every change; edits are conditional on it.
+    #[serde(default = "first_version")]
+    pub version: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offboarded_at: Option<DateTime<Utc>>,
+}
+
+fn first_version() -> u64 {
+    1
 }
 
 impl RosterEntry {
+    /// Whether this person may sign in and punch.
+    pub fn is_active(&self) -> bool {
+        self.status == EmploymentStatus::Active
+    }
+
     /// The stored item.
     pub fn to_item(&self) -> Item {
         match serde_json::to_value(self) {

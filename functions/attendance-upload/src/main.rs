@@ -1,0 +1,33 @@
+//! Lambda entry point: DynamoDB, S3 and Rekognition clients built once at init, then serve.
+
+use std::sync::Arc;
+
+use attendance_upload::{AttendanceUpload, PunchPolicy, TABLES};
+use lambda_http::Error;
+use shared::adapters::aws::{DynamoStore, RekognitionFaces, S3BlobStore, sdk_config};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames, required};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
+    let bucket = required(&ProcessEnv, "PHOTO_BUCKET")?;
+    let policy = PunchPolicy::from_env(&ProcessEnv)?;
+    let collections = required(&ProcessEnv, "FACE_COLLECTION_PREFIX")?;
+    let config = sdk_config().await;
+    let app = AttendanceUpload {
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&config),
+            tables,
+        )),
+        blobs: Arc::new(S3BlobStore::new(aws_sdk_s3::Client::new(&config), bucket)),
+        faces: Arc::new(RekognitionFaces::new(
+            aws_sdk_rekognition::Client::new(&config),
+            collections,
+        )),
+        clock: Arc::new(SystemClock),
+        policy,
+    };
+    shared::function::serve(app).await
+}

@@ -1,0 +1,165 @@
+//! Reading months: one's own, a report's (their manager or an admin), the whole company's
+//! (JSON or CSV). Months are key-prefix queries; nothing scans.
+
+use std::collections::BTreeMap;
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::Serialize;
+use serde_json::json;
+use shared::ApiError;
+use shared::attendance::{AttendanceRepo, DaySummary, summarise, to_csv, work_date};
+use shared::claims::{Claims, Role};
+use shared::company::Company;
+use shared::http::{json, path_param, query_param};
+
+use crate::AttendanceUpload;
+use crate::members::{company, member};
+
+/// Totals of a person's month.
+#[derive(Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Totals {
+    days_present: u32,
+    late_days: u32,
+    missing_check_outs: u32,
+    worked_minutes: i64,
+}
+
+fn totals<'a>(days: impl Iterator<Item = &'a DaySummary>) -> Totals {
+    let mut t = Totals::default();
+    for d in days {
+        t.days_present += 1;
+        t.late_days += u32::from(d.late);
+        t.missing_check_outs += u32::from(d.missing_check_out);
+        t.worked_minutes += d.worked_minutes.unwrap_or(0);
+    }
+    t
+}
+
+/// `?month=YYYY-MM`, by default the company's current month.
+fn month(request: &Request, app: &AttendanceUpload, company: &Company) -> Result<String, ApiError> {
+    match query_param(request, "month") {
+        None => Ok(work_date(app.clock.now(), company.profile.tz())
+            .format("%Y-%m")
+            .to_string()),
+        Some(m) => {
+            let ok = m.len() == 7
+                && m.as_bytes()[4] == b'-'
+                && m[..4].chars().all(|c| c.is_ascii_digit())
+                && matches!(m[5..].parse::<u32>(), Ok(1..=12))
+                && m[5..].chars().all(|c| c.is_ascii_digit());
+            if ok {
+                Ok(m.to_string())
+            } else {
+                Err(ApiError::bad_request("month", "use YYYY-MM, e.g. 2026-11"))
+            }
+        }
+    }
+}
+
+async fn person_month(
+    app: &AttendanceUpload,
+    tenant: &str,
+    username: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let company = company(app, tenant).await?;
+    let month = month(request, app, &company)?;
+    let now = app.clock.now();
+    let zone = company.profile.tz();
+    let days: Vec<DaySummary> = AttendanceRepo::new(app.store.as_ref())
+        .person_month(tenant, username, &month)
+        .await?
+        .iter()
+        .map(|d| summarise(d, zone, &company.profile.work_hours, now))
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &json!({
+            "username": username, "month": month, "timeZone": company.profile.time_zone,
+            "totals": totals(days.iter()), "days": days,
+        }),
+    ))
+}
+
+/// `GET /attendance?month=` (any staff, their own).
+pub async fn own_month(
+    app: &AttendanceUpload,
+    claims: &Claims,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let me = member(app, tenant, &claims.username).await?;
+    person_month(app, tenant, &me.username, request).await
+}
+
+/// `GET /attendance/{username}?month=` (their manager, or an admin).
+pub async fn someones_month(
+    app: &AttendanceUpload,
+    claims: &Claims,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let person = member(app, tenant, &path_param(request, "username")?).await?;
+    let allowed =
+        claims.has(Role::Admin) || person.manager.as_deref() == Some(claims.username.as_str());
+    if !allowed {
+        return Err(ApiError::forbidden(
+            "only their manager or an admin may read this",
+        ));
+    }
+    person_month(app, tenant, &person.username, request).await
+}
+
+/// `GET /attendance/report?month=&format=csv|json` (admins); `Accept: text/csv` works too.
+pub async fn company_month(
+    app: &AttendanceUpload,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let company = company(app, tenant).await?;
+    let month = month(request, app, &company)?;
+    let accepts_csv = request
+        .headers()
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/csv"));
+    let csv = match query_param(request, "format") {
+        None => accepts_csv,
+        Some("csv") => true,
+        Some("json") => false,
+        Some(_) => return Err(ApiError::bad_request("format", "use csv or json")),
+    };
+    let now = app.clock.now();
+    let zone = company.profile.tz();
+    let days: Vec<DaySummary> = AttendanceRepo::new(app.store.as_ref())
+        .company_month(tenant, &month)
+        .await?
+        .iter()
+        .map(|d| summarise(d, zone, &company.profile.work_hours, now))
+        .collect();
+    if csv {
+        return Response::builder()
+            .status(StatusCode::OK)
+            .header("content-type", "text/csv; charset=utf-8")
+            .header(
+                "content-disposition",
+                format!("attachment; filename=\"attendance-{tenant}-{month}.csv\""),
+            )
+            .body(Body::Text(to_csv(&days)))
+            .map_err(|e| ApiError::internal(e.to_string()));
+    }
+    let mut people: BTreeMap<&str, Vec<&DaySummary>> = BTreeMap::new();
+    for d in &days {
+        people.entry(d.username.as_str()).or_default().push(d);
+    }
+    let people: BTreeMap<&str, Totals> = people
+        .into_iter()
+        .map(|(u, ds)| (u, totals(ds.into_iter())))
+        .collect();
+    Ok(json(
+        StatusCode::OK,
+        &json!({ "month": month, "timeZone": company.profile.time_zone, "people": people, "days": days }),
+    ))
+}

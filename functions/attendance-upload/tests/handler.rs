@@ -1,0 +1,451 @@
+//! attendance-upload handler tests: the `events/` fixture through the real handler, on SQLite,
+//! files, the local dlib face matcher and real photos, with the clock in the test's hand.
+
+use std::io::Cursor;
+use std::sync::Arc;
+
+use attendance_upload::{AttendanceUpload, PunchPolicy};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Duration, Utc};
+use serde_json::{Value, json};
+use shared::adapters::embedded::{DlibFaces, FileBlobStore, SqliteStore};
+use shared::clock::ManualClock;
+use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use shared::fixtures::{Call, face_data_dir, outcome, sample_photo, temp_dir};
+use shared::function::RestFunction;
+use shared::ports::{ItemStore, Query, Table};
+use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
+
+const FIXTURE: &str = "attendance-upload/post-check-in.json";
+const ADMIN: &str = r#"{"cognito:groups": "admins", "cognito:username": "admin@acme.test"}"#;
+
+struct World {
+    app: AttendanceUpload,
+    store: Arc<SqliteStore>,
+    clock: Arc<ManualClock>,
+    blobs_dir: std::path::PathBuf,
+}
+
+fn utc(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+}
+
+/// acme (Asia/Kathmandu, 09:00 start, 10 minutes' grace) with an admin, a manager and the
+/// fixture's employee reporting to the manager.
+async fn world(now: &str) -> World {
+    let dir = temp_dir("attendance");
+    let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
+    let clock = Arc::new(ManualClock::at(utc(now)));
+    let app = AttendanceUpload {
+        store: store.clone(),
+        blobs: Arc::new(FileBlobStore::new(
+            dir.join("blobs"),
+            "http://127.0.0.1:1".into(),
+            vec![7; 32],
+        )),
+        faces: Arc::new(DlibFaces::open(&face_data_dir(), &dir.join("faces.sqlite3")).unwrap()),
+        clock: clock.clone(),
+        policy: PunchPolicy {
+            threshold: 80.0,
+            max_shift: Duration::hours(14),
+        },
+    };
+    let profile = CompanyProfile {
+        name: "Acme".into(),
+        time_zone: "Asia/Kathmandu".into(),
+        work_hours: WorkHours {
+            start: "09:00".into(),
+            end: "17:00".into(),
+            late_after_minutes: 10,
+            ..WorkHours::default()
+        },
+    };
+    CompanyRepo::new(store.as_ref())
+        .register(&Registration {
+            company_id: "acme".into(),
+            owner_sub: "s-admin".into(),
+            owner_username: "admin@acme.test".into(),
+            owner_email: Some("admin@acme.test".into()),
+            profile,
+            at: utc(now),
+        })
+        .await
+        .unwrap();
+    for (username, role, manager) in [
+        (
+            "manager@acme.test",
+            StaffRole::Manager,
+            Some("admin@acme.test"),
+        ),
+        (
+            "employee@acme.test",
+            StaffRole::Employee,
+            Some("manager@acme.test"),
+        ),
+    ] {
+        let entry = RosterEntry {
+            company_id: "acme".into(),
+            username: username.into(),
+            sub: format!("s-{username}"),
+            email: username.into(),
+            role,
+            manager: manager.map(str::to_string),
+            status: EmploymentStatus::Active,
+            created_at: utc(now),
+            name: None,
+            face_id: None,
+            version: 1,
+            offboarded_at: None,
+        };
+        store.transact(vec![entry.create()]).await.unwrap();
+    }
+    World {
+        app,
+        store,
+        clock,
+        blobs_dir: dir.join("blobs"),
+    }
+}
+
+fn photo(bytes: &[u8]) -> String {
+    json!({ "photo": STANDARD.encode(bytes) }).to_string()
+}
+
+async fn call(w: &World, c: Call<'_>) -> (u16, Value) {
+    outcome(&w.app.handle(c.request(FIXTURE)).await)
+}
+
+fn as_claims(text: &str) -> Option<Value> {
+    Some(serde_json::from_str(text).unwrap())
+}
+
+async fn punch(w: &World, kind: &str, bytes: &[u8], headers: &[(&str, &str)]) -> (u16, Value) {
+    let path = format!("/attendance/{kind}");
+    call(
+        w,
+        Call {
+            method: "POST",
+            resource: &path,
+            body: Some(photo(bytes)),
+            headers: headers.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            ..Call::default()
+        },
+    )
+    .await
+}
+
+async fn enrol_employee(w: &World) {
+    let (status, body) = call(
+        w,
+        Call {
+            method: "PUT",
+            resource: "/me/face",
+            body: Some(photo(&sample_photo("obama.jpg"))),
+            ..Call::default()
+        },
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+async fn days(w: &World) -> usize {
+    w.store
+        .query(
+            Table::Attendance,
+            &Query::partition("acme#employee@acme.test"),
+        )
+        .await
+        .unwrap()
+        .items
+        .iter()
+        .filter(|i| i["work_date"].as_str().is_some_and(|d| d.starts_with("20")))
+        .count()
+}
+
+#[tokio::test]
+async fn the_enrolled_face_checks_in_and_out_and_another_face_is_refused() {
+    let w = world("2026-11-24T03:00:00Z").await; // 08:45 in Kathmandu
+    let (status, _) = punch(&w, "check-in", &sample_photo("obama2.jpg"), &[]).await;
+    assert_eq!(status, 409, "no reference face yet");
+    enrol_employee(&w).await;
+
+    let (status, refused) = punch(&w, "check-in", &sample_photo("biden.jpg"), &[]).await;
+    assert_eq!(
+        (status, refused["field"].as_str()),
+        (422, Some("photo")),
+        "{refused}"
+    );
+    assert_eq!(days(&w).await, 0, "a refused punch is not attendance");
+
+    let (status, first) = punch(&w, "check-in", &sample_photo("obama2.jpg"), &[]).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(
+        (first["date"].as_str(), first["localTime"].as_str()),
+        (Some("2026-11-24"), Some("08:45"))
+    );
+    assert!(first["similarity"].as_f64().unwrap() >= 80.0);
+    let (status, _) = punch(&w, "check-in", &sample_photo("obama3.jpg"), &[]).await;
+    assert_eq!(status, 409, "one check-in a day");
+
+    w.clock.advance(Duration::hours(9));
+    let (status, out) = punch(&w, "check-out", &sample_photo("obama3.jpg"), &[]).await;
+    assert_eq!(status, 201, "{out}");
+    assert_eq!(
+        punch(&w, "check-out", &sample_photo("obama2.jpg"), &[])
+            .await
+            .0,
+        409
+    );
+
+    let (status, month) = call(
+        &w,
+        Call {
+            method: "GET",
+            resource: "/attendance",
+            query: json!({"month": "2026-11"}),
+            ..Call::default()
+        },
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(month["days"][0]["workedMinutes"], 540);
+    assert_eq!(month["days"][0]["late"], false);
+}
+
+#[tokio::test]
+async fn bad_photos_are_refused_by_kind_and_nothing_is_written() {
+    let w = world("2026-11-24T03:00:00Z").await;
+    enrol_employee(&w).await;
+    let jpeg = sample_photo("obama2.jpg");
+    let blank = {
+        let mut out = Cursor::new(Vec::new());
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(
+            300,
+            300,
+            image::Rgb([90, 90, 90]),
+        ))
+        .write_to(&mut out, image::ImageFormat::Jpeg)
+        .unwrap();
+        out.into_inner()
+    };
+    for (bytes, status) in [
+        (blank, 422),
+        (
+            [&jpeg[..4], &b"\x00garbage, not entropy-coded data"[..]].concat(),
+            400,
+        ),
+        (b"GIF89a\x01\x00\x01\x00".to_vec(), 415),
+        (b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(), 415),
+        (vec![0xFF; 6 * 1024 * 1024], 413),
+    ] {
+        let (got, problem) = punch(&w, "check-in", &bytes, &[]).await;
+        assert_eq!(
+            (got, problem["field"].as_str()),
+            (status, Some("photo")),
+            "{problem}"
+        );
+    }
+    let (got, problem) = call(
+        &w,
+        Call {
+            method: "POST",
+            resource: "/attendance/check-in",
+            body: Some("{\"photo\": 12}".into()),
+            ..Call::default()
+        },
+    )
+    .await;
+    assert_eq!((got, problem["field"].as_str()), (400, Some("photo")));
+    assert_eq!(days(&w).await, 0);
+}
+
+#[tokio::test]
+async fn the_work_day_is_kathmandus_and_a_late_check_out_closes_yesterday() {
+    // 23:55 on the 24th in Kathmandu (UTC+05:45).
+    let w = world("2026-11-24T18:10:00Z").await;
+    enrol_employee(&w).await;
+    let (_, checked_in) = punch(&w, "check-in", &sample_photo("obama2.jpg"), &[]).await;
+    assert_eq!(checked_in["date"], "2026-11-24");
+    w.clock.advance(Duration::minutes(10)); // 00:05 on the 25th
+    let (status, out) = punch(&w, "check-out", &sample_photo("obama3.jpg"), &[]).await;
+    assert_eq!(status, 201, "{out}");
+    assert_eq!(out["date"], "2026-11-24", "closes the shift it belongs to");
+    // The next morning is a new day.
+    w.clock.advance(Duration::hours(9));
+    let (_, next) = punch(&w, "check-in", &sample_photo("obama2.jpg"), &[]).await;
+    assert_eq!(next["date"], "2026-11-25");
+}
+
+#[tokio::test]
+async fn twenty_identical_check_ins_store_one_and_a_retry_replays_the_first_answer() {
+    let w = Arc::new(world("2026-11-24T03:00:00Z").await);
+    enrol_employee(&w).await;
+    let jpeg = Arc::new(sample_photo("obama2.jpg"));
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let (w, jpeg) = (w.clone(), jpeg.clone());
+        tasks.push(tokio::spawn(async move {
+            punch(&w, "check-in", &jpeg, &[("Idempotency-Key", "tap-1")])
+                .await
+                .0
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap());
+    }
+    assert!(
+        statuses.iter().all(|s| *s == 201 || *s == 409),
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&201));
+    assert_eq!(days(&w).await, 1);
+    let stored = walkdir(&w.blobs_dir.join("objects"));
+    assert_eq!(stored, 1, "losers' photos are removed");
+    // Later retries with the key get the first answer again.
+    let (status, replay) = punch(&w, "check-in", &jpeg, &[("Idempotency-Key", "tap-1")]).await;
+    assert_eq!(status, 201, "{replay}");
+    assert_eq!(replay["date"], "2026-11-24");
+}
+
+fn walkdir(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .filter_map(Result::ok)
+        .map(|e| {
+            if e.path().is_dir() {
+                walkdir(&e.path())
+            } else {
+                usize::from(e.path().extension().is_some_and(|x| x == "jpg"))
+            }
+        })
+        .sum()
+}
+
+#[tokio::test]
+async fn reports_and_photo_links_keep_to_roles_and_companies() {
+    let w = world("2026-11-24T03:40:00Z").await; // 09:25 local: late
+    enrol_employee(&w).await;
+    punch(&w, "check-in", &sample_photo("obama2.jpg"), &[]).await;
+    let report = |query: Value, who: &'static str| {
+        let w = &w;
+        async move {
+            call(
+                w,
+                Call {
+                    method: "GET",
+                    resource: "/attendance/report",
+                    query,
+                    claims: as_claims(who),
+                    ..Call::default()
+                },
+            )
+            .await
+        }
+    };
+    let (status, json_report) = report(json!({"month": "2026-11"}), ADMIN).await;
+    assert_eq!(status, 200);
+    assert_eq!(json_report["people"]["employee@acme.test"]["lateDays"], 1);
+    let (_, csv) = report(json!({"month": "2026-11", "format": "csv"}), ADMIN).await;
+    let csv = csv.as_str().unwrap();
+    assert!(
+        csv.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("employee@acme.test,2026-11-24,09:25,,"),
+        "{csv}"
+    );
+    assert_eq!(
+        report(json!({"month": "2026-13"}), ADMIN).await.1["field"],
+        "month"
+    );
+    assert_eq!(
+        report(
+            json!({"month": "2026-11"}),
+            r#"{"cognito:groups": "managers"}"#
+        )
+        .await
+        .0,
+        403
+    );
+
+    let someone = |who: &'static str| {
+        let w = &w;
+        async move {
+            call(
+                w,
+                Call {
+                    method: "GET",
+                    resource: "/attendance/{username}",
+                    path: Some(("/attendance/employee@acme.test").to_string()),
+                    params: json!({"username": "employee@acme.test"}),
+                    query: json!({"month": "2026-11"}),
+                    claims: as_claims(who),
+                    ..Call::default()
+                },
+            )
+            .await
+            .0
+        }
+    };
+    assert_eq!(
+        someone(r#"{"cognito:groups": "managers", "cognito:username": "manager@acme.test"}"#).await,
+        200
+    );
+    assert_eq!(
+        someone(r#"{"cognito:groups": "managers", "cognito:username": "other@acme.test"}"#).await,
+        403
+    );
+    assert_eq!(
+        someone(r#"{"custom:company_id": "globex", "cognito:groups": "admins"}"#).await,
+        404
+    );
+
+    let link = |who: &'static str| {
+        let w = &w;
+        async move {
+            call(
+                w,
+                Call {
+                    method: "GET",
+                    resource: "/attendance/{username}/{date}/photo",
+                    path: Some(("/attendance/employee@acme.test/2026-11-24/photo").to_string()),
+                    params: json!({"username": "employee@acme.test", "date": "2026-11-24"}),
+                    query: json!({"kind": "in"}),
+                    claims: as_claims(who),
+                    ..Call::default()
+                },
+            )
+            .await
+        }
+    };
+    let (status, issued) = link(ADMIN).await;
+    assert_eq!(status, 200, "{issued}");
+    assert!(issued["url"].as_str().unwrap().contains("/local/blobs/"));
+    assert_eq!(link(r#"{"cognito:groups": "employees"}"#).await.0, 403);
+    assert_eq!(
+        link(r#"{"custom:company_id": "globex", "cognito:groups": "admins"}"#)
+            .await
+            .0,
+        404
+    );
+    let audits = w
+        .store
+        .query(
+            Table::Attendance,
+            &Query::partition("acme#employee@acme.test"),
+        )
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|i| i["work_date"].as_str().unwrap().starts_with("audit#"))
+        .count();
+    assert_eq!(
+        audits, 1,
+        "every issued link is audited, refusals issue none"
+    );
+}

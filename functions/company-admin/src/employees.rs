@@ -1,0 +1,317 @@
+//! The roster of the caller's company: `GET/POST /employees`, `GET/PUT/DELETE
+//! /employees/{username}`. Inviting creates the directory user (Cognito emails the temporary
+//! password); offboarding disables them and forgets their face, keeping their attendance.
+
+use std::collections::BTreeMap;
+
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
+use shared::ApiError;
+use shared::claims::{COMPANY_ID_ATTRIBUTE, Claims};
+use shared::http::{
+    DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, page_limit, path_param,
+    query_param,
+};
+use shared::ports::{Cursor, DirectoryError, NewUser, StoreError};
+use shared::roster::{
+    EmploymentStatus, Invitation, InviteRequest, RosterEntry, RosterRepo, StaffRole,
+};
+
+use crate::CompanyAdmin;
+
+/// A roster entry as the API shows it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EmployeeView<'a> {
+    id: &'a str,
+    username: &'a str,
+    email: &'a str,
+    name: Option<&'a str>,
+    role: StaffRole,
+    manager: Option<&'a str>,
+    status: EmploymentStatus,
+    face_enrolled: bool,
+    created_at: chrono::DateTime<chrono::Utc>,
+    offboarded_at: Option<chrono::DateTime<chrono::Utc>>,
+    version: u64,
+}
+
+fn view(e: &RosterEntry) -> EmployeeView<'_> {
+    EmployeeView {
+        id: &e.username,
+        username: &e.username,
+        email: &e.email,
+        name: e.name.as_deref(),
+        role: e.role,
+        manager: e.manager.as_deref(),
+        status: e.status,
+        face_enrolled: e.face_id.is_some(),
+        created_at: e.created_at,
+        offboarded_at: e.offboarded_at,
+        version: e.version,
+    }
+}
+
+/// The entry of `username` in the caller's company; another company's people are not found.
+async fn entry(app: &CompanyAdmin, tenant: &str, username: &str) -> Result<RosterEntry, ApiError> {
+    RosterRepo::new(app.store.as_ref())
+        .get(tenant, &username.to_ascii_lowercase())
+        .await?
+        .ok_or_else(|| ApiError::not_found(format!("no employee `{username}` in your company")))
+}
+
+/// A manager must be a current manager or admin of the same company.
+async fn check_manager(
+    app: &CompanyAdmin,
+    tenant: &str,
+    manager: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(manager) = manager else {
+        return Ok(());
+    };
+    let found = RosterRepo::new(app.store.as_ref())
+        .get(tenant, manager)
+        .await?;
+    match found {
+        Some(m) if m.status != EmploymentStatus::Offboarded && m.role != StaffRole::Employee => {
+            Ok(())
+        }
+        Some(_) => Err(ApiError::invalid(
+            "manager",
+            format!("`{manager}` is not a current manager or admin"),
+        )),
+        None => Err(ApiError::invalid(
+            "manager",
+            format!("no `{manager}` in your company"),
+        )),
+    }
+}
+
+/// `GET /employees?limit=&cursor=` (admins and managers)
+pub async fn list(
+    app: &CompanyAdmin,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let limit = page_limit(request, 50, 200)?;
+    let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
+    let (entries, next) = match RosterRepo::new(app.store.as_ref())
+        .list(tenant, limit, cursor)
+        .await
+    {
+        Ok(page) => page,
+        Err(StoreError::Invalid(_)) => {
+            return Err(ApiError::bad_request(
+                "cursor",
+                "the cursor is not one this API returned",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let items: Vec<_> = entries.iter().map(view).collect();
+    Ok(json(
+        StatusCode::OK,
+        &serde_json::json!({ "items": items, "nextCursor": next.map(|c| c.0) }),
+    ))
+}
+
+/// `POST /employees` (admins): the roster row and the invitation first, then the directory
+/// user; if the directory refuses, the rows are withdrawn so nothing stays half written.
+pub async fn invite(
+    app: &CompanyAdmin,
+    claims: &Claims,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let ask = json_body::<InviteRequest>(request, DEFAULT_BODY_LIMIT)?.validated()?;
+    check_manager(app, tenant, ask.manager.as_deref()).await?;
+    let now = app.clock.now();
+    let entry = RosterEntry {
+        company_id: tenant.to_string(),
+        username: ask.email.clone(),
+        // Known once they sign in (the activation trigger carries it).
+        sub: String::new(),
+        email: ask.email.clone(),
+        role: ask.role,
+        manager: ask.manager.clone(),
+        status: EmploymentStatus::Invited,
+        created_at: now,
+        name: ask.name.clone(),
+        face_id: None,
+        version: 1,
+        offboarded_at: None,
+    };
+    let roster = RosterRepo::new(app.store.as_ref());
+    let invitation = Invitation::new(&entry.username, tenant, &claims.username, now);
+    match roster.invite(&entry, &invitation).await {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => {
+            return Err(ApiError::conflict(format!(
+                "`{}` is already on a roster or invited",
+                entry.email
+            ))
+            .with_field("email"));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let user = NewUser {
+        username: entry.username.clone(),
+        email: entry.email.clone(),
+        temporary_password: None,
+        groups: vec![entry.role.role().group().to_string()],
+        attributes: BTreeMap::from([(COMPANY_ID_ATTRIBUTE.to_string(), tenant.to_string())]),
+    };
+    if let Err(refused) = app.directory.create_user(&user).await {
+        if let Err(e) = roster.withdraw(&entry).await {
+            tracing::error!(error = %e, username = %entry.username, "could not withdraw a refused invitation");
+        }
+        return Err(match refused {
+            DirectoryError::UserExists => {
+                ApiError::conflict(format!("a user `{}` already exists", entry.email))
+                    .with_field("email")
+            }
+            DirectoryError::Invalid(why) => ApiError::invalid("email", why),
+            other => other.into(),
+        });
+    }
+    tracing::info!(username = %entry.username, role = ?entry.role, "employee invited");
+    let mut response = json(StatusCode::CREATED, &view(&entry));
+    if let Ok(location) = format!("/employees/{}", entry.username).parse() {
+        response.headers_mut().insert("location", location);
+    }
+    Ok(response)
+}
+
+/// `GET /employees/{username}` (admins and managers)
+pub async fn read(
+    app: &CompanyAdmin,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let e = entry(app, tenant, &path_param(request, "username")?).await?;
+    Ok(json(StatusCode::OK, &view(&e)))
+}
+
+/// `PUT /employees/{username}` body: the editable fields and the version they were read at.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EmployeeUpdate {
+    #[serde(default)]
+    name: Option<String>,
+    role: StaffRole,
+    #[serde(default)]
+    manager: Option<String>,
+    version: u64,
+}
+
+/// `PUT /employees/{username}` (admins): name, role and manager; role changes move the
+/// directory groups too.
+pub async fn update(
+    app: &CompanyAdmin,
+    claims: &Claims,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    let current = entry(app, tenant, &path_param(request, "username")?).await?;
+    let body = json_body::<EmployeeUpdate>(request, DEFAULT_BODY_LIMIT)?;
+    // The invitation rules are the same rules: reuse them on the edited fields.
+    let asked = InviteRequest {
+        email: current.email.clone(),
+        name: body.name,
+        role: body.role,
+        manager: body.manager,
+    }
+    .validated()?;
+    if current.status == EmploymentStatus::Offboarded {
+        return Err(ApiError::conflict(
+            "an offboarded employee cannot be changed",
+        ));
+    }
+    if current.username == claims.username && asked.role != current.role {
+        return Err(ApiError::invalid("role", "you cannot change your own role"));
+    }
+    if body.version != current.version {
+        return Err(stale(&current, body.version));
+    }
+    check_manager(app, tenant, asked.manager.as_deref()).await?;
+    let next = RosterEntry {
+        name: asked.name,
+        role: asked.role,
+        manager: asked.manager,
+        version: current.version + 1,
+        ..current.clone()
+    };
+    match RosterRepo::new(app.store.as_ref())
+        .replace(&current, &next)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => return Err(stale(&current, body.version)),
+        Err(e) => return Err(e.into()),
+    }
+    if next.role != current.role {
+        // After the roster: a retry of a failed group move finds the new role and redoes it.
+        app.directory
+            .add_to_group(&next.username, next.role.role().group())
+            .await?;
+        app.directory
+            .remove_from_group(&next.username, current.role.role().group())
+            .await?;
+    }
+    Ok(json(StatusCode::OK, &view(&next)))
+}
+
+fn stale(current: &RosterEntry, sent: u64) -> ApiError {
+    ApiError::conflict(format!(
+        "the employee is at version {}, not {sent}; reload and retry",
+        current.version
+    ))
+    .with_field("version")
+}
+
+/// `DELETE /employees/{username}` (admins): disables the user, forgets their face, keeps their
+/// attendance. Every step is idempotent, so a retry after a failure finishes the job.
+pub async fn offboard(
+    app: &CompanyAdmin,
+    claims: &Claims,
+    tenant: &str,
+    request: &Request,
+) -> Result<Response<Body>, ApiError> {
+    body_bytes(request, 0)?;
+    let current = entry(app, tenant, &path_param(request, "username")?).await?;
+    if current.username == claims.username {
+        return Err(ApiError::conflict("you cannot offboard yourself"));
+    }
+    match app.directory.disable_user(&current.username).await {
+        Ok(()) | Err(DirectoryError::UserNotFound) => {}
+        Err(e) => return Err(e.into()),
+    }
+    if let Some(face) = &current.face_id {
+        app.faces.delete(tenant, std::slice::from_ref(face)).await?;
+    }
+    if current.status == EmploymentStatus::Offboarded {
+        return Ok(no_content());
+    }
+    let gone = RosterEntry {
+        status: EmploymentStatus::Offboarded,
+        face_id: None,
+        offboarded_at: Some(app.clock.now()),
+        version: current.version + 1,
+        ..current.clone()
+    };
+    match RosterRepo::new(app.store.as_ref())
+        .replace(&current, &gone)
+        .await
+    {
+        Ok(()) => {}
+        Err(StoreError::ConditionFailed) => {
+            return Err(ApiError::conflict(
+                "the employee changed meanwhile; retry the offboarding",
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    tracing::info!(username = %current.username, "employee offboarded");
+    Ok(no_content())
+}

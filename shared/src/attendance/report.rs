@@ -1,0 +1,163 @@
+//! A month of attendance as people read it: local in/out times, hours worked, late arrivals
+//! against the company's start plus grace, and check-outs that never came.
+
+use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+use super::AttendanceDay;
+use super::workday::{local_time, work_date};
+use crate::company::WorkHours;
+
+/// One day of one person, summarised.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DaySummary {
+    pub username: String,
+    pub date: String,
+    pub check_in: Option<String>,
+    pub check_out: Option<String>,
+    /// Minutes between check-in and check-out, when both exist.
+    pub worked_minutes: Option<i64>,
+    pub late: bool,
+    /// Checked in, never out, and the day is over.
+    pub missing_check_out: bool,
+    pub check_in_similarity: Option<f32>,
+    pub check_out_similarity: Option<f32>,
+}
+
+fn start_of_day(hours: &WorkHours) -> Option<NaiveTime> {
+    NaiveTime::parse_from_str(&hours.start, "%H:%M").ok()
+}
+
+/// Summarises `day` in `zone` under `hours`, as of `now`.
+pub fn summarise(
+    day: &AttendanceDay,
+    zone: Tz,
+    hours: &WorkHours,
+    now: DateTime<Utc>,
+) -> DaySummary {
+    let check_in = day.check_in.as_ref();
+    let check_out = day.check_out.as_ref();
+    let late = match (check_in, start_of_day(hours)) {
+        (Some(p), Some(start)) => {
+            let arrived = p.at.with_timezone(&zone).time();
+            arrived > start + Duration::minutes(i64::from(hours.late_after_minutes))
+        }
+        _ => false,
+    };
+    let day_over = day.date().is_some_and(|d| d < work_date(now, zone));
+    DaySummary {
+        username: day.username.clone(),
+        date: day.work_date.clone(),
+        check_in: check_in.map(|p| local_time(p.at, zone)),
+        check_out: check_out.map(|p| local_time(p.at, zone)),
+        worked_minutes: match (check_in, check_out) {
+            (Some(i), Some(o)) => Some((o.at - i.at).num_minutes()),
+            _ => None,
+        },
+        late,
+        missing_check_out: check_in.is_some() && check_out.is_none() && day_over,
+        check_in_similarity: check_in.map(|p| p.similarity),
+        check_out_similarity: check_out.map(|p| p.similarity),
+    }
+}
+
+/// The month as CSV (RFC 4180), one row per person and day, with a header.
+pub fn to_csv(days: &[DaySummary]) -> String {
+    fn field(s: &str) -> String {
+        if s.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", s.replace('"', "\"\""))
+        } else {
+            s.to_string()
+        }
+    }
+    let mut out =
+        String::from("username,date,check_in,check_out,worked_minutes,late,missing_check_out\r\n");
+    for d in days {
+        out.push_str(&format!(
+            "{},{},{},{},{},{},{}\r\n",
+            field(&d.username),
+            d.date,
+            d.check_in.as_deref().unwrap_or(""),
+            d.check_out.as_deref().unwrap_or(""),
+            d.worked_minutes.map(|m| m.to_string()).unwrap_or_default(),
+            d.late,
+            d.missing_check_out
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+
+    use super::*;
+    use crate::attendance::Punch;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    fn punch(s: &str) -> Punch {
+        Punch {
+            at: at(s),
+            similarity: 91.5,
+            photo_key: "k".into(),
+        }
+    }
+
+    fn hours() -> WorkHours {
+        WorkHours {
+            start: "09:00".into(),
+            end: "17:00".into(),
+            late_after_minutes: 10,
+            ..WorkHours::default()
+        }
+    }
+
+    #[test]
+    fn a_day_is_read_in_local_time_with_hours_and_lateness() {
+        let zone = chrono_tz::Asia::Kathmandu;
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        // 03:30 UTC = 09:15 local (late after 09:10); 11:45 UTC = 17:30 local.
+        let mut day =
+            AttendanceDay::checked_in("acme", "ram@acme.test", date, punch("2026-11-24T03:30:00Z"));
+        day.check_out = Some(punch("2026-11-24T11:45:00Z"));
+        let s = summarise(&day, zone, &hours(), at("2026-11-30T00:00:00Z"));
+        assert_eq!(
+            (s.check_in.as_deref(), s.check_out.as_deref()),
+            (Some("09:15"), Some("17:30"))
+        );
+        assert_eq!(
+            (s.worked_minutes, s.late, s.missing_check_out),
+            (Some(495), true, false)
+        );
+
+        let on_time =
+            AttendanceDay::checked_in("acme", "ram@acme.test", date, punch("2026-11-24T03:20:00Z"));
+        let open = summarise(&on_time, zone, &hours(), at("2026-11-24T12:00:00Z"));
+        assert!(
+            !open.late && !open.missing_check_out,
+            "the day is not over yet"
+        );
+        let later = summarise(&on_time, zone, &hours(), at("2026-11-25T12:00:00Z"));
+        assert!(later.missing_check_out);
+    }
+
+    #[test]
+    fn csv_has_a_header_and_quotes_what_needs_it() {
+        let zone = chrono_tz::UTC;
+        let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let day =
+            AttendanceDay::checked_in("acme", "o\"neil,x", date, punch("2026-11-24T09:00:00Z"));
+        let csv = to_csv(&[summarise(&day, zone, &hours(), at("2026-11-24T10:00:00Z"))]);
+        let lines: Vec<&str> = csv.split("\r\n").collect();
+        assert_eq!(
+            lines[0],
+            "username,date,check_in,check_out,worked_minutes,late,missing_check_out"
+        );
+        assert_eq!(lines[1], "\"o\"\"neil,x\",2026-11-24,09:00,,,false,false");
+    }
+}

@@ -1,0 +1,286 @@
+//! The roster in the item store: listing a company, inviting (roster row and invitation in one
+//! transaction), activating on first sign-in, versioned edits and offboarding.
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+
+use super::{EmploymentStatus, Invitation, RosterEntry};
+use crate::ports::{Condition, Cursor, Item, ItemStore, Key, Query, StoreError, Table, TxOp};
+
+/// Roster storage on the item-store port.
+pub struct RosterRepo<'a> {
+    store: &'a dyn ItemStore,
+}
+
+/// What an activation found.
+#[derive(Debug, PartialEq)]
+pub enum Activation {
+    /// The invited person is now active on this roster entry.
+    Activated(RosterEntry),
+    /// They were already active (a repeated trigger).
+    AlreadyActive(RosterEntry),
+    /// No live invitation holds this username (a self sign-up, or it expired).
+    NotInvited,
+}
+
+fn entry_from(item: Item) -> Result<RosterEntry, StoreError> {
+    serde_json::from_value(Value::Object(item))
+        .map_err(|e| StoreError::Invalid(format!("stored roster entry: {e}")))
+}
+
+fn invitation_item(i: &Invitation) -> Item {
+    match serde_json::to_value(i) {
+        Ok(Value::Object(map)) => map,
+        _ => Item::new(),
+    }
+}
+
+fn unchanged_since(entry: &RosterEntry) -> Condition {
+    Condition::equals("version", entry.version)
+}
+
+impl<'a> RosterRepo<'a> {
+    pub fn new(store: &'a dyn ItemStore) -> Self {
+        RosterRepo { store }
+    }
+
+    pub async fn get(
+        &self,
+        company_id: &str,
+        username: &str,
+    ) -> Result<Option<RosterEntry>, StoreError> {
+        self.store
+            .get(Table::Employees, &Key::with_sort(company_id, username))
+            .await?
+            .map(entry_from)
+            .transpose()
+    }
+
+    /// One page of the company's roster, by username.
+    pub async fn list(
+        &self,
+        company_id: &str,
+        limit: usize,
+        cursor: Option<Cursor>,
+    ) -> Result<(Vec<RosterEntry>, Option<Cursor>), StoreError> {
+        let page = self
+            .store
+            .query(
+                Table::Employees,
+                &Query::partition(company_id).limit(limit).after(cursor),
+            )
+            .await?;
+        let entries = page
+            .items
+            .into_iter()
+            .map(entry_from)
+            .collect::<Result<_, _>>()?;
+        Ok((entries, page.next))
+    }
+
+    /// Puts the invited entry and its invitation, both create-once: `ConditionFailed` if the
+    /// username is already on this roster or invited anywhere.
+    pub async fn invite(
+        &self,
+        entry: &RosterEntry,
+        invitation: &Invitation,
+    ) -> Result<(), StoreError> {
+        self.store
+            .transact(vec![
+                entry.create(),
+                TxOp::Put {
+                    table: Table::Invitations,
+                    item: invitation_item(invitation),
+                    condition: Condition::Absent,
+                },
+            ])
+            .await
+    }
+
+    /// Undoes `invite` when the directory refused the user, so nothing stays half written.
+    pub async fn withdraw(&self, entry: &RosterEntry) -> Result<(), StoreError> {
+        self.store
+            .transact(vec![
+                TxOp::Delete {
+                    table: Table::Employees,
+                    key: Key::with_sort(&entry.company_id, &entry.username),
+                    condition: unchanged_since(entry),
+                },
+                TxOp::Delete {
+                    table: Table::Invitations,
+                    key: Key::of(&entry.username),
+                    condition: Condition::equals("company_id", entry.company_id.as_str()),
+                },
+            ])
+            .await
+    }
+
+    /// The invitation holding `username`, if any and not expired.
+    pub async fn invitation(
+        &self,
+        username: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Option<Invitation>, StoreError> {
+        let Some(item) = self
+            .store
+            .get(Table::Invitations, &Key::of(username))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let invitation: Invitation = serde_json::from_value(Value::Object(item))
+            .map_err(|e| StoreError::Invalid(format!("stored invitation: {e}")))?;
+        Ok((!invitation.is_expired(now)).then_some(invitation))
+    }
+
+    /// Moves an invited person onto the active roster (their first sign-in with a password of
+    /// their own): the entry turns active with their `sub`, the invitation goes, atomically.
+    /// Repeated or racing calls activate once.
+    pub async fn activate(
+        &self,
+        username: &str,
+        sub: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Activation, StoreError> {
+        let Some(invitation) = self.invitation(username, now).await? else {
+            return Ok(Activation::NotInvited);
+        };
+        for _ in 0..3 {
+            let Some(entry) = self.get(&invitation.company_id, username).await? else {
+                return Ok(Activation::NotInvited);
+            };
+            if entry.status != EmploymentStatus::Invited {
+                return Ok(Activation::AlreadyActive(entry));
+            }
+            let active = RosterEntry {
+                sub: sub.to_string(),
+                status: EmploymentStatus::Active,
+                version: entry.version + 1,
+                ..entry.clone()
+            };
+            let outcome = self
+                .store
+                .transact(vec![
+                    TxOp::Put {
+                        table: Table::Employees,
+                        item: active.to_item(),
+                        condition: Condition::Equals(vec![
+                            ("version".into(), entry.version.into()),
+                            ("status".into(), "invited".into()),
+                        ]),
+                    },
+                    TxOp::Delete {
+                        table: Table::Invitations,
+                        key: Key::of(username),
+                        condition: Condition::Present,
+                    },
+                ])
+                .await;
+            match outcome {
+                Ok(()) => return Ok(Activation::Activated(active)),
+                Err(StoreError::ConditionFailed) => continue,
+                Err(e) => return Err(e),
+            }
+        }
+        // Lost every race: whoever won activated them.
+        match self.get(&invitation.company_id, username).await? {
+            Some(entry) if entry.is_active() => Ok(Activation::AlreadyActive(entry)),
+            _ => Err(StoreError::Throttled),
+        }
+    }
+
+    /// Stores `next` if the entry is still at `current.version`.
+    pub async fn replace(
+        &self,
+        current: &RosterEntry,
+        next: &RosterEntry,
+    ) -> Result<(), StoreError> {
+        self.store
+            .put(Table::Employees, next.to_item(), unchanged_since(current))
+            .await
+    }
+}
+
+#[cfg(all(test, feature = "embedded"))]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::adapters::embedded::SqliteStore;
+    use crate::roster::StaffRole;
+
+    fn invited(at: DateTime<Utc>) -> (RosterEntry, Invitation) {
+        let entry = RosterEntry {
+            company_id: "acme".into(),
+            username: "ram@acme.test".into(),
+            sub: String::new(),
+            email: "ram@acme.test".into(),
+            role: StaffRole::Employee,
+            manager: Some("manager@acme.test".into()),
+            status: EmploymentStatus::Invited,
+            created_at: at,
+            name: None,
+            face_id: None,
+            version: 1,
+            offboarded_at: None,
+        };
+        let invitation = Invitation::new("ram@acme.test", "acme", "admin@acme.test", at);
+        (entry, invitation)
+    }
+
+    #[tokio::test]
+    async fn an_invitation_is_created_once_and_activates_once_under_races() {
+        let store =
+            Arc::new(SqliteStore::open(&crate::fixtures::temp_dir("roster").join("t.db")).unwrap());
+        let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let repo = RosterRepo::new(store.as_ref());
+        let (entry, invitation) = invited(at);
+        repo.invite(&entry, &invitation).await.unwrap();
+        assert_eq!(
+            repo.invite(&entry, &invitation).await,
+            Err(StoreError::ConditionFailed)
+        );
+        let mut tasks = Vec::new();
+        for _ in 0..10 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                RosterRepo::new(store.as_ref())
+                    .activate("ram@acme.test", "sub-ram", at)
+                    .await
+                    .unwrap()
+            }));
+        }
+        let mut activated = 0;
+        for t in tasks {
+            match t.await.unwrap() {
+                Activation::Activated(e) => {
+                    activated += 1;
+                    assert_eq!(e.sub, "sub-ram");
+                }
+                Activation::AlreadyActive(e) => assert!(e.is_active()),
+                Activation::NotInvited => {}
+            }
+        }
+        assert_eq!(activated, 1);
+        let now = repo.get("acme", "ram@acme.test").await.unwrap().unwrap();
+        assert_eq!((now.status, now.version), (EmploymentStatus::Active, 2));
+        assert_eq!(repo.invitation("ram@acme.test", at).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn an_expired_invitation_activates_nobody_and_a_withdrawal_leaves_nothing() {
+        let store = SqliteStore::open(&crate::fixtures::temp_dir("roster").join("t.db")).unwrap();
+        let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let repo = RosterRepo::new(&store);
+        let (entry, invitation) = invited(at);
+        repo.invite(&entry, &invitation).await.unwrap();
+        let late = at + chrono::Duration::days(8);
+        assert_eq!(
+            repo.activate("ram@acme.test", "s", late).await.unwrap(),
+            Activation::NotInvited
+        );
+        repo.withdraw(&entry).await.unwrap();
+        assert_eq!(repo.get("acme", "ram@acme.test").await.unwrap(), None);
+        assert_eq!(repo.invitation("ram@acme.test", at).await.unwrap(), None);
+    }
+}
