@@ -13,14 +13,17 @@ pub mod clock;
 pub mod company;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod exam;
 pub mod fixtures;
 pub mod function;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod leave;
 pub mod ports;
 pub mod roster;
+pub mod slack;
 pub mod telemetry;
 
 pub use error::{ApiError, FieldError};
