@@ -15,16 +15,19 @@ pub mod company;
 pub mod config;
 pub mod contact;
 pub mod error;
+pub mod events;
 pub mod exam;
 pub mod fixtures;
 pub mod function;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod leave;
 #[cfg(feature = "photo")]
 pub mod photo;
 pub mod ports;
 pub mod roster;
+pub mod slack;
 pub mod telemetry;
 
 pub use error::{ApiError, FieldError};

@@ -1,0 +1,15 @@
+//! Slack: proving a request came from Slack (v0 signature, five-minute window, one use per
+//! signature) and reading the two kinds of payload it sends — slash commands and button clicks.
+//!
+//! A handler verifies the raw body first, then records it with the [`ReplayGuard`], and only then
+//! parses it; nothing in an unverified body is trusted.
+
+mod payload;
+mod replay;
+mod signature;
+
+pub use payload::{Interaction, RESPONSE_URL_PREFIX, SlashCommand};
+pub use replay::ReplayGuard;
+pub use signature::{
+    MAX_SKEW_SECONDS, SIGNATURE_HEADER, SlackAuthError, TIMESTAMP_HEADER, sign, verify_signature,
+};
