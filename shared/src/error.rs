@@ -186,10 +186,7 @@ impl From<DirectoryError> for ApiError {
 impl From<FaceError> for ApiError {
     fn from(e: FaceError) -> Self {
         match e {
-            FaceError::NoFace
-            | FaceError::SeveralFaces(_)
-            | FaceError::TooSmall
-            | FaceError::NotFrontal => ApiError::invalid("photo", e.to_string()),
+            e if e.is_photo_problem() => ApiError::invalid("photo", e.to_string()),
             FaceError::InvalidImage(m) => {
                 ApiError::bad_request("photo", format!("the photo could not be read: {m}"))
             }
@@ -198,6 +195,8 @@ impl From<FaceError> for ApiError {
                 ApiError::too_many_requests("face matching is busy; retry shortly")
             }
             FaceError::Unavailable(m) => ApiError::unavailable(format!("faces: {m}")),
+            // The photo problems, answered above.
+            other => ApiError::invalid("photo", other.to_string()),
         }
     }
 }

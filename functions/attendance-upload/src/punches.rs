@@ -13,7 +13,7 @@ use shared::attendance::{
 use shared::claims::Claims;
 use shared::http::json;
 use shared::idempotency::{claim, once_key, record_key};
-use shared::ports::{FaceError, StoreError, Table};
+use shared::ports::{StoreError, Table};
 
 use crate::members::{active_self, company};
 use crate::{AttendanceUpload, photos};
@@ -135,12 +135,7 @@ pub async fn punch(
     let jpeg = photos::selfie(request).await?;
     let similarity = match app.faces.compare(tenant, &face_id, &jpeg).await {
         Ok(s) => s,
-        Err(
-            refused @ (FaceError::NoFace
-            | FaceError::SeveralFaces(_)
-            | FaceError::TooSmall
-            | FaceError::NotFrontal),
-        ) => {
+        Err(refused) if refused.is_photo_problem() => {
             repo.record_refusal(tenant, &me.username, kind, now, &refused.to_string(), None)
                 .await?;
             return Err(refused.into());

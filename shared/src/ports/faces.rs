@@ -13,6 +13,9 @@ pub enum FaceError {
     TooSmall,
     #[error("the face is not turned to the camera")]
     NotFrontal,
+    /// Too dark, blurred or otherwise unusable; the reason is the service's own.
+    #[error("the face is not clear enough ({0}); try better light")]
+    PoorQuality(String),
     #[error("the photo could not be read: {0}")]
     InvalidImage(String),
     #[error("no such enrolled face")]
@@ -21,6 +24,20 @@ pub enum FaceError {
     Throttled,
     #[error("face service unavailable: {0}")]
     Unavailable(String),
+}
+
+impl FaceError {
+    /// The photo's fault (the person can retake it), as opposed to the service's.
+    pub fn is_photo_problem(&self) -> bool {
+        matches!(
+            self,
+            FaceError::NoFace
+                | FaceError::SeveralFaces(_)
+                | FaceError::TooSmall
+                | FaceError::NotFrontal
+                | FaceError::PoorQuality(_)
+        )
+    }
 }
 
 /// Enrols reference faces and compares probes with them, one collection per company.

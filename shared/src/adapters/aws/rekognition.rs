@@ -6,7 +6,7 @@
 use async_trait::async_trait;
 use aws_sdk_rekognition::Client;
 use aws_sdk_rekognition::primitives::Blob;
-use aws_sdk_rekognition::types::{Attribute, Image, QualityFilter};
+use aws_sdk_rekognition::types::{Attribute, Image, QualityFilter, Reason};
 use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::{THROTTLING, describe};
@@ -40,6 +40,24 @@ where
         "ResourceNotFoundException" => FaceError::NotFound,
         _ => FaceError::Unavailable(message),
     }
+}
+
+/// Why IndexFaces left the face out, in the port's terms.
+fn unindexed(reasons: &[Reason]) -> FaceError {
+    if reasons.is_empty() {
+        return FaceError::NoFace;
+    }
+    if reasons.contains(&Reason::ExceedsMaxFaces) {
+        return FaceError::SeveralFaces(2);
+    }
+    if reasons.contains(&Reason::ExtremePose) {
+        return FaceError::NotFrontal;
+    }
+    if reasons.contains(&Reason::SmallBoundingBox) {
+        return FaceError::TooSmall;
+    }
+    let named: Vec<&str> = reasons.iter().map(|r| r.as_str()).collect();
+    FaceError::PoorQuality(named.join(", ").to_lowercase().replace('_', " "))
 }
 
 fn image(jpeg: &[u8]) -> Image {
@@ -126,13 +144,21 @@ impl FaceVerifier for RekognitionFaces {
                 .await;
             match indexed {
                 Ok(out) => {
-                    return out
+                    if let Some(id) = out
                         .face_records()
                         .first()
                         .and_then(|r| r.face())
                         .and_then(|f| f.face_id())
-                        .map(str::to_string)
-                        .ok_or(FaceError::NoFace);
+                    {
+                        return Ok(id.to_string());
+                    }
+                    // Passed our gate but filtered by IndexFaces' own: say why.
+                    let reasons = out
+                        .unindexed_faces()
+                        .first()
+                        .map(|u| u.reasons())
+                        .unwrap_or_default();
+                    return Err(unindexed(reasons));
                 }
                 Err(e) => match fault(e) {
                     FaceError::NotFound if first_try => {
@@ -203,3 +229,7 @@ impl FaceVerifier for RekognitionFaces {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "rekognition_tests.rs"]
+mod tests;
