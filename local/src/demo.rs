@@ -1,5 +1,6 @@
 //! Demo data, written on a stack's first run: company `acme` with an admin, a manager and an
-//! employee, a recruiter and an applicant, all with one well-known password (local only).
+//! employee (linked to the Slack users `U0ADMIN`, `U0MANAGER`, `U0EMPLOYEE`), a recruiter and an
+//! applicant, all with one well-known password (local only).
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,7 @@ use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
 use shared::ports::{
     Condition, DirectoryError, DirectoryUser, ItemStore, NewUser, Table, UserDirectory,
 };
-use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
+use shared::roster::{EmploymentStatus, RosterEntry, RosterRepo, StaffRole};
 
 use crate::stack::{Result, Stack};
 
@@ -50,6 +51,16 @@ pub const DEMO_USERS: [DemoUser; 5] = [
     ("recruiter@genese.test", Role::Recruiter, None, None, None),
     ("applicant@example.test", Role::Applicant, None, None, None),
 ];
+
+/// The demo's Slack links: who a signed request from these Slack users acts as.
+fn demo_slack_user(username: &str) -> Option<String> {
+    match username {
+        "admin@acme.test" => Some("U0ADMIN".into()),
+        "manager@acme.test" => Some("U0MANAGER".into()),
+        "employee@acme.test" => Some("U0EMPLOYEE".into()),
+        _ => None,
+    }
+}
 
 async fn ensure_user(
     stack: &Stack,
@@ -105,6 +116,16 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
                 CompanyRepo::new(stack.store.as_ref())
                     .register(&registration)
                     .await?;
+                // Registration lists the admin without Slack; link them as an admin would.
+                let roster = RosterRepo::new(stack.store.as_ref());
+                if let Some(current) = roster.get(company, &user.username).await? {
+                    let linked = RosterEntry {
+                        slack_user_id: demo_slack_user(username),
+                        version: current.version + 1,
+                        ..current.clone()
+                    };
+                    roster.replace(&current, &linked).await?;
+                }
             }
             (Some(role), Some(company)) => {
                 let entry = RosterEntry {
@@ -120,6 +141,7 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
                     face_id: None,
                     version: 1,
                     offboarded_at: None,
+                    slack_user_id: demo_slack_user(username),
                 };
                 match stack
                     .store

@@ -142,6 +142,8 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
         Target::QuestionAnswer => stack.question_answer.handle(request).await,
         Target::PersonalDetails => stack.personal_details.handle(request).await,
         Target::AttendanceUpload => stack.attendance_upload.handle(request).await,
+        Target::LeaveRequests => stack.leave_requests.handle(request).await,
+        Target::Slack => stack.slack.handle(request).await,
     };
     to_http(response, &request_id)
 }

@@ -1,6 +1,6 @@
 //! The stack's own `/local` routes, which stand in for Cognito's hosted endpoints and S3's
 //! presigned URLs and do not exist in AWS: sign-up, sign-in, the temporary-password challenge,
-//! the JWKS, and presigned blob GET/PUT.
+//! the JWKS, presigned blob GET/PUT, and a trigger for the check-out reminder's schedule.
 
 use std::sync::Arc;
 
@@ -245,5 +245,37 @@ pub async fn blob_put(
     {
         Ok(()) => StatusCode::OK.into_response(),
         Err(e) => problem(ApiError::forbidden(e.to_string())),
+    }
+}
+
+/// `POST /local/reminders[?at=RFC 3339 instant]`: the check-out reminder's schedule, fired by
+/// hand, as of now or of `at` (to see what it does at the end of a work day without waiting).
+pub async fn reminders(State(stack): State<Arc<Stack>>, uri: Uri) -> Response {
+    let at = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "at")
+        .map(|(_, v)| v.into_owned());
+    let clock: Arc<dyn shared::clock::Clock> = match at {
+        None => stack.clock.clone(),
+        Some(text) => match chrono::DateTime::parse_from_rfc3339(&text) {
+            Ok(at) => Arc::new(shared::clock::ManualClock::at(at.to_utc())),
+            Err(_) => {
+                return problem(ApiError::bad_request(
+                    "at",
+                    "give an RFC 3339 instant, e.g. 2026-11-30T12:20:00Z",
+                ));
+            }
+        },
+    };
+    let reminder = slack::CheckoutReminder {
+        clock,
+        ..stack.reminder.clone()
+    };
+    match reminder.run().await {
+        Ok(done) => axum::Json(json!({
+            "reminded": done.reminded, "notYet": done.not_yet,
+            "unreachable": done.unreachable, "failed": done.failed,
+        }))
+        .into_response(),
+        Err(e) => problem(e.into()),
     }
 }

@@ -57,6 +57,7 @@ fn router(stack: Arc<Stack>) -> Router {
         .route("/local/auth/sign-up", post(local_api::sign_up))
         .route("/local/auth/new-password", post(local_api::new_password))
         .route("/local/.well-known/jwks.json", get(local_api::jwks))
+        .route("/local/reminders", post(local_api::reminders))
         .route(
             "/local/blobs/{*key}",
             get(local_api::blob_get).put(local_api::blob_put),
@@ -92,7 +93,8 @@ async fn main() -> stack::Result<()> {
     let stack = Arc::new(Stack::open(&state_dir, &base_url)?);
     let seeded = demo::seed_once(&stack).await?;
     demo_bank::ensure(&stack).await?;
-    tokio::spawn(streams::run(stack.clone()));
+    tokio::spawn(streams::run(stack.clone(), streams::Consumer::SesNotify));
+    tokio::spawn(streams::run(stack.clone(), streams::Consumer::LeaveNotify));
     tokio::spawn(schedule::run(stack.clone()));
 
     println!("Genese embedded stack listening on {base_url}");
@@ -121,6 +123,17 @@ async fn main() -> stack::Result<()> {
         demo::DEMO_PASSWORD
     );
     println!("  then:     curl -s {base_url}/company -H \"Authorization: Bearer $TOKEN\"");
+    // A secret of your own (SLACK_SIGNING_SECRET) is never printed; the demo's is.
+    let secret = if stack.slack.signing_secret == stack::DEMO_SLACK_SIGNING_SECRET {
+        stack::DEMO_SLACK_SIGNING_SECRET
+    } else {
+        "from SLACK_SIGNING_SECRET"
+    };
+    println!(
+        "  slack:    signing secret {secret}; messages in {}",
+        stack::chat_file(&state_dir).display()
+    );
+    println!("            reminders: curl -s -X POST {base_url}/local/reminders[?at=<RFC 3339>]");
 
     axum::serve(listener, router(stack))
         .with_graceful_shutdown(async {

@@ -1,20 +1,23 @@
-//! The EventBridge schedule, played locally: runs the exam sweep at the template's rate.
+//! The EventBridge schedules, played locally: the exam sweep and the check-out reminder, each at
+//! a minute (the template runs them every 5 and 15 minutes; a minute keeps demos snappy).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::stack::Stack;
 
-/// The template schedules the sweep every 5 minutes; locally a minute keeps demos snappy.
 const EVERY: Duration = Duration::from_secs(60);
 
-/// Runs the sweep until the process ends.
+/// Runs the scheduled jobs until the process ends.
 pub async fn run(stack: Arc<Stack>) {
     let mut tick = tokio::time::interval(EVERY);
     loop {
         tick.tick().await;
         if let Err(e) = question_answer::sweep(stack.store.as_ref(), stack.clock.as_ref()).await {
             tracing::warn!(error = %e, "exam sweep failed; the next run retries");
+        }
+        if let Err(e) = stack.reminder.run().await {
+            tracing::warn!(error = %e, "check-out reminder failed; the next run retries");
         }
     }
 }

@@ -7,18 +7,21 @@ use std::sync::Arc;
 use attendance_upload::{AttendanceUpload, PunchPolicy};
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
 use company_admin::CompanyAdmin;
+use leave_requests::{LeaveNotify, LeaveRequests};
 use personal_details::PersonalDetails;
 use question_answer::QuestionAnswer;
 use question_collection::QuestionCollection;
 use ses_notify::{NotifyConfig, SesNotify};
 use shared::adapters::embedded::{
-    DlibFaces, EmlMailer, FileBlobStore, LocalDirectory, SqliteStore,
+    DlibFaces, EmlMailer, FileBlobStore, JsonlChat, LocalDirectory, SqliteStore,
 };
 use shared::clock::{Clock, SystemClock};
-use shared::config::VarSource;
+use shared::config::{VarSource, required};
 use shared::exam::ExamPolicy;
 use shared::ids::UuidIds;
-use shared::ports::Mailer;
+use shared::leave::LeavePolicy;
+use shared::ports::{ChatPoster, Mailer};
+use slack::{CheckoutReminder, Slack};
 
 use crate::secrets;
 use crate::tokens::{CAREERS_CLIENT, TokenIssuer};
@@ -40,7 +43,20 @@ pub struct Stack {
     pub personal_details: PersonalDetails,
     pub attendance_upload: AttendanceUpload,
     pub ses_notify: SesNotify,
+    pub leave_requests: LeaveRequests,
+    pub leave_notify: LeaveNotify,
+    pub slack: Slack,
+    pub reminder: CheckoutReminder,
     pub triggers: Triggers,
+}
+
+/// The Slack signing secret of the demo, used unless `SLACK_SIGNING_SECRET` is set. It signs
+/// nothing outside this machine; the stack prints it so a curl can sign a request.
+pub const DEMO_SLACK_SIGNING_SECRET: &str = "local-demo-slack-signing-secret";
+
+/// Slack's side of the chat port: one JSON line per message, under the state folder.
+pub fn chat_file(state_dir: &Path) -> PathBuf {
+    state_dir.join("chat").join("slack.jsonl")
 }
 
 /// Settings a deployment passes as function environment; locally the process environment,
@@ -59,9 +75,24 @@ impl VarSource for LocalSettings {
             "MAIL_FROM" => Some("careers@genese.test"),
             "RECRUITER_EMAILS" => Some("recruiter@genese.test"),
             "BLOCKED_EMAIL_DOMAINS" => Some("mailinator.com"),
+            "SLACK_SIGNING_SECRET" => Some(DEMO_SLACK_SIGNING_SECRET),
             _ => None,
         };
         std::env::var(name).ok().or(demo.map(str::to_string))
+    }
+}
+
+/// leave-notify's settings: the attendance side sends from its own address.
+struct LeaveMailSettings;
+
+impl VarSource for LeaveMailSettings {
+    fn var(&self, name: &str) -> Option<String> {
+        match name {
+            "MAIL_FROM" => std::env::var("LEAVE_MAIL_FROM")
+                .ok()
+                .or(Some("attendance@genese.test".into())),
+            _ => LocalSettings.var(name),
+        }
     }
 }
 
@@ -124,6 +155,31 @@ impl Stack {
             clock: clock.clone(),
             config: NotifyConfig::from_env(&LocalSettings)?,
         };
+        let chat: Arc<dyn ChatPoster> = Arc::new(JsonlChat::new(chat_file(state_dir)));
+        let leave_requests = LeaveRequests {
+            store: store.clone(),
+            clock: clock.clone(),
+            ids: Arc::new(UuidIds),
+            policy: LeavePolicy::from_env(&LocalSettings)?,
+        };
+        let leave_notify = LeaveNotify {
+            store: store.clone(),
+            mailer: mail.clone(),
+            chat: chat.clone(),
+            clock: clock.clone(),
+            config: leave_requests::NotifyConfig::from_env(&LeaveMailSettings)?,
+        };
+        let slack = Slack {
+            store: store.clone(),
+            chat: chat.clone(),
+            clock: clock.clone(),
+            signing_secret: required(&LocalSettings, "SLACK_SIGNING_SECRET")?,
+        };
+        let reminder = CheckoutReminder {
+            store: store.clone(),
+            chat,
+            clock: clock.clone(),
+        };
         let triggers = Triggers {
             policy: SignUpPolicy::from_env(&LocalSettings)?,
             directories: Arc::new(SinglePool(directory.clone())),
@@ -143,6 +199,10 @@ impl Stack {
             personal_details,
             attendance_upload,
             ses_notify,
+            leave_requests,
+            leave_notify,
+            slack,
+            reminder,
             triggers,
         })
     }

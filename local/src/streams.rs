@@ -1,30 +1,61 @@
-//! Lambda's DynamoDB event source mapping, played locally: reads the ExamAttempts stream from the
-//! SQLite change log in order, hands batches to the very handler the Lambda runs, honours
-//! `ReportBatchItemFailures` (resume from the first failed record), and after the retries moves
-//! a poison record to a dead-letter file, as the mapping's on-failure destination would.
+//! Lambda's DynamoDB event source mappings, played locally: each consumer reads its table's stream
+//! (ExamAttempts → ses-notify, LeaveRequests → leave-notify) from the SQLite change log in order,
+//! hands batches to the very handler the Lambda runs, honours `ReportBatchItemFailures` (resume
+//! from the first failed record), and after the retries moves a poison record to its dead-letter
+//! file, as the mapping's on-failure destination would. Each keeps its own checkpoint.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use aws_lambda_events::event::dynamodb::Event;
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use shared::adapters::embedded::StreamChange;
 use shared::ports::Table;
 use tokio::io::AsyncWriteExt;
 
 use crate::stack::Stack;
 
-/// The consumer's name in the checkpoint table.
-const CONSUMER: &str = "ses-notify";
+/// One event source mapping: a stream and the function it feeds.
+#[derive(Clone, Copy, Debug)]
+pub enum Consumer {
+    SesNotify,
+    LeaveNotify,
+}
+
+impl Consumer {
+    /// Its name in the checkpoint table and its dead-letter file.
+    fn name(self) -> &'static str {
+        match self {
+            Consumer::SesNotify => "ses-notify",
+            Consumer::LeaveNotify => "leave-notify",
+        }
+    }
+
+    fn table(self) -> Table {
+        match self {
+            Consumer::SesNotify => Table::ExamAttempts,
+            Consumer::LeaveNotify => Table::LeaveRequests,
+        }
+    }
+
+    async fn deliver(self, stack: &Stack, event: Event) -> DynamoDbEventResponse {
+        match self {
+            Consumer::SesNotify => stack.ses_notify.handle(event).await,
+            Consumer::LeaveNotify => stack.leave_notify.handle(event).await,
+        }
+    }
+}
+
 /// As the SAM template's mapping: batch size, retries, and how often an idle stream is polled.
 const BATCH: usize = 100;
 const MAX_RETRIES: u32 = 3;
 const POLL: Duration = Duration::from_millis(250);
 
-/// Delivers stream records until the process ends.
-pub async fn run(stack: Arc<Stack>) {
+/// Delivers `consumer`'s stream records until the process ends.
+pub async fn run(stack: Arc<Stack>, consumer: Consumer) {
     let mut retries: (i64, u32) = (0, 0);
     loop {
-        match deliver_once(&stack, &mut retries).await {
+        match deliver_once(&stack, consumer, &mut retries).await {
             Ok(true) => continue,
             Ok(false) => tokio::time::sleep(POLL).await,
             Err(e) => {
@@ -38,12 +69,11 @@ pub async fn run(stack: Arc<Stack>) {
 /// One poll: `Ok(true)` if it delivered a whole batch (so more may be waiting).
 async fn deliver_once(
     stack: &Stack,
+    consumer: Consumer,
     retries: &mut (i64, u32),
 ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
-    let after = stack.store.checkpoint(CONSUMER)?;
-    let changes = stack
-        .store
-        .stream_after(Table::ExamAttempts, after, BATCH)?;
+    let after = stack.store.checkpoint(consumer.name())?;
+    let changes = stack.store.stream_after(consumer.table(), after, BATCH)?;
     if changes.is_empty() {
         return Ok(false);
     }
@@ -54,7 +84,7 @@ async fn deliver_once(
     // Through JSON, so the handler gets exactly what the Lambda runtime would deserialize.
     let wire = serde_json::json!({ "Records": records }).to_string();
     let event: Event = serde_json::from_str(&wire)?;
-    let response = stack.ses_notify.handle(event).await;
+    let response = consumer.deliver(stack, event).await;
     let failed = response
         .batch_item_failures
         .iter()
@@ -63,11 +93,11 @@ async fn deliver_once(
         .min();
     let Some(failed) = failed else {
         let last = changes.last().map(|c| c.sequence).unwrap_or(after);
-        stack.store.set_checkpoint(CONSUMER, last)?;
+        stack.store.set_checkpoint(consumer.name(), last)?;
         return Ok(changes.len() == BATCH);
     };
     // Everything before the failed record is done.
-    stack.store.set_checkpoint(CONSUMER, failed - 1)?;
+    stack.store.set_checkpoint(consumer.name(), failed - 1)?;
     *retries = if retries.0 == failed {
         (failed, retries.1 + 1)
     } else {
@@ -75,9 +105,9 @@ async fn deliver_once(
     };
     if retries.1 > MAX_RETRIES {
         if let Some(poison) = changes.iter().find(|c| c.sequence == failed) {
-            dead_letter(stack, poison).await?;
+            dead_letter(stack, consumer, poison).await?;
         }
-        stack.store.set_checkpoint(CONSUMER, failed)?;
+        stack.store.set_checkpoint(consumer.name(), failed)?;
         *retries = (0, 0);
         return Ok(true);
     }
@@ -86,9 +116,10 @@ async fn deliver_once(
     Ok(false)
 }
 
-/// Appends the record to `dlq/ses-notify.jsonl` under the state folder.
+/// Appends the record to `dlq/<consumer>.jsonl` under the state folder.
 async fn dead_letter(
     stack: &Stack,
+    consumer: Consumer,
     change: &StreamChange,
 ) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     let dir = stack.state_dir.join("dlq");
@@ -98,10 +129,11 @@ async fn dead_letter(
     let mut file = tokio::fs::OpenOptions::new()
         .create(true)
         .append(true)
-        .open(dir.join(format!("{CONSUMER}.jsonl")))
+        .open(dir.join(format!("{}.jsonl", consumer.name())))
         .await?;
     file.write_all(line.as_bytes()).await?;
     tracing::error!(
+        consumer = consumer.name(),
         sequence = change.sequence,
         "poison stream record moved to the dead-letter file"
     );

@@ -58,6 +58,18 @@ pub fn required(env: &dyn VarSource, name: &str) -> Result<String, ConfigError> 
     }
 }
 
+/// A required variable holding one email address, e.g. `MAIL_FROM` (a verified SES identity).
+pub fn email_address(env: &dyn VarSource, name: &str) -> Result<String, ConfigError> {
+    let address = required(env, name)?;
+    if crate::contact::email_domain(&address).is_none() {
+        return Err(ConfigError {
+            variable: name.into(),
+            problem: format!("`{address}` is not an email address"),
+        });
+    }
+    Ok(address)
+}
+
 /// An optional variable parsed with `parse`, or `default` when unset.
 pub fn parsed_or<T: std::str::FromStr>(
     env: &dyn VarSource,

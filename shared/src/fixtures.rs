@@ -1,7 +1,9 @@
 //! The real-shaped event fixtures in `events/`, for tests: load one, adjust it, and turn it into
 //! the request `lambda_http` would hand a handler.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
 
 use serde_json::Value;
 
@@ -169,6 +171,42 @@ pub fn temp_dir(label: &str) -> PathBuf {
         std::env::temp_dir().join(format!("genese-{label}-{}", uuid::Uuid::new_v4().simple()));
     std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("temp dir {}: {e}", dir.display()));
     dir
+}
+
+/// The `.eml` files an `EmlMailer` wrote to `dir`, sorted: (To header, Subject header, decoded text and HTML parts).
+pub fn sent_mail(dir: &Path) -> Vec<(String, String, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut found: Vec<(String, String, String)> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .map(|e| {
+            let raw = std::fs::read_to_string(e.path()).unwrap();
+            let header = |name: &str| {
+                raw.lines()
+                    .find_map(|l| l.strip_prefix(name))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_string()
+            };
+            // Each part's body is base64 between its blank line and the next boundary.
+            let bodies: String = raw
+                .split("--=_genese_")
+                .filter_map(|part| part.split_once("\r\n\r\n").map(|(_, b)| b))
+                .filter_map(|b| {
+                    base64::engine::general_purpose::STANDARD
+                        .decode(b.replace("\r\n", "").trim())
+                        .ok()
+                })
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+                .collect::<Vec<_>>()
+                .join("\n----\n");
+            (header("To:"), header("Subject:"), bodies)
+        })
+        .collect();
+    found.sort();
+    found
 }
 
 #[cfg(test)]

@@ -157,6 +157,18 @@ pub mod lease {
             .await
     }
 
+    /// The outcome recorded by `finish` for the effect `key`, once it is done (e.g. the id of a
+    /// posted message, to update that message later).
+    pub async fn outcome(store: &dyn ItemStore, key: &str) -> Result<Option<Value>, StoreError> {
+        let Some(mut record) = store.get(Table::Idempotency, &Key::of(key)).await? else {
+            return Ok(None);
+        };
+        if record.get("state") != Some(&json!("done")) {
+            return Ok(None);
+        }
+        Ok(record.remove("outcome"))
+    }
+
     /// Gives the lease back after a failed effect, so a retry need not wait for it to run out.
     pub async fn release(store: &dyn ItemStore, lease: &Lease) -> Result<(), StoreError> {
         store

@@ -14,6 +14,7 @@ pub mod clock;
 pub mod company;
 pub mod config;
 pub mod contact;
+pub mod delivery;
 pub mod error;
 pub mod events;
 pub mod exam;
@@ -21,8 +22,10 @@ pub mod fixtures;
 pub mod function;
 pub mod http;
 pub mod idempotency;
+pub mod idempotency_key;
 pub mod ids;
 pub mod leave;
+pub mod mail_text;
 #[cfg(feature = "photo")]
 pub mod photo;
 pub mod ports;

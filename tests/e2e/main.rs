@@ -4,4 +4,5 @@
 mod attendance;
 mod career;
 mod company;
+mod leave;
 mod questions;

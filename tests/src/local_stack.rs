@@ -166,3 +166,58 @@ impl Drop for LocalStack {
         let _ = std::fs::remove_dir_all(&self.state_dir);
     }
 }
+
+impl LocalStack {
+    /// One API call: `method path` with an optional bearer token and JSON body; the status and
+    /// the body as JSON (or as a JSON string when it is not JSON).
+    pub async fn call(
+        &self,
+        token: Option<&str>,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (u16, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
+        let mut request = self.http.request(method, self.url(path));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("the stack answers");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (
+            status,
+            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        )
+    }
+
+    /// The Slack messages the stack has sent so far (its chat file), one JSON value each.
+    pub fn chat(&self) -> Vec<Value> {
+        std::fs::read_to_string(self.state_dir.join("chat").join("slack.jsonl"))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// Polls `chat()` until `found` holds for one of its messages or `within` passes.
+    pub async fn wait_for_chat(
+        &self,
+        found: impl Fn(&Value) -> bool,
+        within: Duration,
+    ) -> Option<Value> {
+        let started = std::time::Instant::now();
+        loop {
+            if let Some(hit) = self.chat().into_iter().find(|m| found(m)) {
+                return Some(hit);
+            }
+            if started.elapsed() > within {
+                return None;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}

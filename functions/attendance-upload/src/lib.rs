@@ -28,10 +28,11 @@ use shared::ports::{BlobStore, FaceVerifier, ItemStore, Table};
 pub use policy::PunchPolicy;
 
 /// Tables this function reads or writes.
-pub const TABLES: [Table; 4] = [
+pub const TABLES: [Table; 5] = [
     Table::Companies,
     Table::Employees,
     Table::Attendance,
+    Table::Events,
     Table::Idempotency,
 ];
 

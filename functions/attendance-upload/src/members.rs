@@ -1,8 +1,8 @@
-//! Who is who inside the caller's company: roster lookups that never cross tenants.
+//! Who is who inside the caller's company: the shared roster lookups, on this function's store.
 
 use shared::ApiError;
-use shared::company::{Company, CompanyRepo};
-use shared::roster::{EmploymentStatus, RosterEntry, RosterRepo};
+use shared::company::Company;
+use shared::roster::{RosterEntry, members};
 
 use crate::AttendanceUpload;
 
@@ -12,10 +12,7 @@ pub async fn member(
     tenant: &str,
     username: &str,
 ) -> Result<RosterEntry, ApiError> {
-    RosterRepo::new(app.store.as_ref())
-        .get(tenant, &username.to_ascii_lowercase())
-        .await?
-        .ok_or_else(|| ApiError::not_found(format!("no employee `{username}` in your company")))
+    members::member(app.store.as_ref(), tenant, username).await
 }
 
 /// The caller's own entry, which must be active to punch or enrol.
@@ -24,20 +21,10 @@ pub async fn active_self(
     tenant: &str,
     username: &str,
 ) -> Result<RosterEntry, ApiError> {
-    let me = member(app, tenant, username).await?;
-    match me.status {
-        EmploymentStatus::Active => Ok(me),
-        EmploymentStatus::Invited => Err(ApiError::forbidden(
-            "your invitation is not complete; set your password first",
-        )),
-        EmploymentStatus::Offboarded => Err(ApiError::forbidden("you are no longer on the roster")),
-    }
+    members::active_self(app.store.as_ref(), tenant, username).await
 }
 
 /// The caller's company (time zone and work hours).
 pub async fn company(app: &AttendanceUpload, tenant: &str) -> Result<Company, ApiError> {
-    CompanyRepo::new(app.store.as_ref())
-        .get(tenant)
-        .await?
-        .ok_or_else(|| ApiError::not_found("the company does not exist"))
+    members::company(app.store.as_ref(), tenant).await
 }

@@ -12,45 +12,11 @@ use shared::attendance::{
 };
 use shared::claims::Claims;
 use shared::http::json;
-use shared::idempotency::{claim, once_key, record_key};
-use shared::ports::{StoreError, Table};
+use shared::idempotency_key;
+use shared::ports::StoreError;
 
 use crate::members::{active_self, company};
 use crate::{AttendanceUpload, photos};
-
-/// How long a replayable response is kept.
-const REPLAY_FOR: i64 = 24 * 3600;
-
-/// The client's `Idempotency-Key`, if any: 1 to 128 visible ASCII characters.
-fn idempotency_key(request: &Request) -> Result<Option<String>, ApiError> {
-    let Some(value) = request.headers().get("idempotency-key") else {
-        return Ok(None);
-    };
-    let key = value.to_str().unwrap_or("").trim();
-    if key.is_empty() || key.len() > 128 || !key.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ApiError::bad_request(
-            "Idempotency-Key",
-            "use 1 to 128 visible ASCII characters",
-        ));
-    }
-    Ok(Some(key.to_string()))
-}
-
-/// The response stored for this key, replayed as it was first sent.
-async fn replay(app: &AttendanceUpload, key: &str) -> Result<Option<Response<Body>>, ApiError> {
-    let Some(record) = app.store.get(Table::Idempotency, &record_key(key)).await? else {
-        return Ok(None);
-    };
-    let status = record["outcome"]["status"]
-        .as_u64()
-        .and_then(|s| StatusCode::from_u16(s as u16).ok())
-        .unwrap_or(StatusCode::OK);
-    let mut response = json(status, &record["outcome"]["body"]);
-    if let Ok(v) = "true".parse() {
-        response.headers_mut().insert("idempotent-replay", v);
-    }
-    Ok(Some(response))
-}
 
 /// The open day a check-out closes: today's, or yesterday's within the longest shift.
 async fn open_day(
@@ -95,14 +61,13 @@ pub async fn punch(
     request: &Request,
     kind: PunchKind,
 ) -> Result<Response<Body>, ApiError> {
-    let key = idempotency_key(request)?.map(|k| {
-        once_key(
-            "punch",
-            &format!("{tenant}/{}/{}/{k}", claims.username, kind.short()),
-        )
-    });
+    let key = idempotency_key::requested(
+        request,
+        "punch",
+        &format!("{tenant}/{}/{}", claims.username, kind.short()),
+    )?;
     if let Some(key) = &key
-        && let Some(first) = replay(app, key).await?
+        && let Some(first) = idempotency_key::replay(app.store.as_ref(), key).await?
     {
         return Ok(first);
     }
@@ -207,13 +172,7 @@ pub async fn punch(
         "similarity": similarity,
     });
     if let Some(key) = &key {
-        let outcome = json!({ "status": 201, "body": body });
-        let record = claim(key, outcome, Some(now.timestamp() + REPLAY_FOR));
-        if let Err(e) = app.store.transact(vec![record]).await
-            && e != StoreError::ConditionFailed
-        {
-            tracing::warn!(error = %e, "idempotency record not stored");
-        }
+        idempotency_key::remember(app.store.as_ref(), key, StatusCode::CREATED, &body, now).await;
     }
     tracing::info!(username = %me.username, ?kind, date = %day.work_date, similarity, "punch recorded");
     Ok(json(StatusCode::CREATED, &body))

@@ -1,7 +1,9 @@
 //! Reading months: one's own, a report's (their manager or an admin), the whole company's
 //! (JSON or CSV). Months are key-prefix queries; nothing scans.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::NaiveDate;
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
@@ -11,6 +13,7 @@ use shared::ApiError;
 use shared::attendance::{AttendanceRepo, DaySummary, summarise, to_csv, work_date};
 use shared::claims::{Claims, Role};
 use shared::company::Company;
+use shared::events::{EventRepo, Month};
 use shared::http::{json, path_param, query_param};
 
 use crate::AttendanceUpload;
@@ -58,6 +61,18 @@ fn month(request: &Request, app: &AttendanceUpload, company: &Company) -> Result
     }
 }
 
+/// The company's holidays in `month` (already checked to be `YYYY-MM`).
+async fn holidays(
+    app: &AttendanceUpload,
+    tenant: &str,
+    month: &str,
+) -> Result<BTreeSet<NaiveDate>, ApiError> {
+    let month = Month::parse("month", month)?;
+    Ok(EventRepo::new(app.store.as_ref())
+        .holidays_between(tenant, month.first_day(), month.last_day())
+        .await?)
+}
+
 async fn person_month(
     app: &AttendanceUpload,
     tenant: &str,
@@ -66,13 +81,14 @@ async fn person_month(
 ) -> Result<Response<Body>, ApiError> {
     let company = company(app, tenant).await?;
     let month = month(request, app, &company)?;
+    let holidays = holidays(app, tenant, &month).await?;
     let now = app.clock.now();
     let zone = company.profile.tz();
     let days: Vec<DaySummary> = AttendanceRepo::new(app.store.as_ref())
         .person_month(tenant, username, &month)
         .await?
         .iter()
-        .map(|d| summarise(d, zone, &company.profile.work_hours, now))
+        .map(|d| summarise(d, zone, &company.profile.work_hours, &holidays, now))
         .collect();
     Ok(json(
         StatusCode::OK,
@@ -131,13 +147,14 @@ pub async fn company_month(
         Some("json") => false,
         Some(_) => return Err(ApiError::bad_request("format", "use csv or json")),
     };
+    let holidays = holidays(app, tenant, &month).await?;
     let now = app.clock.now();
     let zone = company.profile.tz();
     let days: Vec<DaySummary> = AttendanceRepo::new(app.store.as_ref())
         .company_month(tenant, &month)
         .await?
         .iter()
-        .map(|d| summarise(d, zone, &company.profile.work_hours, now))
+        .map(|d| summarise(d, zone, &company.profile.work_hours, &holidays, now))
         .collect();
     if csv {
         return Response::builder()

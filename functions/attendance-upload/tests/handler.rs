@@ -97,6 +97,7 @@ async fn world(now: &str) -> World {
             face_id: None,
             version: 1,
             offboarded_at: None,
+            slack_user_id: None,
         };
         store.transact(vec![entry.create()]).await.unwrap();
     }

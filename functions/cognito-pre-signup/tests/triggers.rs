@@ -106,6 +106,7 @@ async fn invite_ram(t: &Triggers) {
         face_id: None,
         version: 1,
         offboarded_at: None,
+        slack_user_id: None,
     };
     let invitation = Invitation::new("ram@acme.test", "acme", "admin@acme.test", invited_at());
     RosterRepo::new(t.store.as_ref())

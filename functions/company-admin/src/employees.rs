@@ -17,6 +17,7 @@ use shared::ports::{Cursor, DirectoryError, NewUser, StoreError};
 use shared::roster::{
     EmploymentStatus, Invitation, InviteRequest, RosterEntry, RosterRepo, StaffRole,
 };
+use shared::slack::{SLACK_USER_FIELD, slack_user_id};
 
 use crate::CompanyAdmin;
 
@@ -34,6 +35,7 @@ struct EmployeeView<'a> {
     face_enrolled: bool,
     created_at: chrono::DateTime<chrono::Utc>,
     offboarded_at: Option<chrono::DateTime<chrono::Utc>>,
+    slack_user_id: Option<&'a str>,
     version: u64,
 }
 
@@ -49,6 +51,7 @@ fn view(e: &RosterEntry) -> EmployeeView<'_> {
         face_enrolled: e.face_id.is_some(),
         created_at: e.created_at,
         offboarded_at: e.offboarded_at,
+        slack_user_id: e.slack_user_id.as_deref(),
         version: e.version,
     }
 }
@@ -141,6 +144,7 @@ pub async fn invite(
         face_id: None,
         version: 1,
         offboarded_at: None,
+        slack_user_id: None,
     };
     let roster = RosterRepo::new(app.store.as_ref());
     let invitation = Invitation::new(&entry.username, tenant, &claims.username, now);
@@ -202,11 +206,14 @@ struct EmployeeUpdate {
     role: StaffRole,
     #[serde(default)]
     manager: Option<String>,
+    /// Their Slack member id, so Slack commands and buttons act as them; absent unlinks.
+    #[serde(default)]
+    slack_user_id: Option<String>,
     version: u64,
 }
 
-/// `PUT /employees/{username}` (admins): name, role and manager; role changes move the
-/// directory groups too.
+/// `PUT /employees/{username}` (admins): name, role, manager and Slack link; role changes move
+/// the directory groups too.
 pub async fn update(
     app: &CompanyAdmin,
     claims: &Claims,
@@ -235,10 +242,19 @@ pub async fn update(
         return Err(stale(&current, body.version));
     }
     check_manager(app, tenant, asked.manager.as_deref()).await?;
+    let slack = body
+        .slack_user_id
+        .as_deref()
+        .map(slack_user_id)
+        .transpose()?;
+    if let Some(slack) = &slack {
+        check_slack_free(app, &current, slack).await?;
+    }
     let next = RosterEntry {
         name: asked.name,
         role: asked.role,
         manager: asked.manager,
+        slack_user_id: slack,
         version: current.version + 1,
         ..current.clone()
     };
@@ -260,6 +276,32 @@ pub async fn update(
             .await?;
     }
     Ok(json(StatusCode::OK, &view(&next)))
+}
+
+/// A Slack user acts as one person per company: linking one already linked to someone else still
+/// on the roster is a conflict. (Two admins linking the same id at the same instant could both
+/// pass; the Slack handler then refuses the ambiguous user rather than guess.)
+async fn check_slack_free(
+    app: &CompanyAdmin,
+    current: &RosterEntry,
+    slack: &str,
+) -> Result<(), ApiError> {
+    let linked = RosterRepo::new(app.store.as_ref())
+        .by_slack_user(slack)
+        .await?;
+    let taken = linked.iter().find(|e| {
+        e.company_id == current.company_id
+            && e.username != current.username
+            && e.status != EmploymentStatus::Offboarded
+    });
+    match taken {
+        Some(other) => Err(ApiError::conflict(format!(
+            "Slack user {slack} is already linked to {}",
+            other.username
+        ))
+        .with_field(SLACK_USER_FIELD)),
+        None => Ok(()),
+    }
 }
 
 fn stale(current: &RosterEntry, sent: u64) -> ApiError {

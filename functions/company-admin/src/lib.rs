@@ -1,10 +1,12 @@
-//! company-admin: company registration and profile (`POST /companies`, `GET/PUT /company`)
-//! and its roster (`GET/POST /employees`, `GET/PUT/DELETE /employees/{username}`).
+//! company-admin: company registration and profile (`POST /companies`, `GET/PUT /company`),
+//! its roster (`GET/POST /employees`, `GET/PUT/DELETE /employees/{username}`) and its calendar
+//! of events and holidays (`GET/POST /events`, `DELETE /events/{id}`).
 //!
 //! The handler takes its dependencies as ports, so the Lambda binary (`main.rs`, AWS adapters)
 //! and the local stack (embedded adapters) run the very same code.
 
 mod employees;
+mod events;
 mod profile;
 mod registration;
 
@@ -21,15 +23,16 @@ use shared::ids::IdGenerator;
 use shared::ports::{FaceVerifier, ItemStore, Table, UserDirectory};
 
 /// Tables this function reads or writes (its least-privilege policy names exactly these).
-pub const TABLES: [Table; 4] = [
+pub const TABLES: [Table; 5] = [
     Table::Companies,
     Table::Employees,
     Table::Invitations,
+    Table::Events,
     Table::Idempotency,
 ];
 
 /// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 8] = [
+pub const ROUTES: [(&str, &str); 11] = [
     ("POST", "/companies"),
     ("GET", "/company"),
     ("PUT", "/company"),
@@ -38,6 +41,9 @@ pub const ROUTES: [(&str, &str); 8] = [
     ("GET", "/employees/{username}"),
     ("PUT", "/employees/{username}"),
     ("DELETE", "/employees/{username}"),
+    ("GET", "/events"),
+    ("POST", "/events"),
+    ("DELETE", "/events/{id}"),
 ];
 
 /// Everything the handler needs, built once at init.
@@ -80,6 +86,20 @@ impl RestFunction for CompanyAdmin {
                 claims.require_any(&[Role::Admin])?;
                 employees::offboard(self, &claims, claims.tenant()?, request).await
             }
+            ("GET", "/events") => {
+                claims.require_any(&[Role::Admin, Role::Manager, Role::Employee])?;
+                events::list(self, claims.tenant()?, request).await
+            }
+            ("POST", "/events") => {
+                claims.require_any(&[Role::Admin])?;
+                events::create(self, &claims, claims.tenant()?, request).await
+            }
+            ("DELETE", "/events/{id}") => {
+                claims.require_any(&[Role::Admin])?;
+                events::delete(self, claims.tenant()?, request).await
+            }
+            (_, "/events") => Err(ApiError::method_not_allowed(&method, &["GET", "POST"])),
+            (_, "/events/{id}") => Err(ApiError::method_not_allowed(&method, &["DELETE"])),
             (_, "/employees") => Err(ApiError::method_not_allowed(&method, &["GET", "POST"])),
             (_, "/employees/{username}") => Err(ApiError::method_not_allowed(
                 &method,

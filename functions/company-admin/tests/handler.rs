@@ -650,3 +650,251 @@ async fn the_roster_keeps_to_roles_and_to_its_company() {
     let (_, listed) = roster_call(&w, "GET", None, globex, None).await;
     assert_eq!(listed["items"], json!([]));
 }
+
+/// The invite fixture re-aimed at the calendar: `/events`, or `/events/{id}` given an id.
+async fn events_call(
+    w: &World,
+    method: &str,
+    id: Option<&str>,
+    query: Value,
+    claims: Value,
+    payload: Option<Value>,
+) -> (u16, Value) {
+    let (resource, path, params) = match id {
+        Some(id) => ("/events/{id}", format!("/events/{id}"), json!({ "id": id })),
+        None => ("/events", "/events".to_string(), Value::Null),
+    };
+    let response = w
+        .app
+        .handle(rest_request(INVITE, |e| {
+            aim(e, method, resource, &path, params.clone(), query.clone());
+            edit_claims(e, claims.clone());
+            match &payload {
+                Some(p) => set_body(e, &p.to_string()),
+                None => e["body"] = Value::Null,
+            }
+        }))
+        .await;
+    (response.status().as_u16(), body(&response))
+}
+
+#[tokio::test]
+async fn the_calendar_is_by_month_admin_written_and_kept_to_its_company() {
+    let w = world().await;
+    registered_acme(&w).await;
+    let admin = json!({});
+    let employee = json!({"cognito:groups": "employees", "cognito:username": "ravi@acme.test"});
+    let december = json!({ "month": "2026-12" });
+    for (date, title, holiday) in [
+        ("2026-12-25", "Christmas", true),
+        ("2026-12-10", "Town hall", false),
+        ("2027-01-01", "New year", true),
+    ] {
+        let (status, event) = events_call(
+            &w,
+            "POST",
+            None,
+            Value::Null,
+            admin.clone(),
+            Some(json!({ "date": date, "title": title, "holiday": holiday })),
+        )
+        .await;
+        assert_eq!(status, 201, "{event}");
+        assert!(
+            event["id"]
+                .as_str()
+                .unwrap()
+                .starts_with(&date.replace('-', ""))
+        );
+    }
+    let (status, listed) =
+        events_call(&w, "GET", None, december.clone(), employee.clone(), None).await;
+    assert_eq!(status, 200, "{listed}");
+    let titles: Vec<_> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].clone())
+        .collect();
+    assert_eq!(titles, [json!("Town hall"), json!("Christmas")]);
+    assert_eq!(listed["items"][1]["holiday"], true);
+
+    // Staff read; only admins write.
+    let party = Some(json!({ "date": "2026-12-18", "title": "Party" }));
+    assert_eq!(
+        events_call(&w, "POST", None, Value::Null, employee.clone(), party)
+            .await
+            .0,
+        403
+    );
+    let christmas = listed["items"][1]["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        events_call(&w, "DELETE", Some(&christmas), Value::Null, employee, None)
+            .await
+            .0,
+        403
+    );
+
+    // Another company sees none of it and cannot delete it.
+    let outsider = json!({ "custom:company_id": "globex", "cognito:username": "boss@globex.test" });
+    let (_, theirs) = events_call(&w, "GET", None, december.clone(), outsider.clone(), None).await;
+    assert_eq!(theirs["items"], json!([]));
+    assert_eq!(
+        events_call(&w, "DELETE", Some(&christmas), Value::Null, outsider, None)
+            .await
+            .0,
+        404
+    );
+
+    // Bad input names its field; nothing is written.
+    for (payload, field) in [
+        (json!({ "date": "2026-02-30", "title": "x" }), "date"),
+        (json!({ "date": "2026-12-11", "title": "  " }), "title"),
+        (
+            json!({ "date": "2026-12-11", "title": "x", "colour": "red" }),
+            "colour",
+        ),
+    ] {
+        let (status, problem) = events_call(
+            &w,
+            "POST",
+            None,
+            Value::Null,
+            admin.clone(),
+            Some(payload.clone()),
+        )
+        .await;
+        assert!(status == 400 || status == 422, "{payload}: {status}");
+        assert!(problem.to_string().contains(field), "{payload}: {problem}");
+    }
+    for query in [Value::Null, json!({ "month": "2026-13" })] {
+        let (status, problem) = events_call(&w, "GET", None, query, admin.clone(), None).await;
+        assert!(status == 400 || status == 422, "{problem}");
+        assert_eq!(problem["field"], "month");
+    }
+    let (_, still) = events_call(&w, "GET", None, december.clone(), admin.clone(), None).await;
+    assert_eq!(still["items"].as_array().unwrap().len(), 2);
+
+    // Deleted once; then gone; a made-up id is simply not found.
+    assert_eq!(
+        events_call(
+            &w,
+            "DELETE",
+            Some(&christmas),
+            Value::Null,
+            admin.clone(),
+            None
+        )
+        .await
+        .0,
+        204
+    );
+    assert_eq!(
+        events_call(
+            &w,
+            "DELETE",
+            Some(&christmas),
+            Value::Null,
+            admin.clone(),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    assert_eq!(
+        events_call(
+            &w,
+            "DELETE",
+            Some("not-an-id"),
+            Value::Null,
+            admin.clone(),
+            None
+        )
+        .await
+        .0,
+        404
+    );
+    let (_, after) = events_call(&w, "GET", None, december, admin, None).await;
+    assert_eq!(after["items"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn an_admin_links_each_slack_user_to_one_person() {
+    let w = world().await;
+    registered_acme(&w).await;
+    let (status, _) = roster_call(
+        &w,
+        "POST",
+        None,
+        json!({}),
+        Some(invite(
+            "ravi@acme.test",
+            "employee",
+            Some("admin@acme.test"),
+        )),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let link = |slack: Value, version: u64| {
+        Some(
+            json!({ "role": "employee", "manager": "admin@acme.test", "slackUserId": slack, "version": version }),
+        )
+    };
+    let (status, ravi) = roster_call(
+        &w,
+        "PUT",
+        Some("ravi@acme.test"),
+        json!({}),
+        link(json!("U0RAVI"), 1),
+    )
+    .await;
+    assert_eq!(status, 200, "{ravi}");
+    assert_eq!(ravi["slackUserId"], "U0RAVI");
+    let linked = shared::roster::RosterRepo::new(w.store.as_ref())
+        .by_slack_user("U0RAVI")
+        .await
+        .unwrap();
+    assert_eq!(linked.len(), 1);
+    // The same Slack user for the admin too: a conflict naming the field.
+    let (status, problem) = roster_call(
+        &w,
+        "PUT",
+        Some("admin@acme.test"),
+        json!({}),
+        Some(json!({ "role": "admin", "slackUserId": "U0RAVI", "version": 1 })),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (409, Some("slackUserId")),
+        "{problem}"
+    );
+    let (status, problem) = roster_call(
+        &w,
+        "PUT",
+        Some("ravi@acme.test"),
+        json!({}),
+        link(json!("#general"), 2),
+    )
+    .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("slackUserId")),
+        "{problem}"
+    );
+    // Leaving it out unlinks.
+    let (status, ravi) = roster_call(
+        &w,
+        "PUT",
+        Some("ravi@acme.test"),
+        json!({}),
+        Some(json!({ "role": "employee", "manager": "admin@acme.test", "version": 2 })),
+    )
+    .await;
+    assert_eq!(
+        (status, ravi["slackUserId"].clone()),
+        (200, Value::Null),
+        "{ravi}"
+    );
+}

@@ -2,32 +2,10 @@
 //! never carries the score: recruiters decide what to share.
 
 use shared::exam::{Finalisation, sortable};
+use shared::mail_text::{escape_html as escape, one_line};
 use shared::ports::Email;
 
 use crate::{NotifyConfig, Submission};
-
-/// Escapes text for HTML element content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Subjects are one line, whatever a name contains.
-fn one_line(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
 
 fn how(s: &Submission) -> &'static str {
     match s.attempt.finalised_by {
@@ -127,15 +105,4 @@ pub fn to_applicant(
         text,
         html,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn markup_in_names_is_escaped_and_subjects_stay_one_line() {
-        assert_eq!(escape("<b>&\"'"), "&lt;b&gt;&amp;&quot;&#39;");
-        assert_eq!(one_line("a\r\nBcc: x"), "a  Bcc: x");
-    }
 }

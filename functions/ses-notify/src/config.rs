@@ -1,6 +1,6 @@
 //! Who sends and who receives, from the deployment's configuration, validated at init.
 
-use shared::config::{ConfigError, VarSource, required};
+use shared::config::{ConfigError, VarSource, email_address, required};
 
 /// `MAIL_FROM` (a verified SES identity) and `RECRUITER_EMAILS` (comma-separated).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,13 +19,7 @@ impl NotifyConfig {
             variable: variable.into(),
             problem,
         };
-        let from = required(env, "MAIL_FROM")?.trim().to_string();
-        if !looks_like_address(&from) {
-            return Err(bad(
-                "MAIL_FROM",
-                format!("`{from}` is not an email address"),
-            ));
-        }
+        let from = email_address(env, "MAIL_FROM")?;
         let mut recruiters = Vec::new();
         for address in required(env, "RECRUITER_EMAILS")?.split(',') {
             let address = address.trim();

@@ -13,14 +13,14 @@ mod submission;
 use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
-use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::Duration;
 use serde_json::json;
 use shared::applicant::ApplicantRepo;
 use shared::clock::Clock;
-use shared::idempotency::lease::{self, Begin};
+use shared::delivery::{self, OnceError};
 use shared::idempotency::once_key;
-use shared::ports::{Email, ItemStore, Mailer, Table};
+use shared::ports::{Email, ItemStore, MailError, Mailer, Table};
 
 pub use config::NotifyConfig;
 pub use submission::Submission;
@@ -45,32 +45,17 @@ pub struct SesNotify {
 enum Failure {
     #[error("unreadable record: {0}")]
     Unreadable(String),
-    #[error("another delivery is sending this mail")]
-    Busy,
     #[error(transparent)]
     Store(#[from] shared::ports::StoreError),
     #[error(transparent)]
-    Mail(#[from] shared::ports::MailError),
+    Mail(#[from] OnceError<MailError>),
 }
 
 impl SesNotify {
     /// Handles one batch; the response names the first record to retry, if any.
     pub async fn handle(&self, event: Event) -> DynamoDbEventResponse {
-        let mut response = DynamoDbEventResponse::default();
-        for record in &event.records {
-            if let Err(failure) = self.process(record).await {
-                let id = record.change.sequence_number.clone();
-                tracing::warn!(sequence = ?id, error = %failure, "stream record failed; reported for retry");
-                let mut item = DynamoDbBatchItemFailure::default();
-                item.item_identifier = id;
-                response.batch_item_failures.push(item);
-                // Later records are retried with it, which keeps each attempt's changes in order.
-                break;
-            }
-        }
-        response
+        delivery::each_record(&event, |record| self.process(record)).await
     }
-
     async fn process(&self, record: &EventRecord) -> Result<(), Failure> {
         let Some(submission) = Submission::from_record(record).map_err(Failure::Unreadable)? else {
             return Ok(());
@@ -120,30 +105,18 @@ impl SesNotify {
     }
 
     async fn send_once(&self, key: &str, email: &Email) -> Result<(), Failure> {
-        let now = self.clock.now();
-        let held =
-            match lease::begin(self.store.as_ref(), key, now, Duration::seconds(LEASE)).await? {
-                Begin::Done => return Ok(()),
-                Begin::Busy => return Err(Failure::Busy),
-                Begin::Go(held) => held,
-            };
-        match self.mailer.send(email).await {
-            Ok(message_id) => {
-                tracing::info!(key, message_id, "submission mail sent");
-                lease::finish(
-                    self.store.as_ref(),
-                    &held,
-                    json!({ "messageId": message_id }),
-                    now,
-                )
-                .await?;
-                Ok(())
-            }
-            Err(e) => {
-                // Best effort: if this fails too, the lease simply runs out.
-                let _ = lease::release(self.store.as_ref(), &held).await;
-                Err(e.into())
-            }
-        }
+        let lease = Duration::seconds(LEASE);
+        delivery::once(
+            self.store.as_ref(),
+            key,
+            self.clock.now(),
+            lease,
+            || async {
+                let message_id = self.mailer.send(email).await?;
+                Ok::<_, MailError>(json!({ "messageId": message_id }))
+            },
+        )
+        .await?;
+        Ok(())
     }
 }

@@ -1,14 +1,12 @@
 //! ses-notify handler tests: the stream fixture and real stream records from SQLite, through
 //! the real handler, with mail written as `.eml` files.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::Event;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use ses_notify::{NotifyConfig, SesNotify};
@@ -16,7 +14,7 @@ use shared::adapters::embedded::{EmlMailer, SqliteStore};
 use shared::applicant::{ApplicantRepo, Details};
 use shared::clock::ManualClock;
 use shared::exam::{Attempt, AttemptRepo, Scoring};
-use shared::fixtures::{load, temp_dir};
+use shared::fixtures::{load, sent_mail as messages, temp_dir};
 use shared::ports::{Email, MailError, Mailer, Table};
 
 const FIXTURE: &str = "dynamodb/exam-attempt-submitted.json";
@@ -66,38 +64,6 @@ fn world(failures: usize) -> World {
         },
     };
     World { app, store, mail }
-}
-
-/// The messages written so far: (To header, Subject header, decoded text and HTML parts).
-fn messages(dir: &Path) -> Vec<(String, String, String)> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let mut found: Vec<(String, String, String)> = entries
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
-        .map(|e| {
-            let raw = std::fs::read_to_string(e.path()).unwrap();
-            let header = |name: &str| {
-                raw.lines()
-                    .find_map(|l| l.strip_prefix(name))
-                    .unwrap_or_default()
-                    .trim()
-                    .to_string()
-            };
-            // Each part's body is base64 between its blank line and the next boundary.
-            let bodies: String = raw
-                .split("--=_genese_")
-                .filter_map(|part| part.split_once("\r\n\r\n").map(|(_, b)| b))
-                .filter_map(|b| STANDARD.decode(b.replace("\r\n", "").trim()).ok())
-                .map(|b| String::from_utf8_lossy(&b).into_owned())
-                .collect::<Vec<_>>()
-                .join("\n----\n");
-            (header("To:"), header("Subject:"), bodies)
-        })
-        .collect();
-    found.sort();
-    found
 }
 
 fn event(value: Value) -> Event {

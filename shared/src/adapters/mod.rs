@@ -5,3 +5,5 @@
 pub mod aws;
 #[cfg(feature = "embedded")]
 pub mod embedded;
+#[cfg(feature = "slack-web")]
+pub mod slack_web;

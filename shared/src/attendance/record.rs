@@ -34,7 +34,8 @@ impl PunchKind {
 }
 
 /// The stored day. Keys: `person` = `company#username`, `work_date` = `YYYY-MM-DD`; the
-/// `company_month` index (`company#YYYY-MM`, `username#date`) serves the company's month.
+/// `company_month` index (`company#YYYY-MM`, `username#date`) serves the company's month, and
+/// the sparse `open` index (`open_on` = the date, while no check-out closed it) the reminder.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AttendanceDay {
     pub person: String,
@@ -46,6 +47,9 @@ pub struct AttendanceDay {
     pub check_in: Option<Punch>,
     pub check_out: Option<Punch>,
     pub version: u64,
+    /// The work date while the day is open; absent once checked out, so it leaves the index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_on: Option<String>,
 }
 
 /// The partition key of a person's days.
@@ -61,6 +65,7 @@ impl AttendanceDay {
             person: person_key(company_id, username),
             company_month: format!("{company_id}#{}", &date[..7]),
             person_date: format!("{username}#{date}"),
+            open_on: Some(date.clone()),
             work_date: date,
             company_id: company_id.to_string(),
             username: username.to_string(),

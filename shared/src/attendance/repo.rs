@@ -83,6 +83,7 @@ impl<'a> AttendanceRepo<'a> {
     ) -> Result<AttendanceDay, StoreError> {
         let closed = AttendanceDay {
             check_out: Some(punch),
+            open_on: None,
             version: day.version + 1,
             ..day.clone()
         };
@@ -116,6 +117,12 @@ impl<'a> AttendanceRepo<'a> {
     ) -> Result<Vec<AttendanceDay>, StoreError> {
         let query = Query::index("company_month", format!("{company_id}#{month}"));
         all(self.store, query).await
+    }
+
+    /// Every company's days of local work date `date` checked in and not yet out. The dates of
+    /// companies in different zones differ, so callers check the company's own calendar.
+    pub async fn open_on(&self, date: NaiveDate) -> Result<Vec<AttendanceDay>, StoreError> {
+        all(self.store, Query::index("open", date_key(date))).await
     }
 
     /// Keeps a refused punch (no face match, bad photo) for audit, apart from the days.

@@ -1,7 +1,9 @@
 //! A month of attendance as people read it: local in/out times, hours worked, late arrivals
-//! against the company's start plus grace, and check-outs that never came.
+//! against the company's start plus grace (never on a holiday), and check-outs that never came.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -22,6 +24,8 @@ pub struct DaySummary {
     pub late: bool,
     /// Checked in, never out, and the day is over.
     pub missing_check_out: bool,
+    /// A company holiday: whoever came in worked a day off, and nobody is late.
+    pub holiday: bool,
     pub check_in_similarity: Option<f32>,
     pub check_out_similarity: Option<f32>,
 }
@@ -30,16 +34,19 @@ fn start_of_day(hours: &WorkHours) -> Option<NaiveTime> {
     NaiveTime::parse_from_str(&hours.start, "%H:%M").ok()
 }
 
-/// Summarises `day` in `zone` under `hours`, as of `now`.
+/// Summarises `day` in `zone` under `hours` and the company's `holidays`, as of `now`.
 pub fn summarise(
     day: &AttendanceDay,
     zone: Tz,
     hours: &WorkHours,
+    holidays: &BTreeSet<NaiveDate>,
     now: DateTime<Utc>,
 ) -> DaySummary {
     let check_in = day.check_in.as_ref();
     let check_out = day.check_out.as_ref();
+    let holiday = day.date().is_some_and(|d| holidays.contains(&d));
     let late = match (check_in, start_of_day(hours)) {
+        _ if holiday => false,
         (Some(p), Some(start)) => {
             let arrived = p.at.with_timezone(&zone).time();
             arrived > start + Duration::minutes(i64::from(hours.late_after_minutes))
@@ -58,6 +65,7 @@ pub fn summarise(
         },
         late,
         missing_check_out: check_in.is_some() && check_out.is_none() && day_over,
+        holiday,
         check_in_similarity: check_in.map(|p| p.similarity),
         check_out_similarity: check_out.map(|p| p.similarity),
     }
@@ -72,18 +80,20 @@ pub fn to_csv(days: &[DaySummary]) -> String {
             s.to_string()
         }
     }
-    let mut out =
-        String::from("username,date,check_in,check_out,worked_minutes,late,missing_check_out\r\n");
+    let mut out = String::from(
+        "username,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday\r\n",
+    );
     for d in days {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{}\r\n",
+            "{},{},{},{},{},{},{},{}\r\n",
             field(&d.username),
             d.date,
             d.check_in.as_deref().unwrap_or(""),
             d.check_out.as_deref().unwrap_or(""),
             d.worked_minutes.map(|m| m.to_string()).unwrap_or_default(),
             d.late,
-            d.missing_check_out
+            d.missing_check_out,
+            d.holiday
         ));
     }
     out
@@ -125,7 +135,13 @@ mod tests {
         let mut day =
             AttendanceDay::checked_in("acme", "ram@acme.test", date, punch("2026-11-24T03:30:00Z"));
         day.check_out = Some(punch("2026-11-24T11:45:00Z"));
-        let s = summarise(&day, zone, &hours(), at("2026-11-30T00:00:00Z"));
+        let s = summarise(
+            &day,
+            zone,
+            &hours(),
+            &BTreeSet::new(),
+            at("2026-11-30T00:00:00Z"),
+        );
         assert_eq!(
             (s.check_in.as_deref(), s.check_out.as_deref()),
             (Some("09:15"), Some("17:30"))
@@ -137,13 +153,29 @@ mod tests {
 
         let on_time =
             AttendanceDay::checked_in("acme", "ram@acme.test", date, punch("2026-11-24T03:20:00Z"));
-        let open = summarise(&on_time, zone, &hours(), at("2026-11-24T12:00:00Z"));
+        let open = summarise(
+            &on_time,
+            zone,
+            &hours(),
+            &BTreeSet::new(),
+            at("2026-11-24T12:00:00Z"),
+        );
         assert!(
             !open.late && !open.missing_check_out,
             "the day is not over yet"
         );
-        let later = summarise(&on_time, zone, &hours(), at("2026-11-25T12:00:00Z"));
+        let later = summarise(
+            &on_time,
+            zone,
+            &hours(),
+            &BTreeSet::new(),
+            at("2026-11-25T12:00:00Z"),
+        );
         assert!(later.missing_check_out);
+        // The same late arrival on a holiday is no lateness.
+        let holidays = BTreeSet::from([date]);
+        let s = summarise(&day, zone, &hours(), &holidays, at("2026-11-30T00:00:00Z"));
+        assert!(s.holiday && !s.late);
     }
 
     #[test]
@@ -152,12 +184,21 @@ mod tests {
         let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
         let day =
             AttendanceDay::checked_in("acme", "o\"neil,x", date, punch("2026-11-24T09:00:00Z"));
-        let csv = to_csv(&[summarise(&day, zone, &hours(), at("2026-11-24T10:00:00Z"))]);
+        let csv = to_csv(&[summarise(
+            &day,
+            zone,
+            &hours(),
+            &BTreeSet::new(),
+            at("2026-11-24T10:00:00Z"),
+        )]);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "username,date,check_in,check_out,worked_minutes,late,missing_check_out"
+            "username,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday"
         );
-        assert_eq!(lines[1], "\"o\"\"neil,x\",2026-11-24,09:00,,,false,false");
+        assert_eq!(
+            lines[1],
+            "\"o\"\"neil,x\",2026-11-24,09:00,,,false,false,false"
+        );
     }
 }

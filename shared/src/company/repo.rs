@@ -69,6 +69,7 @@ impl<'a> CompanyRepo<'a> {
             face_id: None,
             version: 1,
             offboarded_at: None,
+            slack_user_id: None,
         };
         let claim_key = idempotency::once_key(REGISTRATION, &r.owner_sub);
         let ops = vec![

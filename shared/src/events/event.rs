@@ -18,6 +18,22 @@ pub(crate) fn sortable_year(date: NaiveDate) -> bool {
     (1970..=9999).contains(&date.year())
 }
 
+/// A new event's id: its date (`YYYYMMDD`) then a unique part, so `DELETE /events/{id}` finds
+/// the item by key without an index.
+pub fn event_id(date: NaiveDate, unique: &str) -> String {
+    format!("{}-{unique}", date.format("%Y%m%d"))
+}
+
+/// The date an event id carries; `None` for anything that is not such an id.
+pub fn date_of_event_id(id: &str) -> Option<NaiveDate> {
+    let (date, unique) = id.split_at_checked(8)?;
+    let unique = unique.strip_prefix('-')?;
+    if unique.is_empty() || !date.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    NaiveDate::parse_from_str(date, "%Y%m%d").ok()
+}
+
 /// What an admin posts to `POST /events`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -78,6 +94,24 @@ impl Event {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_event_id_carries_its_date() {
+        let date = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+        let id = event_id(date, "0193c2d4-aaaa");
+        assert_eq!(id, "20261225-0193c2d4-aaaa");
+        assert_eq!(date_of_event_id(&id), Some(date));
+        for bad in [
+            "",
+            "20261225",
+            "20261225-",
+            "2026122x-a",
+            "20261332-a",
+            "é0261225-a",
+        ] {
+            assert_eq!(date_of_event_id(bad), None, "{bad}");
+        }
+    }
 
     fn parse(body: &str) -> Result<EventDraft, serde_json::Error> {
         serde_json::from_str(body)

@@ -6,6 +6,6 @@ mod month;
 mod repo;
 
 pub(crate) use event::sortable_year;
-pub use event::{Event, EventDraft, MAX_TITLE_CHARS, iso_date};
+pub use event::{Event, EventDraft, MAX_TITLE_CHARS, date_of_event_id, event_id, iso_date};
 pub use month::Month;
 pub use repo::EventRepo;

@@ -20,6 +20,18 @@ pub enum LeaveType {
     Other,
 }
 
+impl LeaveType {
+    /// As the API and messages write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaveType::Annual => "annual",
+            LeaveType::Sick => "sick",
+            LeaveType::Unpaid => "unpaid",
+            LeaveType::Other => "other",
+        }
+    }
+}
+
 /// Half of a work day. On a one-day leave it is the half taken off. On a longer leave only the
 /// ends can be halves: `startHalf: afternoon` starts the leave at noon of the first day and
 /// `endHalf: morning` ends it at noon of the last; the other two would leave a gap inside the

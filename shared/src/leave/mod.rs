@@ -3,6 +3,7 @@
 //! creates, conditional transitions, "mine" and "team" by key queries).
 
 mod days;
+mod decide;
 mod draft;
 mod policy;
 mod repo;
@@ -10,6 +11,7 @@ mod request;
 mod status;
 
 pub use days::working_days;
+pub use decide::decide;
 pub use draft::{HalfDay, LeaveDraft, LeaveType, MAX_REASON_CHARS};
 pub use policy::{LeavePolicy, MAX_LEAVE_DAYS, PAST_WINDOW_VAR};
 pub use repo::{LeaveRepo, NO_MANAGER};

@@ -211,6 +211,7 @@ mod tests {
             face_id: None,
             version: 1,
             offboarded_at: None,
+            slack_user_id: None,
         }
     }
 

@@ -14,6 +14,14 @@ pub struct ChatMessage {
     pub blocks: Option<Value>,
 }
 
+/// Where a posted message landed, to update it later. A message to a user id lands in the direct
+/// message channel Slack opens for it, whose id differs from the user's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Posted {
+    pub channel: String,
+    pub ts: String,
+}
+
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
 pub enum ChatError {
     #[error("message rejected: {0}")]
@@ -25,6 +33,10 @@ pub enum ChatError {
 /// Posts chat messages.
 #[async_trait]
 pub trait ChatPoster: Send + Sync {
-    /// Posts `message` and returns the provider's message id (Slack's `ts`).
-    async fn post(&self, message: &ChatMessage) -> Result<String, ChatError>;
+    /// Posts `message`; the answer names its channel and id (Slack's `ts`).
+    async fn post(&self, message: &ChatMessage) -> Result<Posted, ChatError>;
+    /// Replaces the message `ts` in `message.channel` (e.g. buttons by the decision taken).
+    async fn update(&self, ts: &str, message: &ChatMessage) -> Result<(), ChatError>;
+    /// Shows `message` in `message.channel` to `user` only (Slack's ephemeral messages).
+    async fn whisper(&self, user: &str, message: &ChatMessage) -> Result<(), ChatError>;
 }

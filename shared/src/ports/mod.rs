@@ -12,7 +12,7 @@ pub mod mail;
 pub mod tables;
 
 pub use blobs::{Blob, BlobError, BlobHead, BlobStore, PresignedUpload};
-pub use chat::{ChatError, ChatMessage, ChatPoster};
+pub use chat::{ChatError, ChatMessage, ChatPoster, Posted};
 pub use directory::{DirectoryError, DirectoryUser, NewUser, UserDirectory};
 pub use faces::{FaceError, FaceVerifier};
 pub use mail::{Email, MailError, Mailer};

@@ -128,16 +128,34 @@ impl Table {
                 None,
             ),
             Table::Companies => ("company_id", None, NO_INDEX, None),
-            Table::Employees => ("company_id", Some("username"), NO_INDEX, None),
+            Table::Employees => (
+                "company_id",
+                Some("username"),
+                // Sparse: only people an admin linked to a Slack user.
+                &[IndexSpec {
+                    name: "slack",
+                    partition_key: "slack_user_id",
+                    sort_key: None,
+                }],
+                None,
+            ),
             Table::Invitations => ("username", None, NO_INDEX, Some("expires_at")),
             Table::Attendance => (
                 "person",
                 Some("work_date"),
-                &[IndexSpec {
-                    name: "company_month",
-                    partition_key: "company_month",
-                    sort_key: Some("person_date"),
-                }],
+                &[
+                    IndexSpec {
+                        name: "company_month",
+                        partition_key: "company_month",
+                        sort_key: Some("person_date"),
+                    },
+                    // Sparse: only days checked in and not yet out (the check-out reminder).
+                    IndexSpec {
+                        name: "open",
+                        partition_key: "open_on",
+                        sort_key: Some("person"),
+                    },
+                ],
                 None,
             ),
             Table::Events => ("company_id", Some("date_id"), NO_INDEX, None),
@@ -166,7 +184,7 @@ impl Table {
             sort_key: sk,
             indexes,
             ttl_attribute: ttl,
-            stream: self == Table::ExamAttempts,
+            stream: matches!(self, Table::ExamAttempts | Table::LeaveRequests),
         }
     }
 }

@@ -58,6 +58,9 @@ pub struct RosterEntry {
     pub version: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offboarded_at: Option<DateTime<Utc>>,
+    /// Their Slack user id (set by an admin), so Slack commands and buttons act as them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slack_user_id: Option<String>,
 }
 
 fn first_version() -> u64 {
@@ -68,6 +71,11 @@ impl RosterEntry {
     /// Whether this person may sign in and punch.
     pub fn is_active(&self) -> bool {
         self.status == EmploymentStatus::Active
+    }
+
+    /// How mail and messages name them: their name, else their email.
+    pub fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.email)
     }
 
     /// The stored item.

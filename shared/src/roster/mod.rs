@@ -3,6 +3,7 @@
 
 mod entry;
 mod invitation;
+pub mod members;
 mod repo;
 
 pub use entry::{EmploymentStatus, RosterEntry, StaffRole};

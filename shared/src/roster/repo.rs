@@ -189,6 +189,19 @@ impl<'a> RosterRepo<'a> {
         }
     }
 
+    /// Everyone linked to the Slack user `slack_user_id` (normally one person; an admin may link
+    /// the same Slack user in two companies).
+    pub async fn by_slack_user(&self, slack_user_id: &str) -> Result<Vec<RosterEntry>, StoreError> {
+        let page = self
+            .store
+            .query(
+                Table::Employees,
+                &Query::index("slack", slack_user_id).limit(10),
+            )
+            .await?;
+        page.items.into_iter().map(entry_from).collect()
+    }
+
     /// Stores `next` if the entry is still at `current.version`.
     pub async fn replace(
         &self,
@@ -223,6 +236,7 @@ mod tests {
             face_id: None,
             version: 1,
             offboarded_at: None,
+            slack_user_id: None,
         };
         let invitation = Invitation::new("ram@acme.test", "acme", "admin@acme.test", at);
         (entry, invitation)

@@ -1,0 +1,37 @@
+//! Lambda entry point of leave-notify: DynamoDB, SES and Slack clients built once at init; the
+//! LeaveRequests stream event in, the per-record failures out.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::dynamodb::Event;
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use leave_requests::{LeaveNotify, NOTIFY_TABLES, NotifyConfig};
+use shared::adapters::aws::{DynamoStore, SesMailer, sdk_config};
+use shared::adapters::slack_web::{SLACK_API, SlackWebChat};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames, required};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &NOTIFY_TABLES)?;
+    let config = NotifyConfig::from_env(&ProcessEnv)?;
+    // Resolved by CloudFormation from Secrets Manager; never in the template or the repository.
+    let token = required(&ProcessEnv, "SLACK_BOT_TOKEN")?;
+    let sdk = sdk_config().await;
+    let app = LeaveNotify {
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&sdk),
+            tables,
+        )),
+        mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk))),
+        chat: Arc::new(SlackWebChat::new(token, SLACK_API)?),
+        clock: Arc::new(SystemClock),
+        config,
+    };
+    lambda_runtime::run(service_fn(|event: LambdaEvent<Event>| {
+        let app = app.clone();
+        async move { Ok::<_, Error>(app.handle(event.payload).await) }
+    }))
+    .await
+}

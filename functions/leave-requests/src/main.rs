@@ -1,0 +1,29 @@
+//! Lambda entry point of the REST function: the DynamoDB client built once at init, then serve.
+
+use std::sync::Arc;
+
+use lambda_http::Error;
+use leave_requests::{LeaveRequests, TABLES};
+use shared::adapters::aws::{DynamoStore, sdk_config};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames};
+use shared::ids::UuidIds;
+use shared::leave::LeavePolicy;
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
+    let policy = LeavePolicy::from_env(&ProcessEnv)?;
+    let config = sdk_config().await;
+    let app = LeaveRequests {
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&config),
+            tables,
+        )),
+        clock: Arc::new(SystemClock),
+        ids: Arc::new(UuidIds),
+        policy,
+    };
+    shared::function::serve(app).await
+}

@@ -1,0 +1,260 @@
+//! leave-notify: consumes the LeaveRequests stream and tells the people concerned, each exactly
+//! once per transition however often a batch is delivered (every effect is leased on the
+//! Idempotency table under a key naming the request, its version and the addressee):
+//!
+//! - a new request: its approvers get an email and, if linked to Slack, a message with
+//!   Approve / Reject buttons;
+//! - approved or rejected: the employee gets an email;
+//! - cancelled: the approvers get an email if they had it to decide or had approved it;
+//! - any move: the approvers' Slack messages lose their buttons and show the outcome.
+//!
+//! The state change is already stored when a record arrives, so a failed send never blocks it:
+//! the record is reported for retry and, after the mapping's retries, parked in the DLQ.
+
+use std::sync::Arc;
+
+use aws_lambda_events::event::dynamodb::{Event, EventRecord};
+use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use chrono::Duration;
+use serde_json::{Value, json};
+use shared::clock::Clock;
+use shared::config::{ConfigError, VarSource, email_address};
+use shared::delivery::{self, OnceError};
+use shared::idempotency::{lease, once_key};
+use shared::leave::{LeaveRequest, LeaveStatus, NO_MANAGER};
+use shared::ports::{
+    ChatError, ChatMessage, ChatPoster, Email, ItemStore, MailError, Mailer, StoreError,
+};
+use shared::roster::{RosterEntry, RosterRepo, StaffRole};
+use shared::slack::messages;
+
+use crate::change::Change;
+use crate::notices;
+
+/// Longer than one send takes, shorter than the mapping's retry back-off.
+const LEASE: i64 = 120;
+
+/// Roster pages read at most when looking for a company's admins.
+const ROSTER_PAGES: usize = 50;
+
+/// `MAIL_FROM`, the verified SES identity leave mail is sent from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotifyConfig {
+    pub from: String,
+}
+
+impl NotifyConfig {
+    pub fn from_env(env: &dyn VarSource) -> Result<NotifyConfig, ConfigError> {
+        Ok(NotifyConfig {
+            from: email_address(env, "MAIL_FROM")?,
+        })
+    }
+}
+
+/// Everything the stream handler needs, built once at init.
+#[derive(Clone)]
+pub struct LeaveNotify {
+    pub store: Arc<dyn ItemStore>,
+    pub mailer: Arc<dyn Mailer>,
+    pub chat: Arc<dyn ChatPoster>,
+    pub clock: Arc<dyn Clock>,
+    pub config: NotifyConfig,
+}
+
+/// Why a record was not processed; it is reported so Lambda retries it.
+#[derive(Debug, thiserror::Error)]
+enum Failure {
+    #[error("unreadable record: {0}")]
+    Unreadable(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Mail(#[from] OnceError<MailError>),
+    #[error(transparent)]
+    Chat(#[from] OnceError<ChatError>),
+}
+
+/// The effect keys, one per transition (`version`) and addressee.
+fn key(effect: &str, r: &LeaveRequest, whom: &str) -> String {
+    once_key(effect, &format!("{}/v{}/{whom}", r.leave_id, r.version))
+}
+
+/// The approver's Slack message is posted once per request; its outcome holds where it went.
+fn slack_key(leave_id: &str, approver: &str) -> String {
+    once_key("leave-slack-approver", &format!("{leave_id}/{approver}"))
+}
+
+impl LeaveNotify {
+    /// Handles one batch; the response names the first record to retry, if any.
+    pub async fn handle(&self, event: Event) -> DynamoDbEventResponse {
+        delivery::each_record(&event, |record| self.process(record)).await
+    }
+
+    async fn process(&self, record: &EventRecord) -> Result<(), Failure> {
+        match Change::from_record(record).map_err(Failure::Unreadable)? {
+            None => Ok(()),
+            Some(Change::Requested(r)) => self.requested(&r).await,
+            Some(Change::Moved { before, after }) => self.moved(before, &after).await,
+        }
+    }
+
+    async fn requested(&self, r: &LeaveRequest) -> Result<(), Failure> {
+        let employee = self.name_of(r).await?;
+        for approver in self.approvers(r).await? {
+            let mail = notices::request_to_approver(&self.config.from, r, &employee, &approver);
+            self.mail_once(&key("leave-mail-approver", r, &approver.username), &mail)
+                .await?;
+            if let Some(slack) = &approver.slack_user_id {
+                let message = messages::leave_request(slack, r, &employee);
+                self.post_once(&slack_key(&r.leave_id, &approver.username), &message)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn moved(&self, before: LeaveStatus, r: &LeaveRequest) -> Result<(), Failure> {
+        let approvers = self.approvers(r).await?;
+        match r.status {
+            LeaveStatus::Approved | LeaveStatus::Rejected => {
+                if let Some(employee) = self.roster(r, &r.employee).await? {
+                    let mail = notices::decision_to_employee(&self.config.from, r, &employee);
+                    self.mail_once(&key("leave-mail-employee", r, &employee.username), &mail)
+                        .await?;
+                }
+            }
+            LeaveStatus::Cancelled if before.holds_dates() => {
+                let employee = self.name_of(r).await?;
+                for approver in &approvers {
+                    let mail = notices::cancellation_to_approver(
+                        &self.config.from,
+                        r,
+                        &employee,
+                        approver,
+                        before,
+                    );
+                    self.mail_once(&key("leave-mail-approver", r, &approver.username), &mail)
+                        .await?;
+                }
+            }
+            _ => {}
+        }
+        let employee = self.name_of(r).await?;
+        for approver in &approvers {
+            self.update_slack(r, &employee, &approver.username).await?;
+        }
+        Ok(())
+    }
+
+    /// The employee's roster entry, if they are still on it.
+    async fn roster(
+        &self,
+        r: &LeaveRequest,
+        username: &str,
+    ) -> Result<Option<RosterEntry>, Failure> {
+        Ok(RosterRepo::new(self.store.as_ref())
+            .get(&r.company_id, username)
+            .await?)
+    }
+
+    async fn name_of(&self, r: &LeaveRequest) -> Result<String, Failure> {
+        Ok(self
+            .roster(r, &r.employee)
+            .await?
+            .map(|e| e.display_name().to_string())
+            .unwrap_or_else(|| r.employee.clone()))
+    }
+
+    /// Who decides `r`: the manager it was filed with while they are active, else the company's
+    /// active admins other than the employee (as `NO_MANAGER` requests are decided).
+    async fn approvers(&self, r: &LeaveRequest) -> Result<Vec<RosterEntry>, Failure> {
+        if let Some(manager) = r.manager.as_deref().filter(|m| *m != NO_MANAGER)
+            && let Some(entry) = self.roster(r, manager).await?
+            && entry.is_active()
+        {
+            return Ok(vec![entry]);
+        }
+        let repo = RosterRepo::new(self.store.as_ref());
+        let mut admins = Vec::new();
+        let mut cursor = None;
+        for _ in 0..ROSTER_PAGES {
+            let (page, next) = repo.list(&r.company_id, 100, cursor).await?;
+            admins.extend(page.into_iter().filter(|e| {
+                e.role == StaffRole::Admin && e.is_active() && e.username != r.employee
+            }));
+            cursor = next;
+            if cursor.is_none() {
+                break;
+            }
+        }
+        Ok(admins)
+    }
+
+    /// Replaces the approver's message (if one was posted) by the outcome, once per move.
+    async fn update_slack(
+        &self,
+        r: &LeaveRequest,
+        employee: &str,
+        approver: &str,
+    ) -> Result<(), Failure> {
+        let posted = lease::outcome(self.store.as_ref(), &slack_key(&r.leave_id, approver)).await?;
+        let (Some(channel), Some(ts)) = (
+            posted
+                .as_ref()
+                .and_then(|p| p.get("channel"))
+                .and_then(Value::as_str),
+            posted
+                .as_ref()
+                .and_then(|p| p.get("ts"))
+                .and_then(Value::as_str),
+        ) else {
+            return Ok(());
+        };
+        let message = messages::leave_decided(channel, r, employee);
+        let lease_for = Duration::seconds(LEASE);
+        delivery::once(
+            self.store.as_ref(),
+            &key("leave-slack-update", r, approver),
+            self.clock.now(),
+            lease_for,
+            || async {
+                self.chat.update(ts, &message).await?;
+                Ok::<_, ChatError>(json!({ "ts": ts }))
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn mail_once(&self, key: &str, email: &Email) -> Result<(), Failure> {
+        let lease_for = Duration::seconds(LEASE);
+        delivery::once(
+            self.store.as_ref(),
+            key,
+            self.clock.now(),
+            lease_for,
+            || async {
+                let message_id = self.mailer.send(email).await?;
+                Ok::<_, MailError>(json!({ "messageId": message_id }))
+            },
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn post_once(&self, key: &str, message: &ChatMessage) -> Result<(), Failure> {
+        let lease_for = Duration::seconds(LEASE);
+        delivery::once(
+            self.store.as_ref(),
+            key,
+            self.clock.now(),
+            lease_for,
+            || async {
+                let posted = self.chat.post(message).await?;
+                Ok::<_, ChatError>(json!({ "ts": posted.ts, "channel": posted.channel }))
+            },
+        )
+        .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,40 @@
+//! Lambda entry point of the scheduled check-out reminder (an EventBridge rule every 15
+//! minutes). A run with failed posts returns an error so the invocation is retried; reminders
+//! already posted are not repeated.
+
+use std::sync::Arc;
+
+use lambda_runtime::{Error, LambdaEvent, service_fn};
+use serde_json::{Value, json};
+use shared::adapters::aws::{DynamoStore, sdk_config};
+use shared::adapters::slack_web::{SLACK_API, SlackWebChat};
+use shared::clock::SystemClock;
+use shared::config::{ProcessEnv, TableNames, required};
+use slack::{CheckoutReminder, REMINDER_TABLES};
+
+#[tokio::main]
+async fn main() -> Result<(), Error> {
+    shared::telemetry::init_json_logs();
+    let tables = TableNames::from_env(&ProcessEnv, &REMINDER_TABLES)?;
+    let token = required(&ProcessEnv, "SLACK_BOT_TOKEN")?;
+    let config = sdk_config().await;
+    let reminder = CheckoutReminder {
+        store: Arc::new(DynamoStore::new(
+            aws_sdk_dynamodb::Client::new(&config),
+            tables,
+        )),
+        chat: Arc::new(SlackWebChat::new(token, SLACK_API)?),
+        clock: Arc::new(SystemClock),
+    };
+    lambda_runtime::run(service_fn(|_: LambdaEvent<Value>| {
+        let reminder = reminder.clone();
+        async move {
+            let done = reminder.run().await?;
+            if done.failed > 0 {
+                return Err(Error::from(format!("{} reminders failed", done.failed)));
+            }
+            Ok::<_, Error>(json!({ "reminded": done.reminded, "notYet": done.not_yet, "unreachable": done.unreachable }))
+        }
+    }))
+    .await
+}

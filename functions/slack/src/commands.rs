@@ -1,0 +1,166 @@
+//! The slash commands, answered to the caller only:
+//! - `/leave pending`: the requests waiting for the caller's decision, with their buttons;
+//! - `/leave mine`: the caller's latest requests;
+//! - `/attendance today`: who is in today (managers and admins), or the caller's own day.
+
+use lambda_http::{Body, Response};
+use serde_json::Value;
+use shared::ApiError;
+use shared::attendance::{AttendanceRepo, local_time, work_date};
+use shared::events::{EventRepo, iso_date};
+use shared::leave::{LeaveRepo, LeaveRequest, LeaveStatus, NO_MANAGER};
+use shared::roster::{RosterEntry, StaffRole, members};
+use shared::slack::SlashCommand;
+use shared::slack::messages::{self, escape};
+
+use crate::{Slack, identity, reply};
+
+/// Requests shown at most: three blocks each, within Slack's fifty per message.
+const SHOWN: usize = 15;
+
+pub async fn run(app: &Slack, body: &[u8]) -> Result<Response<Body>, ApiError> {
+    let command = SlashCommand::parse(body)?;
+    let me = match identity::person(app.store.as_ref(), &command.user_id).await? {
+        Ok(me) => me,
+        Err(unknown) => return Ok(reply::ephemeral(&unknown.explain(&command.user_id), None)),
+    };
+    let word = command.text.split_whitespace().next().unwrap_or("");
+    tracing::info!(command = %command.command, word, username = %me.username, "slack command");
+    match (command.command.as_str(), word) {
+        ("/leave", "pending") => pending(app, &me).await,
+        ("/leave", "mine") => mine(app, &me).await,
+        ("/attendance", "today" | "") => today(app, &me).await,
+        ("/leave", _) => Ok(reply::ephemeral(
+            "Try `/leave pending` (requests waiting for your decision) or `/leave mine` (your own).",
+            None,
+        )),
+        ("/attendance", _) => Ok(reply::ephemeral("Try `/attendance today`.", None)),
+        (other, _) => Ok(reply::ephemeral(
+            &format!(
+                "This app answers /leave and /attendance, not {}.",
+                escape(other)
+            ),
+            None,
+        )),
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+async fn pending(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiError> {
+    if me.role == StaffRole::Employee {
+        return Ok(reply::ephemeral(
+            "Only managers and admins have leave requests to decide. `/leave mine` shows yours.",
+            None,
+        ));
+    }
+    let repo = LeaveRepo::new(app.store.as_ref());
+    let pending = Some(LeaveStatus::Pending);
+    let (mut waiting, _) = repo
+        .team(&me.company_id, &me.username, pending, None, SHOWN, None)
+        .await?;
+    if me.role == StaffRole::Admin {
+        // Admins also decide for staff without a manager, other than themselves.
+        let (unmanaged, _) = repo
+            .team(&me.company_id, NO_MANAGER, pending, None, SHOWN, None)
+            .await?;
+        waiting.extend(unmanaged.into_iter().filter(|r| r.employee != me.username));
+    }
+    waiting.truncate(SHOWN);
+    if waiting.is_empty() {
+        return Ok(reply::ephemeral("Nothing waits for your decision.", None));
+    }
+    let blocks: Vec<Value> = waiting
+        .iter()
+        .flat_map(|r| {
+            let message = messages::leave_request("", r, &r.employee);
+            match message.blocks {
+                Some(Value::Array(blocks)) => blocks,
+                _ => Vec::new(),
+            }
+        })
+        .collect();
+    let text = format!(
+        "{} {} your decision.",
+        plural(waiting.len(), "request", "requests"),
+        if waiting.len() == 1 {
+            "waits for"
+        } else {
+            "wait for"
+        }
+    );
+    Ok(reply::ephemeral(&text, Some(Value::Array(blocks))))
+}
+
+fn line(r: &LeaveRequest) -> String {
+    format!(
+        "• {} leave {} → {} ({} working days): *{}*",
+        r.leave_type.as_str(),
+        iso_date(r.start_date),
+        iso_date(r.end_date),
+        r.days,
+        r.status.as_str()
+    )
+}
+
+async fn mine(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiError> {
+    let (requests, _) = LeaveRepo::new(app.store.as_ref())
+        .mine(&me.company_id, &me.username, None, SHOWN, None)
+        .await?;
+    if requests.is_empty() {
+        return Ok(reply::ephemeral("You have no leave requests.", None));
+    }
+    let lines: Vec<String> = requests.iter().map(line).collect();
+    Ok(reply::ephemeral(
+        &format!("Your leave requests, latest first:\n{}", lines.join("\n")),
+        None,
+    ))
+}
+
+async fn today(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiError> {
+    let store = app.store.as_ref();
+    let company = members::company(store, &me.company_id).await?;
+    let zone = company.profile.tz();
+    let date = work_date(app.clock.now(), zone);
+    let holiday = !EventRepo::new(store)
+        .holidays_between(&me.company_id, date, date)
+        .await?
+        .is_empty();
+    let month = date.format("%Y-%m").to_string();
+    let everyone = me.role != StaffRole::Employee;
+    let days: Vec<_> = AttendanceRepo::new(store)
+        .company_month(&me.company_id, &month)
+        .await?
+        .into_iter()
+        .filter(|d| d.work_date == iso_date(date))
+        .filter(|d| everyone || d.username == me.username)
+        .collect();
+    let mut lines: Vec<String> = days
+        .iter()
+        .map(|d| {
+            let at = |p: Option<&shared::attendance::Punch>| p.map(|p| local_time(p.at, zone));
+            match (at(d.check_in.as_ref()), at(d.check_out.as_ref())) {
+                (Some(i), Some(o)) => format!("• {} in {i}, out {o}", escape(&d.username)),
+                (Some(i), None) => format!("• {} in since {i}", escape(&d.username)),
+                _ => format!("• {} no check-in", escape(&d.username)),
+            }
+        })
+        .collect();
+    let head = match (everyone, days.len()) {
+        (true, 0) => format!("Nobody has checked in on {} yet.", iso_date(date)),
+        (true, n) => format!(
+            "{} on {}:",
+            plural(n, "person checked in", "people checked in"),
+            iso_date(date)
+        ),
+        (false, 0) => format!("You have not checked in on {}.", iso_date(date)),
+        (false, _) => format!("Your day, {}:", iso_date(date)),
+    };
+    lines.insert(0, head);
+    if holiday {
+        lines.insert(1, "_Today is a company holiday._".into());
+    }
+    Ok(reply::ephemeral(&lines.join("\n"), None))
+}

@@ -1,0 +1,86 @@
+//! slack: `POST /slack/commands` (`/leave pending`, `/leave mine`, `/attendance today`) and
+//! `POST /slack/interactions` (the Approve / Reject buttons), authenticated by Slack's v0
+//! signature instead of a Cognito token; and `checkout-reminder`, the scheduled nudge to whoever
+//! checked in and not out by the end of their company's work day.
+//!
+//! Every request is verified and recorded once ([`ReplayGuard`]) before anything in it is read.
+//! The Slack user then acts as the one active roster entry linked to them, with that person's
+//! rights: buttons run the very transition REST runs.
+
+mod commands;
+mod identity;
+mod interactions;
+mod reminder;
+mod reply;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use lambda_http::{Body, Request, Response};
+use shared::ApiError;
+use shared::clock::Clock;
+use shared::function::RestFunction;
+use shared::http::{body_bytes, route};
+use shared::ports::{ChatPoster, ItemStore, Table};
+use shared::slack::{ReplayGuard, SIGNATURE_HEADER, TIMESTAMP_HEADER};
+
+pub use reminder::{CheckoutReminder, REMINDER_TABLES, Reminded};
+
+/// Tables the REST function reads or writes.
+pub const TABLES: [Table; 6] = [
+    Table::Companies,
+    Table::Employees,
+    Table::Attendance,
+    Table::Events,
+    Table::LeaveRequests,
+    Table::Idempotency,
+];
+
+/// The routes this function serves, as (method, API Gateway resource). No Cognito authorizer:
+/// the signature is the authentication.
+pub const ROUTES: [(&str, &str); 2] =
+    [("POST", "/slack/commands"), ("POST", "/slack/interactions")];
+
+/// Slack's own payloads are a few kilobytes; button payloads carry the message's blocks.
+const BODY_LIMIT: usize = 64 * 1024;
+
+/// Everything the handler needs, built once at init.
+#[derive(Clone)]
+pub struct Slack {
+    pub store: Arc<dyn ItemStore>,
+    pub chat: Arc<dyn ChatPoster>,
+    pub clock: Arc<dyn Clock>,
+    /// The app's signing secret (`SLACK_SIGNING_SECRET`).
+    pub signing_secret: String,
+}
+
+fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
+    request.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+#[async_trait]
+impl RestFunction for Slack {
+    async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
+        let (method, resource) = route(request);
+        if !ROUTES.iter().any(|(_, r)| *r == resource) {
+            return Err(ApiError::not_found(format!("no route {method} {resource}")));
+        }
+        if method != "POST" {
+            return Err(ApiError::method_not_allowed(&method, &["POST"]));
+        }
+        let body = body_bytes(request, BODY_LIMIT)?;
+        ReplayGuard::new(self.store.as_ref())
+            .accept(
+                &self.signing_secret,
+                header(request, TIMESTAMP_HEADER),
+                header(request, SIGNATURE_HEADER),
+                body,
+                self.clock.now(),
+            )
+            .await?;
+        match resource.as_str() {
+            "/slack/commands" => commands::run(self, body).await,
+            _ => interactions::run(self, body).await,
+        }
+    }
+}

@@ -1,0 +1,519 @@
+//! slack tests: the `events/slack/` fixtures (real-shaped, signed with a test secret) through the
+//! real handler on SQLite, Slack's side of the chat port as a JSON-lines file; and the
+//! check-out reminder over real attendance days.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::{Value, json};
+use shared::adapters::embedded::{JsonlChat, SqliteStore};
+use shared::attendance::{AttendanceDay, AttendanceRepo, Punch};
+use shared::clock::ManualClock;
+use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use shared::fixtures::{load, outcome, temp_dir};
+use shared::function::RestFunction;
+use shared::leave::{LeaveDraft, LeaveRepo, LeaveRequest, LeaveStatus, LeaveType};
+use shared::ports::ItemStore;
+use shared::roster::{EmploymentStatus, RosterEntry, RosterRepo, StaffRole};
+use shared::slack::sign;
+use slack::{CheckoutReminder, Slack};
+
+const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
+const COMMAND: &str = "slack/post-command.json";
+const CLICK: &str = "slack/post-interaction.json";
+
+struct World {
+    app: Slack,
+    store: Arc<SqliteStore>,
+    clock: Arc<ManualClock>,
+    chat: PathBuf,
+}
+
+/// The fixtures' moment: Monday 21 September 2026, 13:33:20 UTC (19:18 in Kathmandu).
+fn fixture_time() -> DateTime<Utc> {
+    DateTime::from_timestamp(1_790_000_000, 0).unwrap()
+}
+
+async fn person(
+    store: &SqliteStore,
+    username: &str,
+    role: StaffRole,
+    manager: Option<&str>,
+    slack: Option<&str>,
+) {
+    let entry = RosterEntry {
+        company_id: "acme".into(),
+        username: username.into(),
+        sub: format!("s-{username}"),
+        email: username.into(),
+        role,
+        manager: manager.map(str::to_string),
+        status: EmploymentStatus::Active,
+        created_at: fixture_time(),
+        name: None,
+        face_id: None,
+        version: 1,
+        offboarded_at: None,
+        slack_user_id: slack.map(str::to_string),
+    };
+    store.transact(vec![entry.create()]).await.unwrap();
+}
+
+/// acme (Kathmandu, 09:00 to 17:00): admin, two managers (both on Slack), an employee of the
+/// first manager (on Slack) and one not on Slack.
+async fn world() -> World {
+    let dir = temp_dir("slack");
+    let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
+    let clock = Arc::new(ManualClock::at(fixture_time()));
+    CompanyRepo::new(store.as_ref())
+        .register(&Registration {
+            company_id: "acme".into(),
+            owner_sub: "s-admin".into(),
+            owner_username: "admin@acme.test".into(),
+            owner_email: Some("admin@acme.test".into()),
+            profile: CompanyProfile {
+                name: "Acme".into(),
+                time_zone: "Asia/Kathmandu".into(),
+                work_hours: WorkHours {
+                    start: "09:00".into(),
+                    end: "17:00".into(),
+                    ..WorkHours::default()
+                },
+            },
+            at: fixture_time(),
+        })
+        .await
+        .unwrap();
+    use StaffRole::*;
+    person(
+        &store,
+        "manager@acme.test",
+        Manager,
+        Some("admin@acme.test"),
+        Some("U0MANAGER"),
+    )
+    .await;
+    person(
+        &store,
+        "other@acme.test",
+        Manager,
+        Some("admin@acme.test"),
+        Some("U0OTHER"),
+    )
+    .await;
+    person(
+        &store,
+        "employee@acme.test",
+        Employee,
+        Some("manager@acme.test"),
+        Some("U0EMPLOYEE"),
+    )
+    .await;
+    person(
+        &store,
+        "offline@acme.test",
+        Employee,
+        Some("manager@acme.test"),
+        None,
+    )
+    .await;
+    let chat = dir.join("chat.jsonl");
+    let app = Slack {
+        store: store.clone(),
+        chat: Arc::new(JsonlChat::new(chat.clone())),
+        clock: clock.clone(),
+        signing_secret: SECRET.into(),
+    };
+    World {
+        app,
+        store,
+        clock,
+        chat,
+    }
+}
+
+/// A pending request of the employee, stored as the REST handler stores it.
+async fn leave(w: &World, start: &str, end: &str) -> String {
+    let store = w.store.as_ref();
+    let me = RosterRepo::new(store)
+        .get("acme", "employee@acme.test")
+        .await
+        .unwrap()
+        .unwrap();
+    let draft = LeaveDraft {
+        leave_type: LeaveType::Annual,
+        start_date: start.parse().unwrap(),
+        end_date: end.parse().unwrap(),
+        start_half: None,
+        end_half: None,
+        reason: "Dashain <family>".into(),
+    };
+    let work_days = WorkHours::default().work_days;
+    let id = format!("leave-{start}");
+    let request =
+        LeaveRequest::new(id, &me, draft, &work_days, &BTreeSet::new(), fixture_time()).unwrap();
+    LeaveRepo::new(store)
+        .create(request)
+        .await
+        .unwrap()
+        .leave_id
+}
+
+async fn status_of(w: &World, id: &str) -> LeaveStatus {
+    LeaveRepo::new(w.store.as_ref())
+        .get("acme", id)
+        .await
+        .unwrap()
+        .unwrap()
+        .status
+}
+
+/// The fixture with `body`, signed with `secret` at `at` as Slack signs.
+fn signed(fixture: &str, body: &str, secret: &str, at: DateTime<Utc>) -> lambda_http::Request {
+    let ts = at.timestamp();
+    let signature = sign(secret, ts, body.as_bytes());
+    shared::fixtures::rest_request(fixture, |e| {
+        e["body"] = json!(body);
+        for (name, value) in [
+            ("X-Slack-Request-Timestamp", ts.to_string()),
+            ("X-Slack-Signature", signature.clone()),
+        ] {
+            e["headers"][name] = json!(value);
+            e["multiValueHeaders"][name] = json!([value]);
+        }
+    })
+}
+
+fn command_body(user: &str, command: &str, text: &str) -> String {
+    let body = load(COMMAND)["body"].as_str().unwrap().to_string();
+    body.replace("user_id=U0MANAGER", &format!("user_id={user}"))
+        .replace(
+            "command=%2Fleave",
+            &format!("command={}", command.replace('/', "%2F")),
+        )
+        .replace("text=pending", &format!("text={text}"))
+}
+
+fn click_body(user: &str, action: &str, leave_id: &str) -> String {
+    let body = load(CLICK)["body"].as_str().unwrap().to_string();
+    let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
+        .into_owned()
+        .collect();
+    let mut payload: Value = serde_json::from_str(&form[0].1).unwrap();
+    payload["user"]["id"] = json!(user);
+    payload["actions"][0]["action_id"] = json!(action);
+    payload["actions"][0]["value"] = json!(leave_id);
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
+}
+
+async fn send(w: &World, request: lambda_http::Request) -> (u16, Value) {
+    outcome(&w.app.handle(request).await)
+}
+
+async fn command(w: &World, user: &str, command: &str, text: &str) -> (u16, Value) {
+    let body = command_body(user, command, text);
+    send(w, signed(COMMAND, &body, SECRET, w.clock.now())).await
+}
+
+async fn click(w: &World, user: &str, action: &str, leave_id: &str) -> (u16, Value) {
+    let body = click_body(user, action, leave_id);
+    send(w, signed(CLICK, &body, SECRET, w.clock.now())).await
+}
+
+fn chat(w: &World) -> Vec<Value> {
+    std::fs::read_to_string(&w.chat)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+use shared::clock::Clock;
+
+#[tokio::test]
+async fn the_signed_fixture_lists_the_managers_queue_with_buttons() {
+    let w = world().await;
+    let id = leave(&w, "2026-10-05", "2026-10-06").await;
+    let (status, reply) = send(&w, shared::fixtures::rest_request(COMMAND, |_| {})).await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(reply["response_type"], "ephemeral");
+    assert_eq!(reply["text"], "1 request waits for your decision.");
+    let blocks = reply["blocks"].to_string();
+    assert!(blocks.contains(&format!("\"value\":\"{id}\"")), "{blocks}");
+    assert!(
+        blocks.contains("Dashain &lt;family&gt;"),
+        "mrkdwn is escaped: {blocks}"
+    );
+    // The same signed request again is a replay.
+    let (status, problem) = send(&w, shared::fixtures::rest_request(COMMAND, |_| {})).await;
+    assert_eq!(status, 401, "{problem}");
+}
+
+#[tokio::test]
+async fn forged_stale_and_replayed_requests_are_refused() {
+    let w = world().await;
+    let body = command_body("U0MANAGER", "/leave", "pending");
+    let (status, problem) = send(&w, signed(COMMAND, &body, "not-the-secret", w.clock.now())).await;
+    assert_eq!(status, 401, "{problem}");
+    // Signed six minutes ago: outside the five-minute window.
+    let stale = w.clock.now() - Duration::minutes(6);
+    assert_eq!(send(&w, signed(COMMAND, &body, SECRET, stale)).await.0, 401);
+    // A body altered after signing.
+    let mut tampered = signed(COMMAND, &body, SECRET, w.clock.now());
+    *tampered.body_mut() = lambda_http::Body::Text(body.replace("pending", "mine"));
+    assert_eq!(send(&w, tampered).await.0, 401);
+    // No signature at all.
+    let bare = shared::fixtures::rest_request(COMMAND, |e| {
+        e["headers"]
+            .as_object_mut()
+            .unwrap()
+            .remove("X-Slack-Signature");
+        e["multiValueHeaders"]
+            .as_object_mut()
+            .unwrap()
+            .remove("X-Slack-Signature");
+    });
+    assert_eq!(send(&w, bare).await.0, 401);
+    // The genuine request goes through once; its replay a minute later does not.
+    let genuine = signed(COMMAND, &body, SECRET, w.clock.now());
+    let again = signed(COMMAND, &body, SECRET, w.clock.now());
+    assert_eq!(send(&w, genuine).await.0, 200);
+    w.clock.advance(Duration::minutes(1));
+    let (status, problem) = send(&w, again).await;
+    assert_eq!(status, 401);
+    assert!(
+        problem["detail"].as_str().unwrap().contains("already"),
+        "{problem}"
+    );
+}
+
+#[tokio::test]
+async fn an_unlinked_slack_user_is_told_and_changes_nothing() {
+    let w = world().await;
+    let id = leave(&w, "2026-10-05", "2026-10-06").await;
+    let (status, reply) = command(&w, "U0NOBODY", "/leave", "pending").await;
+    assert_eq!(status, 200);
+    assert!(
+        reply["text"].as_str().unwrap().contains("not linked"),
+        "{reply}"
+    );
+    let (status, _) = click(&w, "U0NOBODY", "leave_approve", &id).await;
+    assert_eq!(status, 200, "Slack always gets its 200");
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Pending);
+    let told = chat(&w);
+    assert_eq!(told.len(), 1);
+    assert_eq!(
+        (told[0]["op"].as_str(), told[0]["user"].as_str()),
+        (Some("ephemeral"), Some("U0NOBODY"))
+    );
+    assert!(told[0]["text"].as_str().unwrap().contains("not linked"));
+}
+
+#[tokio::test]
+async fn only_the_employees_manager_or_an_admin_decides_from_slack() {
+    let w = world().await;
+    let id = leave(&w, "2026-10-05", "2026-10-06").await;
+    // Another manager, and the employee themself: refused, told why, nothing changes.
+    for user in ["U0OTHER", "U0EMPLOYEE"] {
+        assert_eq!(click(&w, user, "leave_approve", &id).await.0, 200);
+        assert_eq!(status_of(&w, &id).await, LeaveStatus::Pending, "{user}");
+    }
+    let told = chat(&w);
+    assert_eq!(told.len(), 2);
+    assert!(
+        told.iter().all(|m| m["op"] == "ephemeral"
+            && m["text"].as_str().unwrap().starts_with("Nothing changed"))
+    );
+    // A button that is not ours, and a request that does not exist.
+    assert_eq!(click(&w, "U0MANAGER", "leave_delete", &id).await.0, 200);
+    assert_eq!(
+        click(&w, "U0MANAGER", "leave_approve", "leave-none")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Pending);
+    // Their manager approves; a second click (or the reject button) is told it is decided.
+    assert_eq!(click(&w, "U0MANAGER", "leave_approve", &id).await.0, 200);
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Approved);
+    assert_eq!(click(&w, "U0MANAGER", "leave_reject", &id).await.0, 200);
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Approved);
+    let last = chat(&w).pop().unwrap();
+    assert!(
+        last["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nothing changed"),
+        "{last}"
+    );
+    let decided = LeaveRepo::new(w.store.as_ref())
+        .get("acme", &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(decided.decided_by.as_deref(), Some("manager@acme.test"));
+}
+
+#[tokio::test]
+async fn concurrent_clicks_decide_once() {
+    let w = world().await;
+    let id = leave(&w, "2026-10-05", "2026-10-06").await;
+    let clicks = (0..10).map(|i| {
+        let w = &w;
+        let id = id.clone();
+        async move {
+            let action = if i % 2 == 0 {
+                "leave_approve"
+            } else {
+                "leave_reject"
+            };
+            // Each click is its own signed request (Slack's timestamps differ).
+            let body = click_body("U0MANAGER", action, &id);
+            send(
+                w,
+                signed(CLICK, &body, SECRET, w.clock.now() - Duration::seconds(i)),
+            )
+            .await
+        }
+    });
+    let outcomes = futures_util::future::join_all(clicks).await;
+    assert!(outcomes.iter().all(|(s, _)| *s == 200), "{outcomes:?}");
+    let refusals = chat(&w).iter().filter(|m| m["op"] == "ephemeral").count();
+    assert_eq!(refusals, 9, "one click won, nine were told");
+    assert_ne!(status_of(&w, &id).await, LeaveStatus::Pending);
+}
+
+#[tokio::test]
+async fn mine_and_today_answer_the_caller() {
+    let w = world().await;
+    leave(&w, "2026-10-05", "2026-10-06").await;
+    let (_, mine) = command(&w, "U0EMPLOYEE", "/leave", "mine").await;
+    assert!(
+        mine["text"]
+            .as_str()
+            .unwrap()
+            .contains("annual leave 2026-10-05 → 2026-10-06 (2 working days): *pending*"),
+        "{mine}"
+    );
+    let (_, pending) = command(&w, "U0EMPLOYEE", "/leave", "pending").await;
+    assert!(
+        pending["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Only managers and admins")
+    );
+    let (_, help) = command(&w, "U0EMPLOYEE", "/leave", "approve").await;
+    assert!(help["text"].as_str().unwrap().starts_with("Try"));
+    // 09:05 in Kathmandu.
+    let punch = Punch {
+        at: "2026-09-21T03:20:00Z".parse().unwrap(),
+        similarity: 92.0,
+        photo_key: "k".into(),
+    };
+    let date = NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();
+    AttendanceRepo::new(w.store.as_ref())
+        .check_in(&AttendanceDay::checked_in(
+            "acme",
+            "employee@acme.test",
+            date,
+            punch,
+        ))
+        .await
+        .unwrap();
+    let (_, today) = command(&w, "U0MANAGER", "/attendance", "today").await;
+    assert_eq!(
+        today["text"], "1 person checked in on 2026-09-21:\n• employee@acme.test in since 09:05",
+        "{today}"
+    );
+    let (_, own) = command(&w, "U0EMPLOYEE", "/attendance", "today").await;
+    assert!(
+        own["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Your day, 2026-09-21")
+    );
+}
+
+#[tokio::test]
+async fn the_reminder_fires_once_after_the_work_day_for_open_days_only() {
+    let w = world().await;
+    let reminder = CheckoutReminder {
+        store: w.store.clone(),
+        chat: w.app.chat.clone(),
+        clock: w.clock.clone(),
+    };
+    let date = NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
+    let punch = |at: &str| Punch {
+        at: at.parse().unwrap(),
+        similarity: 92.0,
+        photo_key: "k".into(),
+    };
+    let repo = AttendanceRepo::new(w.store.as_ref());
+    // 09:00 Kathmandu: the employee (on Slack), the unlinked one, and the manager who checks out.
+    for who in [
+        "employee@acme.test",
+        "offline@acme.test",
+        "manager@acme.test",
+    ] {
+        repo.check_in(&AttendanceDay::checked_in(
+            "acme",
+            who,
+            date,
+            punch("2026-09-22T03:15:00Z"),
+        ))
+        .await
+        .unwrap();
+    }
+    let manager_day = repo
+        .day("acme", "manager@acme.test", date)
+        .await
+        .unwrap()
+        .unwrap();
+    repo.check_out(&manager_day, punch("2026-09-22T11:00:00Z"))
+        .await
+        .unwrap();
+    // 16:59 local: the day has not ended.
+    w.clock.set("2026-09-22T11:14:00Z".parse().unwrap());
+    let done = reminder.run().await.unwrap();
+    assert_eq!((done.reminded, done.not_yet), (0, 2), "{done:?}");
+    // 17:05 local: the employee is reminded; the unlinked one cannot be; the manager left.
+    w.clock.set("2026-09-22T11:20:00Z".parse().unwrap());
+    let done = reminder.run().await.unwrap();
+    assert_eq!(
+        (done.reminded, done.unreachable, done.failed),
+        (1, 1, 0),
+        "{done:?}"
+    );
+    // Every later run (every 15 minutes in AWS) finds it done.
+    w.clock.advance(Duration::minutes(15));
+    reminder.run().await.unwrap();
+    let posted = chat(&w);
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0]["channel"], "U0EMPLOYEE");
+    assert!(
+        posted[0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("checked in at 09:00 on 2026-09-22"),
+        "{}",
+        posted[0]
+    );
+    // Once checked out the day leaves the index.
+    let open = repo
+        .day("acme", "employee@acme.test", date)
+        .await
+        .unwrap()
+        .unwrap();
+    repo.check_out(&open, punch("2026-09-22T12:00:00Z"))
+        .await
+        .unwrap();
+    assert_eq!(
+        repo.open_on(date).await.unwrap().len(),
+        1,
+        "only the unlinked person's day is open"
+    );
+}

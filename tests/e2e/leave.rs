@@ -1,0 +1,265 @@
+//! Leave and Slack end to end through the real stack: an employee asks for leave, the manager
+//! finds it in the team list and in Slack, approves it with a signed button click, and the
+//! employee is mailed once; overlapping, past and raced decisions are refused; and the
+//! check-out reminder reaches someone who never checked out.
+
+use std::time::Duration;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{Datelike, Days, NaiveDate, Utc};
+use genese_tests::local_stack::LocalStack;
+use serde_json::{Value, json};
+use shared::fixtures::{load, sample_photo};
+use shared::slack::sign;
+
+const DEMO_PASSWORD: &str = "Demo-Password-1";
+/// The stack's printed demo signing secret.
+const SLACK_SECRET: &str = "local-demo-slack-signing-secret";
+const WAIT: Duration = Duration::from_secs(10);
+
+/// The Monday at least `weeks` weeks from now.
+fn monday_in(weeks: u64) -> NaiveDate {
+    let today = Utc::now().date_naive();
+    let ahead = today.checked_add_days(Days::new(7 * weeks)).unwrap();
+    let back = u64::from(ahead.weekday().num_days_from_monday());
+    ahead.checked_add_days(Days::new((7 - back) % 7)).unwrap()
+}
+
+fn day(date: NaiveDate, plus: u64) -> String {
+    date.checked_add_days(Days::new(plus)).unwrap().to_string()
+}
+
+fn annual(start: &str, end: &str) -> Value {
+    json!({ "type": "annual", "startDate": start, "endDate": end, "reason": "Tihar with family" })
+}
+
+/// Clicks `action` on leave `id` as the Slack user `user`: the interaction fixture's payload,
+/// form-encoded and signed with the stack's secret, as Slack posts it.
+async fn click(stack: &LocalStack, user: &str, action: &str, id: &str) -> u16 {
+    let fixture = load("slack/post-interaction.json");
+    let form = fixture["body"].as_str().unwrap();
+    let (_, payload) = form_urlencoded::parse(form.as_bytes()).next().unwrap();
+    let mut payload: Value = serde_json::from_str(&payload).unwrap();
+    payload["user"]["id"] = json!(user);
+    payload["actions"][0]["action_id"] = json!(action);
+    payload["actions"][0]["value"] = json!(id);
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish();
+    let ts = Utc::now().timestamp();
+    let response = stack
+        .http
+        .post(stack.url("/slack/interactions"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .header("x-slack-request-timestamp", ts.to_string())
+        .header("x-slack-signature", sign(SLACK_SECRET, ts, body.as_bytes()))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    response.status().as_u16()
+}
+
+#[tokio::test]
+async fn leave_is_requested_seen_approved_from_slack_and_mailed_once() {
+    let stack = LocalStack::start();
+    let employee = stack.token("employee@acme.test", DEMO_PASSWORD).await;
+    let manager = stack.token("manager@acme.test", DEMO_PASSWORD).await;
+    let admin = stack.token("admin@acme.test", DEMO_PASSWORD).await;
+    let monday = monday_in(3);
+
+    let (status, leave) = stack
+        .call(
+            Some(&employee),
+            "POST",
+            "/leave-requests",
+            Some(annual(&day(monday, 0), &day(monday, 1))),
+        )
+        .await;
+    assert_eq!(status, 201, "{leave}");
+    assert_eq!(leave["manager"], "manager@acme.test");
+    let id = leave["id"].as_str().unwrap().to_string();
+
+    // The manager sees it in the team list and in Slack, with the buttons.
+    let (_, team) = stack
+        .call(
+            Some(&manager),
+            "GET",
+            "/leave-requests?scope=team&status=pending",
+            None,
+        )
+        .await;
+    assert_eq!(team["items"][0]["id"], id.as_str(), "{team}");
+    let posted = stack
+        .wait_for_chat(|m| m["op"] == "post" && m["channel"] == "U0MANAGER", WAIT)
+        .await
+        .expect("the manager's Slack message");
+    assert!(posted["blocks"].to_string().contains(&id));
+    assert!(
+        stack
+            .mail_text_to("manager@acme.test")
+            .iter()
+            .any(|t| t.contains("asks for annual leave"))
+    );
+
+    // Not the employee's own button; the manager's click approves it.
+    assert_eq!(click(&stack, "U0EMPLOYEE", "leave_approve", &id).await, 200);
+    let (_, mine) = stack
+        .call(Some(&employee), "GET", "/leave-requests", None)
+        .await;
+    assert_eq!(mine["items"][0]["status"], "pending");
+    assert_eq!(click(&stack, "U0MANAGER", "leave_approve", &id).await, 200);
+    let (_, mine) = stack
+        .call(Some(&employee), "GET", "/leave-requests", None)
+        .await;
+    assert_eq!(mine["items"][0]["status"], "approved", "{mine}");
+
+    // The message loses its buttons; the employee is mailed, once.
+    stack
+        .wait_for_chat(|m| m["op"] == "update" && m["ts"] == posted["ts"], WAIT)
+        .await
+        .expect("the message shows the outcome");
+    let approved = |stack: &LocalStack| {
+        stack
+            .mail_text_to("employee@acme.test")
+            .iter()
+            .filter(|t| t.contains("was approved by manager@acme.test"))
+            .count()
+    };
+    let started = std::time::Instant::now();
+    while approved(&stack) == 0 && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    assert_eq!(approved(&stack), 1);
+
+    // Overlap, a start too far back, and an unsigned Slack call are refused.
+    let (status, problem) = stack
+        .call(
+            Some(&employee),
+            "POST",
+            "/leave-requests",
+            Some(annual(&day(monday, 1), &day(monday, 2))),
+        )
+        .await;
+    assert_eq!(status, 409, "{problem}");
+    let long_ago = Utc::now()
+        .date_naive()
+        .checked_sub_days(Days::new(60))
+        .unwrap()
+        .to_string();
+    let (status, problem) = stack
+        .call(
+            Some(&employee),
+            "POST",
+            "/leave-requests",
+            Some(annual(&long_ago, &long_ago)),
+        )
+        .await;
+    assert_eq!(
+        (status, problem["field"].as_str()),
+        (422, Some("startDate")),
+        "{problem}"
+    );
+    let (status, _) = stack
+        .call(None, "POST", "/slack/interactions", Some(json!({})))
+        .await;
+    assert_eq!(status, 401);
+
+    // Twenty decisions at once from the manager and the admin: one wins, nineteen get 409.
+    let (_, raced) = stack
+        .call(
+            Some(&employee),
+            "POST",
+            "/leave-requests",
+            Some(annual(&day(monday, 7), &day(monday, 7))),
+        )
+        .await;
+    let raced = raced["id"].as_str().unwrap().to_string();
+    let calls = (0..20).map(|i| {
+        let (token, action) = match i % 4 {
+            0 => (&manager, "approve"),
+            1 => (&manager, "reject"),
+            2 => (&admin, "approve"),
+            _ => (&admin, "reject"),
+        };
+        let path = format!("/leave-requests/{raced}/{action}");
+        let stack = &stack;
+        async move { stack.call(Some(token), "POST", &path, None).await.0 }
+    });
+    let statuses = futures_util::future::join_all(calls).await;
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 409).count(),
+        19,
+        "{statuses:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_reminder_fires_for_a_missing_check_out() {
+    let stack = LocalStack::start();
+    let admin = stack.token("admin@acme.test", DEMO_PASSWORD).await;
+    let employee = stack.token("employee@acme.test", DEMO_PASSWORD).await;
+    // A work day that spans the whole local day, so "now" is inside it whenever the test runs.
+    let (_, company) = stack.call(Some(&admin), "GET", "/company", None).await;
+    let (status, _) = stack
+        .call(
+            Some(&admin),
+            "PUT",
+            "/company",
+            Some(json!({
+                "name": company["name"], "timeZone": "Asia/Kathmandu",
+                "workHours": { "start": "00:00", "end": "23:59", "lateAfterMinutes": 10 },
+                "version": company["version"],
+            })),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let photo = |name: &str| json!({ "photo": STANDARD.encode(sample_photo(name)) });
+    let (status, _) = stack
+        .call(Some(&employee), "PUT", "/me/face", Some(photo("obama.jpg")))
+        .await;
+    assert_eq!(status, 200);
+    let (status, checked_in) = stack
+        .call(
+            Some(&employee),
+            "POST",
+            "/attendance/check-in",
+            Some(photo("obama2.jpg")),
+        )
+        .await;
+    assert_eq!(status, 201, "{checked_in}");
+    let date = checked_in["date"].as_str().unwrap().to_string();
+
+    // Before the end of the day nothing fires; one minute after 23:59 in Kathmandu it does, once.
+    let (_, early) = stack.call(None, "POST", "/local/reminders", None).await;
+    assert_eq!(early["reminded"], 0, "{early}");
+    let after_hours = format!("/local/reminders?at={date}T18:15:00Z");
+    for _ in 0..2 {
+        let (status, done) = stack.call(None, "POST", &after_hours, None).await;
+        assert_eq!(
+            (status, done["reminded"].clone()),
+            (200, json!(1)),
+            "{done}"
+        );
+    }
+    let reminders: Vec<_> = stack
+        .chat()
+        .into_iter()
+        .filter(|m| {
+            m["channel"] == "U0EMPLOYEE"
+                && m["text"].as_str().unwrap_or("").contains("not checked out")
+        })
+        .collect();
+    assert_eq!(reminders.len(), 1, "{reminders:?}");
+    let (status, problem) = stack
+        .call(None, "POST", "/local/reminders?at=tomorrow", None)
+        .await;
+    assert_eq!((status, problem["field"].as_str()), (400, Some("at")));
+}
