@@ -12,7 +12,7 @@ export FACE_DATA_DIR := $(abspath .cache/face-data)
 # The Debian packages the embedded face matcher links against.
 FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 
-.PHONY: run test setup native-deps face-data lint unit build package clean fmt
+.PHONY: run test setup native-deps face-data lint iac unit build package clean fmt
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -51,7 +51,14 @@ unit: setup
 	cargo build -p local
 	cargo test --workspace
 
-test: lint unit
+# The SAM template is code: linted by cfn-lint and SAM's own validator, checked by checkov
+# (skips justified in .checkov.yaml), and tested by `cargo test` (local/src/template_tests.rs).
+iac: $(STAMP)
+	cfn-lint template.yaml
+	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=ap-south-1 sam validate --lint --template template.yaml
+	checkov --config-file .checkov.yaml --file template.yaml
+
+test: lint iac unit
 
 # Lambda bootstraps for arm64, with their sizes.
 package: setup

@@ -15,6 +15,9 @@ mod stack;
 mod streams;
 mod tokens;
 
+#[cfg(test)]
+mod template_tests;
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;

@@ -81,7 +81,12 @@ impl CheckoutReminder {
                 self.consider(company, &day, &mut done).await?;
             }
         }
-        tracing::info!(?done, "check-out reminders");
+        // Quiet when there was nothing to do: the schedule runs all day.
+        if done == Reminded::default() {
+            tracing::debug!("check-out reminders: no open day");
+        } else {
+            tracing::info!(?done, "check-out reminders");
+        }
         Ok(done)
     }
 

@@ -1,0 +1,236 @@
+//! template.yaml is code: these tests hold it to the workspace. Every Lambda binary of
+//! `functions/` has exactly one function resource (and no resource points elsewhere), each
+//! function is given exactly the tables its binary reads, only Slack's routes skip the Cognito
+//! authorizer, and no policy grants a wildcard action or a managed full-access policy.
+//! (routes.rs proves every route reaches the same function in the router and the template.)
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_norway::Value;
+use shared::ports::Table;
+
+fn template() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
+    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// (logical id, binary, resource) of every `AWS::Serverless::Function`.
+fn functions(template: &Value) -> Vec<(String, String, Value)> {
+    template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .iter()
+        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|(id, r)| {
+            let binary = r["Metadata"]["BuildProperties"]["Binary"].as_str();
+            (
+                id.as_str().unwrap().to_string(),
+                binary.unwrap_or_default().to_string(),
+                r.clone(),
+            )
+        })
+        .collect()
+}
+
+/// Every binary target of the crates under `functions/`, from `cargo metadata`.
+fn lambda_binaries() -> BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let output = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--format-version",
+            "1",
+            "--offline",
+        ])
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "cargo metadata failed");
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut binaries = BTreeSet::new();
+    for package in metadata["packages"].as_array().unwrap() {
+        let manifest = package["manifest_path"].as_str().unwrap();
+        if !manifest.contains("/functions/") {
+            continue;
+        }
+        for target in package["targets"].as_array().unwrap() {
+            if target["kind"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k == "bin")
+            {
+                binaries.insert(target["name"].as_str().unwrap().to_string());
+            }
+        }
+    }
+    binaries
+}
+
+#[test]
+fn every_lambda_binary_has_exactly_one_function_resource() {
+    let template = template();
+    let mut deployed: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (id, binary, r) in functions(&template) {
+        assert_eq!(r["Metadata"]["BuildMethod"], "rust-cargolambda", "{id}");
+        assert_eq!(r["Properties"]["CodeUri"], ".", "{id}: the workspace root");
+        deployed.entry(binary).or_default().push(id);
+    }
+    let binaries = lambda_binaries();
+    for (binary, ids) in &deployed {
+        assert!(
+            binaries.contains(binary),
+            "{ids:?} build `{binary}`, which no crate has"
+        );
+        assert_eq!(ids.len(), 1, "`{binary}` is deployed by {ids:?}");
+    }
+    for binary in &binaries {
+        assert!(
+            deployed.contains_key(binary),
+            "`{binary}` has no function resource"
+        );
+    }
+    let globals = &template["Globals"]["Function"];
+    assert_eq!(globals["Runtime"], "provided.al2023");
+    assert_eq!(globals["Architectures"][0], "arm64");
+    assert_eq!(globals["Tracing"], "Active");
+    assert_eq!(globals["LoggingConfig"]["LogFormat"], "JSON");
+}
+
+/// The tables each binary's `main` reads its names for.
+fn tables_of(binary: &str) -> &'static [Table] {
+    match binary {
+        "company-admin" => &company_admin::TABLES,
+        "question-collection" => &question_collection::TABLES,
+        "question-answer" | "exam-sweep" => &question_answer::TABLES,
+        "personal-details" => &personal_details::TABLES,
+        "attendance-upload" => &attendance_upload::TABLES,
+        "ses-notify" => &ses_notify::TABLES,
+        "cognito-pre-signup" => &cognito_pre_signup::TABLES,
+        "leave-requests" => &leave_requests::TABLES,
+        "leave-notify" => &leave_requests::NOTIFY_TABLES,
+        "slack" => &slack::TABLES,
+        "checkout-reminder" => &slack::REMINDER_TABLES,
+        other => panic!("`{other}` is not known to this test: add its tables"),
+    }
+}
+
+#[test]
+fn each_function_is_given_exactly_the_tables_it_uses() {
+    let template = template();
+    for (id, binary, r) in functions(&template) {
+        let given: BTreeSet<String> = r["Properties"]["Environment"]["Variables"]
+            .as_mapping()
+            .map(|vars| {
+                vars.keys()
+                    .filter_map(|k| k.as_str())
+                    .filter(|k| k.starts_with("TABLE_"))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let used: BTreeSet<String> = tables_of(&binary).iter().map(|t| t.env_var()).collect();
+        assert_eq!(given, used, "{id} ({binary})");
+    }
+}
+
+#[test]
+fn only_slacks_routes_skip_the_cognito_authorizer() {
+    let template = template();
+    assert_eq!(
+        template["Resources"]["Api"]["Properties"]["Auth"]["DefaultAuthorizer"],
+        "CognitoAuthorizer"
+    );
+    for (id, _, r) in functions(&template) {
+        let Some(events) = r["Properties"]["Events"].as_mapping() else {
+            continue;
+        };
+        for (name, event) in events {
+            if event["Type"].as_str() != Some("Api") {
+                continue;
+            }
+            let path = event["Properties"]["Path"].as_str().unwrap();
+            let authorizer = event["Properties"]["Auth"]["Authorizer"].as_str();
+            if path.starts_with("/slack/") {
+                assert_eq!(
+                    authorizer,
+                    Some("NONE"),
+                    "{id}.{name:?}: Slack signs instead"
+                );
+            } else {
+                assert_eq!(
+                    authorizer, None,
+                    "{id}.{name:?} {path} must keep the default authorizer"
+                );
+            }
+        }
+    }
+}
+
+fn statements(policies: &Value) -> Vec<Value> {
+    policies
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .flat_map(|p| p["Statement"].as_sequence().cloned().unwrap_or_default())
+        .collect()
+}
+
+#[test]
+fn no_policy_grants_a_wildcard_action_or_a_full_access_policy() {
+    let template = template();
+    let mut checked = 0;
+    for (id, _, r) in functions(&template) {
+        let policies = &r["Properties"]["Policies"];
+        for policy in policies.as_sequence().into_iter().flatten() {
+            let text = serde_norway::to_string(policy).unwrap();
+            assert!(
+                !text.contains("FullAccess"),
+                "{id} uses a managed full-access policy"
+            );
+        }
+        for statement in statements(policies) {
+            let actions: Vec<String> = match &statement["Action"] {
+                Value::String(a) => vec![a.clone()],
+                Value::Sequence(list) => list
+                    .iter()
+                    .filter_map(|a| a.as_str().map(str::to_string))
+                    .collect(),
+                other => panic!("{id}: an Action of {other:?}"),
+            };
+            for action in actions {
+                assert!(!action.contains('*'), "{id} grants `{action}`");
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 30, "the policies were read ({checked} actions)");
+}
+
+#[test]
+fn every_function_logs_to_a_kept_group_and_has_error_and_throttle_alarms() {
+    let template = template();
+    let resources = &template["Resources"];
+    // Dimensions hold `!Ref <function>`; the logical id names the function.
+    let refers_to = |r: &Value, id: &str| serde_norway::to_string(r).unwrap().contains(id);
+    for (id, _, r) in functions(&template) {
+        let group = r["Properties"]["LoggingConfig"]["LogGroup"].clone();
+        let group_id = serde_norway::to_string(&group).unwrap();
+        let group_id = group_id.trim().trim_start_matches("!Ref").trim();
+        let log_group = &resources[group_id];
+        assert_eq!(log_group["Type"], "AWS::Logs::LogGroup", "{id}: {group_id}");
+        assert!(
+            !log_group["Properties"]["RetentionInDays"].is_null(),
+            "{id}"
+        );
+        for metric in ["Errors", "Throttles"] {
+            let alarmed = resources.as_mapping().unwrap().values().any(|a| {
+                a["Type"] == "AWS::CloudWatch::Alarm"
+                    && a["Properties"]["MetricName"] == metric
+                    && refers_to(&a["Properties"]["Dimensions"], &id)
+            });
+            assert!(alarmed, "{id} has no {metric} alarm");
+        }
+    }
+}
