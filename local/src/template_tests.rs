@@ -96,6 +96,17 @@ fn every_lambda_binary_has_exactly_one_function_resource() {
     assert_eq!(globals["Architectures"][0], "arm64");
     assert_eq!(globals["Tracing"], "Active");
     assert_eq!(globals["LoggingConfig"]["LogFormat"], "JSON");
+    // Every function's responses name the portal's origin (shared::cors).
+    assert!(
+        !globals["Environment"]["Variables"][shared::cors::ORIGIN_VAR].is_null(),
+        "the functions are told the portal's origin"
+    );
+    let api = &template["Resources"]["Api"]["Properties"];
+    assert!(
+        !api["Cors"]["AllowOrigin"].is_null(),
+        "API Gateway answers the preflight"
+    );
+    assert_eq!(api["Auth"]["AddDefaultAuthorizerToCorsPreflight"], false);
 }
 
 /// The tables each binary's `main` reads its names for.

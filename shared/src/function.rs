@@ -13,10 +13,12 @@ pub trait RestFunction: Clone + Send + Sync + 'static {
     /// Serves the request, or says why not.
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError>;
 
-    /// Serves one REST proxy request, errors as problem+json carrying the request id.
+    /// Serves one REST proxy request, errors as problem+json carrying the request id, readable
+    /// by the portal's origin when one is configured.
     async fn handle(&self, request: Request) -> Response<Body> {
         let id = request_id(&request);
-        respond(id.as_deref(), self.dispatch(&request).await)
+        let response = respond(id.as_deref(), self.dispatch(&request).await);
+        crate::cors::allow(response, crate::cors::configured_origin())
     }
 }
 

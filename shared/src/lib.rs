@@ -14,6 +14,7 @@ pub mod clock;
 pub mod company;
 pub mod config;
 pub mod contact;
+pub mod cors;
 pub mod delivery;
 pub mod error;
 pub mod events;
