@@ -9,10 +9,12 @@ use std::future::Future;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::{DynamoDbBatchItemFailure, DynamoDbEventResponse};
 use chrono::{DateTime, Duration, Utc};
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::idempotency::lease::{self, Begin};
-use crate::ports::{ItemStore, StoreError};
+use crate::ports::{
+    ChatError, ChatMessage, ChatPoster, Email, ItemStore, MailError, Mailer, StoreError,
+};
 
 /// Runs `process` on each record in order; the response names the first one that failed.
 pub async fn each_record<'a, F, Fut, E>(event: &'a Event, process: F) -> DynamoDbEventResponse
@@ -78,4 +80,38 @@ where
             Err(OnceError::Effect(e))
         }
     }
+}
+
+/// Sends `email` unless the send named `key` already happened; the provider's message id is the
+/// recorded outcome.
+pub async fn mail_once(
+    store: &dyn ItemStore,
+    mailer: &dyn Mailer,
+    key: &str,
+    now: DateTime<Utc>,
+    lease_for: Duration,
+    email: &Email,
+) -> Result<(), OnceError<MailError>> {
+    once(store, key, now, lease_for, || async {
+        let message_id = mailer.send(email).await?;
+        Ok::<_, MailError>(json!({ "messageId": message_id }))
+    })
+    .await
+}
+
+/// Posts `message` unless the post named `key` already happened; where it landed (channel and
+/// `ts`) is the recorded outcome, so the message can be updated later.
+pub async fn post_once(
+    store: &dyn ItemStore,
+    chat: &dyn ChatPoster,
+    key: &str,
+    now: DateTime<Utc>,
+    lease_for: Duration,
+    message: &ChatMessage,
+) -> Result<(), OnceError<ChatError>> {
+    once(store, key, now, lease_for, || async {
+        let posted = chat.post(message).await?;
+        Ok::<_, ChatError>(json!({ "channel": posted.channel, "ts": posted.ts }))
+    })
+    .await
 }

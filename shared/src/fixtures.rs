@@ -209,6 +209,40 @@ pub fn sent_mail(dir: &Path) -> Vec<(String, String, String)> {
     found
 }
 
+/// A mailer that fails its first `failures` sends as SES does when it throttles, then writes
+/// `.eml` files for real: for proving that a failed send is retried and still sent once.
+#[cfg(feature = "embedded")]
+pub struct FlakyMailer {
+    inner: crate::adapters::embedded::EmlMailer,
+    failures: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(feature = "embedded")]
+impl FlakyMailer {
+    pub fn new(dir: PathBuf, failures: usize) -> Self {
+        FlakyMailer {
+            inner: crate::adapters::embedded::EmlMailer::new(dir),
+            failures: std::sync::atomic::AtomicUsize::new(failures),
+        }
+    }
+}
+
+#[cfg(feature = "embedded")]
+#[async_trait::async_trait]
+impl crate::ports::Mailer for FlakyMailer {
+    async fn send(&self, email: &crate::ports::Email) -> Result<String, crate::ports::MailError> {
+        use std::sync::atomic::Ordering;
+        if self
+            .failures
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
+        {
+            return Err(crate::ports::MailError::Throttled);
+        }
+        self.inner.send(email).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
+use crate::ports::{Cursor, StoreError};
 
 /// Largest JSON body a route reads unless it says otherwise (photo routes say otherwise).
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
@@ -21,6 +22,23 @@ pub fn route(request: &Request) -> (String, String) {
         request.method().as_str().to_string(),
         resource.unwrap_or_else(|| request.uri().path().to_string()),
     )
+}
+
+/// The `cursor` query parameter of a paged list, as the store takes it.
+pub fn cursor_param(request: &Request) -> Option<Cursor> {
+    query_param(request, "cursor").map(|c| Cursor(c.to_string()))
+}
+
+/// A page read from a client's cursor: a cursor the store cannot read is the client's mistake
+/// (400 naming `cursor`), never a 500.
+pub fn paged<T>(page: Result<T, StoreError>) -> Result<T, ApiError> {
+    match page {
+        Err(StoreError::Invalid(_)) => Err(ApiError::bad_request(
+            "cursor",
+            "the cursor is not one this API returned",
+        )),
+        other => other.map_err(ApiError::from),
+    }
 }
 
 /// The API Gateway request id, for logs and problem `instance`.

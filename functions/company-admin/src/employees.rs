@@ -2,6 +2,7 @@
 //! /employees/{username}`. Inviting creates the directory user (Cognito emails the temporary
 //! password); offboarding disables them and forgets their face, keeping their attendance.
 
+use shared::http::{cursor_param, paged};
 use std::collections::BTreeMap;
 
 use lambda_http::http::StatusCode;
@@ -11,9 +12,8 @@ use shared::ApiError;
 use shared::claims::{COMPANY_ID_ATTRIBUTE, Claims};
 use shared::http::{
     DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, page_limit, path_param,
-    query_param,
 };
-use shared::ports::{Cursor, DirectoryError, NewUser, StoreError};
+use shared::ports::{DirectoryError, NewUser, StoreError};
 use shared::roster::{
     EmploymentStatus, Invitation, InviteRequest, RosterEntry, RosterRepo, StaffRole,
 };
@@ -98,20 +98,12 @@ pub async fn list(
     request: &Request,
 ) -> Result<Response<Body>, ApiError> {
     let limit = page_limit(request, 50, 200)?;
-    let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
-    let (entries, next) = match RosterRepo::new(app.store.as_ref())
-        .list(tenant, limit, cursor)
-        .await
-    {
-        Ok(page) => page,
-        Err(StoreError::Invalid(_)) => {
-            return Err(ApiError::bad_request(
-                "cursor",
-                "the cursor is not one this API returned",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let cursor = cursor_param(request);
+    let (entries, next) = paged(
+        RosterRepo::new(app.store.as_ref())
+            .list(tenant, limit, cursor)
+            .await,
+    )?;
     let items: Vec<_> = entries.iter().map(view).collect();
     Ok(json(
         StatusCode::OK,

@@ -6,9 +6,9 @@ use lambda_http::{Body, Request, Response};
 use shared::ApiError;
 use shared::claims::Claims;
 use shared::events::Month;
+use shared::http::{cursor_param, paged};
 use shared::http::{json, page_limit, query_param};
 use shared::leave::{LeaveRepo, LeaveStatus, NO_MANAGER};
-use shared::ports::{Cursor, StoreError};
 use shared::roster::{StaffRole, members};
 
 use crate::LeaveRequests;
@@ -45,7 +45,7 @@ pub async fn list(
 ) -> Result<Response<Body>, ApiError> {
     let store = app.store.as_ref();
     let limit = page_limit(request, 50, 200)?;
-    let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
+    let cursor = cursor_param(request);
     let status = query_param(request, "status")
         .map(|s| LeaveStatus::parse("status", s))
         .transpose()?;
@@ -81,16 +81,7 @@ pub async fn list(
             ));
         }
     };
-    let (requests, next) = match page {
-        Ok(page) => page,
-        Err(StoreError::Invalid(_)) => {
-            return Err(ApiError::bad_request(
-                "cursor",
-                "the cursor is not one this API returned",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (requests, next) = paged(page)?;
     let items: Vec<_> = requests.iter().map(|r| r.view()).collect();
     Ok(json(
         StatusCode::OK,

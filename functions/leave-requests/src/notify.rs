@@ -228,33 +228,15 @@ impl LeaveNotify {
 
     async fn mail_once(&self, key: &str, email: &Email) -> Result<(), Failure> {
         let lease_for = Duration::seconds(LEASE);
-        delivery::once(
-            self.store.as_ref(),
-            key,
-            self.clock.now(),
-            lease_for,
-            || async {
-                let message_id = self.mailer.send(email).await?;
-                Ok::<_, MailError>(json!({ "messageId": message_id }))
-            },
-        )
-        .await?;
+        let (store, mailer) = (self.store.as_ref(), self.mailer.as_ref());
+        delivery::mail_once(store, mailer, key, self.clock.now(), lease_for, email).await?;
         Ok(())
     }
 
     async fn post_once(&self, key: &str, message: &ChatMessage) -> Result<(), Failure> {
         let lease_for = Duration::seconds(LEASE);
-        delivery::once(
-            self.store.as_ref(),
-            key,
-            self.clock.now(),
-            lease_for,
-            || async {
-                let posted = self.chat.post(message).await?;
-                Ok::<_, ChatError>(json!({ "ts": posted.ts, "channel": posted.channel }))
-            },
-        )
-        .await?;
+        let (store, chat) = (self.store.as_ref(), self.chat.as_ref());
+        delivery::post_once(store, chat, key, self.clock.now(), lease_for, message).await?;
         Ok(())
     }
 }

@@ -5,44 +5,19 @@ mod common;
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::Event;
 use common::*;
 use leave_requests::{LeaveNotify, NotifyConfig};
 use serde_json::{Value, json};
-use shared::adapters::embedded::{EmlMailer, JsonlChat, StreamChange};
-use shared::fixtures::sent_mail;
-use shared::ports::{Email, MailError, Mailer, Table};
-
-/// Fails the first `failures` sends, as SES does when it throttles; then delivers for real.
-struct Flaky {
-    inner: EmlMailer,
-    failures: AtomicUsize,
-}
-
-#[async_trait]
-impl Mailer for Flaky {
-    async fn send(&self, email: &Email) -> Result<String, MailError> {
-        if self
-            .failures
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok()
-        {
-            return Err(MailError::Throttled);
-        }
-        self.inner.send(email).await
-    }
-}
+use shared::adapters::embedded::{JsonlChat, StreamChange};
+use shared::fixtures::{FlakyMailer, sent_mail};
+use shared::ports::Table;
 
 fn notifier(w: &World, failures: usize) -> LeaveNotify {
     LeaveNotify {
         store: w.store.clone(),
-        mailer: Arc::new(Flaky {
-            inner: EmlMailer::new(w.dir.join("mail")),
-            failures: AtomicUsize::new(failures),
-        }),
+        mailer: Arc::new(FlakyMailer::new(w.dir.join("mail"), failures)),
         chat: Arc::new(JsonlChat::new(w.dir.join("chat.jsonl"))),
         clock: w.clock.clone(),
         config: NotifyConfig {

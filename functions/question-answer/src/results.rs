@@ -5,8 +5,8 @@ use lambda_http::{Body, Request, Response};
 use serde_json::json;
 use shared::ApiError;
 use shared::exam::{AttemptRepo, AttemptStatus, ResultDetail, ResultSummary};
+use shared::http::{cursor_param, paged};
 use shared::http::{json, page_limit, path_param, query_param};
-use shared::ports::{Cursor, StoreError};
 
 use crate::QuestionAnswer;
 
@@ -27,18 +27,9 @@ pub async fn list(app: &QuestionAnswer, request: &Request) -> Result<Response<Bo
         }
     };
     let limit = page_limit(request, DEFAULT_PAGE, MAX_PAGE)?;
-    let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
+    let cursor = cursor_param(request);
     let repo = AttemptRepo::new(app.store.as_ref());
-    let (attempts, next) = match repo.list(status, limit, cursor).await {
-        Ok(page) => page,
-        Err(StoreError::Invalid(_)) => {
-            return Err(ApiError::bad_request(
-                "cursor",
-                "the cursor is not one this API returned",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (attempts, next) = paged(repo.list(status, limit, cursor).await)?;
     let now = app.clock.now();
     let mut items = Vec::with_capacity(attempts.len());
     for attempt in attempts {

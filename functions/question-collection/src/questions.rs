@@ -9,6 +9,7 @@ use shared::http::{
     DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, page_limit, parse_json,
     path_param, query_param,
 };
+use shared::http::{cursor_param, paged};
 use shared::ports::{Cursor, StoreError};
 
 use crate::QuestionCollection;
@@ -27,7 +28,7 @@ fn filter_from(request: &Request) -> Result<(QuestionFilter, usize, Option<Curso
         .transpose()
         .map_err(|_| ApiError::bad_request("active", "use true or false"))?;
     let limit = page_limit(request, DEFAULT_PAGE, MAX_PAGE)?;
-    let cursor = query_param(request, "cursor").map(|c| Cursor(c.to_string()));
+    let cursor = cursor_param(request);
     Ok((
         QuestionFilter {
             category,
@@ -42,19 +43,11 @@ fn filter_from(request: &Request) -> Result<(QuestionFilter, usize, Option<Curso
 /// `GET /questions?category=&difficulty=&active=&limit=&cursor=`
 pub async fn list(app: &QuestionCollection, request: &Request) -> Result<Response<Body>, ApiError> {
     let (filter, limit, cursor) = filter_from(request)?;
-    let (items, next) = match QuestionRepo::new(app.store.as_ref())
-        .list(&filter, limit, cursor)
-        .await
-    {
-        Ok(page) => page,
-        Err(StoreError::Invalid(_)) => {
-            return Err(ApiError::bad_request(
-                "cursor",
-                "the cursor is not one this API returned",
-            ));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (items, next) = paged(
+        QuestionRepo::new(app.store.as_ref())
+            .list(&filter, limit, cursor)
+            .await,
+    )?;
     Ok(json(
         StatusCode::OK,
         &json!({ "items": items, "nextCursor": next.map(|c| c.0) }),

@@ -15,7 +15,6 @@ use std::sync::Arc;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::Duration;
-use serde_json::json;
 use shared::applicant::ApplicantRepo;
 use shared::clock::Clock;
 use shared::delivery::{self, OnceError};
@@ -106,17 +105,8 @@ impl SesNotify {
 
     async fn send_once(&self, key: &str, email: &Email) -> Result<(), Failure> {
         let lease = Duration::seconds(LEASE);
-        delivery::once(
-            self.store.as_ref(),
-            key,
-            self.clock.now(),
-            lease,
-            || async {
-                let message_id = self.mailer.send(email).await?;
-                Ok::<_, MailError>(json!({ "messageId": message_id }))
-            },
-        )
-        .await?;
+        let (store, mailer) = (self.store.as_ref(), self.mailer.as_ref());
+        delivery::mail_once(store, mailer, key, self.clock.now(), lease, email).await?;
         Ok(())
     }
 }

@@ -3,41 +3,19 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use async_trait::async_trait;
 use aws_lambda_events::event::dynamodb::Event;
 use chrono::{Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 use ses_notify::{NotifyConfig, SesNotify};
-use shared::adapters::embedded::{EmlMailer, SqliteStore};
+use shared::adapters::embedded::SqliteStore;
 use shared::applicant::{ApplicantRepo, Details};
 use shared::clock::ManualClock;
 use shared::exam::{Attempt, AttemptRepo, Scoring};
-use shared::fixtures::{load, sent_mail as messages, temp_dir};
-use shared::ports::{Email, MailError, Mailer, Table};
+use shared::fixtures::{FlakyMailer, load, sent_mail as messages, temp_dir};
+use shared::ports::Table;
 
 const FIXTURE: &str = "dynamodb/exam-attempt-submitted.json";
-
-/// Fails the first `failures` sends, as SES does when it throttles; then delivers for real.
-struct Flaky {
-    inner: EmlMailer,
-    failures: AtomicUsize,
-}
-
-#[async_trait]
-impl Mailer for Flaky {
-    async fn send(&self, email: &Email) -> Result<String, MailError> {
-        if self
-            .failures
-            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
-            .is_ok()
-        {
-            return Err(MailError::Throttled);
-        }
-        self.inner.send(email).await
-    }
-}
 
 struct World {
     app: SesNotify,
@@ -51,10 +29,7 @@ fn world(failures: usize) -> World {
     let mail = dir.join("mail");
     let app = SesNotify {
         store: store.clone(),
-        mailer: Arc::new(Flaky {
-            inner: EmlMailer::new(mail.clone()),
-            failures: AtomicUsize::new(failures),
-        }),
+        mailer: Arc::new(FlakyMailer::new(mail.clone(), failures)),
         clock: Arc::new(ManualClock::at(
             Utc.with_ymd_and_hms(2026, 11, 24, 10, 22, 0).unwrap(),
         )),

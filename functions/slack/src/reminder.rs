@@ -9,14 +9,13 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Days, Duration};
-use serde_json::json;
 use shared::attendance::{AttendanceDay, AttendanceRepo, instant_of, local_time};
 use shared::clock::Clock;
 use shared::company::{Company, CompanyRepo};
 use shared::delivery::{self, OnceError};
 use shared::events::iso_date;
 use shared::idempotency::once_key;
-use shared::ports::{ChatError, ChatPoster, ItemStore, StoreError, Table};
+use shared::ports::{ChatPoster, ItemStore, StoreError, Table};
 use shared::roster::RosterRepo;
 use shared::slack::messages;
 
@@ -126,17 +125,9 @@ impl CheckoutReminder {
             "checkout-reminder",
             &format!("{}/{}/{}", day.company_id, day.work_date, day.username),
         );
-        let sent = delivery::once(
-            self.store.as_ref(),
-            &key,
-            self.clock.now(),
-            Duration::seconds(LEASE),
-            || async {
-                let posted = self.chat.post(&message).await?;
-                Ok::<_, ChatError>(json!({ "channel": posted.channel, "ts": posted.ts }))
-            },
-        )
-        .await;
+        let (store, chat) = (self.store.as_ref(), self.chat.as_ref());
+        let lease = Duration::seconds(LEASE);
+        let sent = delivery::post_once(store, chat, &key, self.clock.now(), lease, &message).await;
         match sent {
             Ok(()) => done.reminded += 1,
             Err(OnceError::Store(e)) => return Err(e),
