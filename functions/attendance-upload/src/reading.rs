@@ -41,33 +41,20 @@ fn totals<'a>(days: impl Iterator<Item = &'a DaySummary>) -> Totals {
 }
 
 /// `?month=YYYY-MM`, by default the company's current month.
-fn month(request: &Request, app: &AttendanceUpload, company: &Company) -> Result<String, ApiError> {
-    match query_param(request, "month") {
-        None => Ok(work_date(app.clock.now(), company.profile.tz())
-            .format("%Y-%m")
-            .to_string()),
-        Some(m) => {
-            let ok = m.len() == 7
-                && m.as_bytes()[4] == b'-'
-                && m[..4].chars().all(|c| c.is_ascii_digit())
-                && matches!(m[5..].parse::<u32>(), Ok(1..=12))
-                && m[5..].chars().all(|c| c.is_ascii_digit());
-            if ok {
-                Ok(m.to_string())
-            } else {
-                Err(ApiError::bad_request("month", "use YYYY-MM, e.g. 2026-11"))
-            }
-        }
-    }
+fn month(request: &Request, app: &AttendanceUpload, company: &Company) -> Result<Month, ApiError> {
+    let asked = match query_param(request, "month") {
+        None => Month::of(work_date(app.clock.now(), company.profile.tz())),
+        Some(m) => Month::parse("month", m).ok(),
+    };
+    asked.ok_or_else(|| ApiError::bad_request("month", "use YYYY-MM, e.g. 2026-11"))
 }
 
-/// The company's holidays in `month` (already checked to be `YYYY-MM`).
+/// The company's holidays in `month`.
 async fn holidays(
     app: &AttendanceUpload,
     tenant: &str,
-    month: &str,
+    month: Month,
 ) -> Result<BTreeSet<NaiveDate>, ApiError> {
-    let month = Month::parse("month", month)?;
     Ok(EventRepo::new(app.store.as_ref())
         .holidays_between(tenant, month.first_day(), month.last_day())
         .await?)
@@ -81,11 +68,11 @@ async fn person_month(
 ) -> Result<Response<Body>, ApiError> {
     let company = company(app, tenant).await?;
     let month = month(request, app, &company)?;
-    let holidays = holidays(app, tenant, &month).await?;
+    let holidays = holidays(app, tenant, month).await?;
     let now = app.clock.now();
     let zone = company.profile.tz();
     let days: Vec<DaySummary> = AttendanceRepo::new(app.store.as_ref())
-        .person_month(tenant, username, &month)
+        .person_month(tenant, username, &month.to_string())
         .await?
         .iter()
         .map(|d| summarise(d, zone, &company.profile.work_hours, &holidays, now))
@@ -93,7 +80,7 @@ async fn person_month(
     Ok(json(
         StatusCode::OK,
         &json!({
-            "username": username, "month": month, "timeZone": company.profile.time_zone,
+            "username": username, "month": month.to_string(), "timeZone": company.profile.time_zone,
             "totals": totals(days.iter()), "days": days,
         }),
     ))
@@ -147,11 +134,11 @@ pub async fn company_month(
         Some("json") => false,
         Some(_) => return Err(ApiError::bad_request("format", "use csv or json")),
     };
-    let holidays = holidays(app, tenant, &month).await?;
+    let holidays = holidays(app, tenant, month).await?;
     let now = app.clock.now();
     let zone = company.profile.tz();
     let days: Vec<DaySummary> = AttendanceRepo::new(app.store.as_ref())
-        .company_month(tenant, &month)
+        .company_month(tenant, &month.to_string())
         .await?
         .iter()
         .map(|d| summarise(d, zone, &company.profile.work_hours, &holidays, now))
@@ -177,6 +164,6 @@ pub async fn company_month(
         .collect();
     Ok(json(
         StatusCode::OK,
-        &json!({ "month": month, "timeZone": company.profile.time_zone, "people": people, "days": days }),
+        &json!({ "month": month.to_string(), "timeZone": company.profile.time_zone, "people": people, "days": days }),
     ))
 }

@@ -2,7 +2,6 @@
 //! /employees/{username}`. Inviting creates the directory user (Cognito emails the temporary
 //! password); offboarding disables them and forgets their face, keeping their attendance.
 
-use shared::http::{cursor_param, paged};
 use std::collections::BTreeMap;
 
 use lambda_http::http::StatusCode;
@@ -11,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use shared::ApiError;
 use shared::claims::{COMPANY_ID_ATTRIBUTE, Claims};
 use shared::http::{
-    DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, page_limit, path_param,
+    DEFAULT_BODY_LIMIT, body_bytes, cursor_param, json, json_body, no_content, page_limit, paged,
+    path_param,
 };
 use shared::ports::{DirectoryError, NewUser, StoreError};
 use shared::roster::{

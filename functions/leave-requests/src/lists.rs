@@ -6,8 +6,7 @@ use lambda_http::{Body, Request, Response};
 use shared::ApiError;
 use shared::claims::Claims;
 use shared::events::Month;
-use shared::http::{cursor_param, paged};
-use shared::http::{json, page_limit, query_param};
+use shared::http::{cursor_param, json, page_limit, paged, query_param};
 use shared::leave::{LeaveRepo, LeaveStatus, NO_MANAGER};
 use shared::roster::{StaffRole, members};
 

@@ -84,6 +84,11 @@ fn slack_key(leave_id: &str, approver: &str) -> String {
     once_key("leave-slack-approver", &format!("{leave_id}/{approver}"))
 }
 
+/// How messages name the employee: from the roster, else (no longer on it) their username.
+fn display_name(r: &LeaveRequest, employee: Option<&RosterEntry>) -> String {
+    employee.map_or_else(|| r.employee.clone(), |e| e.display_name().to_string())
+}
+
 impl LeaveNotify {
     /// Handles one batch; the response names the first record to retry, if any.
     pub async fn handle(&self, event: Event) -> DynamoDbEventResponse {
@@ -99,7 +104,7 @@ impl LeaveNotify {
     }
 
     async fn requested(&self, r: &LeaveRequest) -> Result<(), Failure> {
-        let employee = self.name_of(r).await?;
+        let employee = display_name(r, self.roster(r, &r.employee).await?.as_ref());
         for approver in self.approvers(r).await? {
             let mail = notices::request_to_approver(&self.config.from, r, &employee, &approver);
             self.mail_once(&key("leave-mail-approver", r, &approver.username), &mail)
@@ -115,21 +120,22 @@ impl LeaveNotify {
 
     async fn moved(&self, before: LeaveStatus, r: &LeaveRequest) -> Result<(), Failure> {
         let approvers = self.approvers(r).await?;
+        let employee = self.roster(r, &r.employee).await?;
+        let name = display_name(r, employee.as_ref());
         match r.status {
             LeaveStatus::Approved | LeaveStatus::Rejected => {
-                if let Some(employee) = self.roster(r, &r.employee).await? {
-                    let mail = notices::decision_to_employee(&self.config.from, r, &employee);
+                if let Some(employee) = &employee {
+                    let mail = notices::decision_to_employee(&self.config.from, r, employee);
                     self.mail_once(&key("leave-mail-employee", r, &employee.username), &mail)
                         .await?;
                 }
             }
             LeaveStatus::Cancelled if before.holds_dates() => {
-                let employee = self.name_of(r).await?;
                 for approver in &approvers {
                     let mail = notices::cancellation_to_approver(
                         &self.config.from,
                         r,
-                        &employee,
+                        &name,
                         approver,
                         before,
                     );
@@ -139,9 +145,8 @@ impl LeaveNotify {
             }
             _ => {}
         }
-        let employee = self.name_of(r).await?;
         for approver in &approvers {
-            self.update_slack(r, &employee, &approver.username).await?;
+            self.update_slack(r, &name, &approver.username).await?;
         }
         Ok(())
     }
@@ -155,14 +160,6 @@ impl LeaveNotify {
         Ok(RosterRepo::new(self.store.as_ref())
             .get(&r.company_id, username)
             .await?)
-    }
-
-    async fn name_of(&self, r: &LeaveRequest) -> Result<String, Failure> {
-        Ok(self
-            .roster(r, &r.employee)
-            .await?
-            .map(|e| e.display_name().to_string())
-            .unwrap_or_else(|| r.employee.clone()))
     }
 
     /// Who decides `r`: the manager it was filed with while they are active, else the company's

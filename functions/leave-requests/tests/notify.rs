@@ -202,7 +202,29 @@ async fn ledger_items_and_unchanged_statuses_tell_nobody() {
             .map(|r| &r.event_name)
             .collect::<Vec<_>>()
     );
+    // A write that leaves the status as it was (here: the insert replayed as a modification).
+    let mut unchanged = event
+        .records
+        .iter()
+        .find(|r| !r.change.new_image.contains_key("recent"))
+        .expect("the request's own record")
+        .clone();
+    unchanged.event_name = "MODIFY".into();
+    unchanged.change.old_image = unchanged.change.new_image.clone();
     notify.handle(event).await;
     assert_eq!(sent_mail(&w.dir.join("mail")).len(), 1);
     assert!(leave["id"].is_string());
+    let mut again: Event = serde_json::from_value(json!({ "Records": [] })).unwrap();
+    again.records.push(unchanged);
+    assert!(notify.handle(again).await.batch_item_failures.is_empty());
+    assert_eq!(
+        sent_mail(&w.dir.join("mail")).len(),
+        1,
+        "nobody is told twice"
+    );
+    assert_eq!(
+        chat(&w.dir).len(),
+        1,
+        "the ledger and the unchanged write post nothing"
+    );
 }

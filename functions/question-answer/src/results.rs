@@ -5,8 +5,7 @@ use lambda_http::{Body, Request, Response};
 use serde_json::json;
 use shared::ApiError;
 use shared::exam::{AttemptRepo, AttemptStatus, ResultDetail, ResultSummary};
-use shared::http::{cursor_param, paged};
-use shared::http::{json, page_limit, path_param, query_param};
+use shared::http::{cursor_param, json, page_limit, paged, path_param, query_param};
 
 use crate::QuestionAnswer;
 

@@ -6,10 +6,9 @@ use serde_json::{Value, json};
 use shared::ApiError;
 use shared::exam::{Difficulty, Question, QuestionDraft, QuestionFilter, QuestionRepo};
 use shared::http::{
-    DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, page_limit, parse_json,
-    path_param, query_param,
+    DEFAULT_BODY_LIMIT, body_bytes, cursor_param, json, json_body, no_content, page_limit, paged,
+    parse_json, path_param, query_param,
 };
-use shared::http::{cursor_param, paged};
 use shared::ports::{Cursor, StoreError};
 
 use crate::QuestionCollection;

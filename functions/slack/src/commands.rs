@@ -128,15 +128,22 @@ async fn today(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiError
         .holidays_between(&me.company_id, date, date)
         .await?
         .is_empty();
-    let month = date.format("%Y-%m").to_string();
     let everyone = me.role != StaffRole::Employee;
-    let days: Vec<_> = AttendanceRepo::new(store)
-        .company_month(&me.company_id, &month)
-        .await?
-        .into_iter()
-        .filter(|d| d.work_date == iso_date(date))
-        .filter(|d| everyone || d.username == me.username)
-        .collect();
+    let repo = AttendanceRepo::new(store);
+    // Staff see their own day (one key read); managers and admins the company's day.
+    let days: Vec<_> = if everyone {
+        let (month, today) = (date.format("%Y-%m").to_string(), iso_date(date));
+        repo.company_month(&me.company_id, &month)
+            .await?
+            .into_iter()
+            .filter(|d| d.work_date == today)
+            .collect()
+    } else {
+        repo.day(&me.company_id, &me.username, date)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let mut lines: Vec<String> = days
         .iter()
         .map(|d| {
