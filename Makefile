@@ -12,7 +12,7 @@ export FACE_DATA_DIR := $(abspath .cache/face-data)
 # The Debian packages the embedded face matcher links against.
 FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 
-.PHONY: run test setup native-deps face-data lint iac unit build package clean fmt
+.PHONY: run test setup native-deps face-data lint iac unit build package bench bench-photo clean fmt openapi fuzz
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -58,12 +58,35 @@ iac: $(STAMP)
 	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=ap-south-1 sam validate --lint --template template.yaml
 	checkov --config-file .checkov.yaml --file template.yaml
 
-test: lint iac unit
+# The contract fuzz runs last: it needs the stack `unit` built, and is the slowest to read.
+test: lint iac unit fuzz
 
-# Lambda bootstraps for arm64, with their sizes.
-package: setup
-	cargo lambda build --release --arm64
-	@for d in target/lambda/*/; do printf '%-28s %s\n' "$$(basename $$d)" "$$(du -h $$d/bootstrap | cut -f1)"; done
+# Every Lambda function's bootstrap for arm64 (cross-linked by zig), zipped as Lambda takes it,
+# with each zip's size. Only the crates under functions/: the embedded stack never ships.
+FUNCTION_PACKAGES := $(notdir $(wildcard functions/*))
+package: $(STAMP) bench-aarch64-target
+	cargo lambda build --release --arm64 --output-format zip $(addprefix -p ,$(FUNCTION_PACKAGES))
+	@python3 scripts/zip-sizes.py target/lambda
+
+# The measurements behind BENCHMARKS.md (not part of `make test`: slow, and the numbers are read,
+# not asserted). Each part writes target/bench/<part>.{json,md}; `report` gathers them.
+include bench/bench.mk bench/inproc.mk
+bench: bench-cold bench-size bench-photo bench-criterion bench-load bench-scaling
+	cargo run --profile local -p bench --bin report
+
+# Peak memory of normalising a selfie: what attendance-upload's MemorySize is chosen from.
+bench-photo: setup
+	cargo run --profile local -p bench --bin photo-peak
+
+# openapi.json from the request and response types (a test in `cargo test -p local` fails when
+# the committed file differs from what the code generates).
+openapi:
+	UPDATE_OPENAPI=1 cargo test -p local --bin genese-local openapi::tests::the_committed_openapi_json_is_the_generated_one
+
+# schemathesis against the embedded stack, from its own OpenAPI document, as every demo role.
+fuzz: setup
+	cargo build -p local
+	scripts/fuzz.sh target/debug/genese-local
 
 fmt:
 	cargo fmt --all

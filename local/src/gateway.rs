@@ -20,6 +20,9 @@ use crate::stack::Stack;
 /// API Gateway's payload limit.
 pub const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 
+/// API Gateway's quota on the request line and header values together, in bytes.
+pub const MAX_REQUEST_LINE_AND_HEADERS: usize = 10 * 1024;
+
 /// Stage name, as in the deployed API.
 pub const STAGE: &str = "v1";
 
@@ -41,8 +44,42 @@ pub fn to_http(response: lambda_http::Response<Body>, request_id: &str) -> Respo
     out
 }
 
+/// A refusal by the gateway itself, readable by the portal as API Gateway's `GatewayResponses`
+/// make it (template.yaml).
 fn refuse(error: ApiError, request_id: &str) -> Response {
-    to_http(error.into_response(Some(request_id)), request_id)
+    let response = shared::cors::allow(
+        error.into_response(Some(request_id)),
+        shared::cors::configured_origin(),
+    );
+    to_http(response, request_id)
+}
+
+/// The refusal of a request over API Gateway's request line and header quota: 414 naming the
+/// query parameter (or the path) that made the line long, or 431 for the headers. (A request
+/// line over 64 KiB never gets here: the HTTP server answers a bare 414 itself, as API Gateway
+/// answers such requests without calling the function.)
+fn over_request_quota(parts: &http::request::Parts) -> Option<ApiError> {
+    let target = parts.uri.path_and_query().map_or("", |p| p.as_str());
+    let line = format!("{} {target} HTTP/1.1", parts.method).len();
+    let headers: usize = parts.headers.values().map(|v| v.len()).sum();
+    if line + headers <= MAX_REQUEST_LINE_AND_HEADERS {
+        return None;
+    }
+    let detail = format!(
+        "API Gateway accepts at most {MAX_REQUEST_LINE_AND_HEADERS} bytes of request line and headers"
+    );
+    if headers > line {
+        return Some(ApiError::headers_too_large(detail));
+    }
+    let query = parts.uri.query().unwrap_or("");
+    let field = if query.len() > parts.uri.path().len() {
+        form_urlencoded::parse(query.as_bytes())
+            .max_by_key(|(k, v)| k.len() + v.len())
+            .map_or_else(|| "query".to_string(), |(k, _)| k.into_owned())
+    } else {
+        "path".to_string()
+    };
+    Some(ApiError::uri_too_long(field, detail))
 }
 
 /// Is this body text that API Gateway would pass as a string rather than base64?
@@ -60,6 +97,22 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_string();
     let method = parts.method.as_str().to_string();
+    // The whole request is read before it is judged, as API Gateway does: a client whose token
+    // is refused still gets its 401, not a connection closed while it is still sending.
+    let bytes = match to_bytes(body, MAX_PAYLOAD).await {
+        Ok(b) => b,
+        Err(_) => {
+            return refuse(
+                ApiError::payload_too_large(format!(
+                    "API Gateway accepts at most {MAX_PAYLOAD} bytes"
+                )),
+                &request_id,
+            );
+        }
+    };
+    if let Some(refusal) = over_request_quota(&parts) {
+        return refuse(refusal, &request_id);
+    }
 
     let table = routes::table_once();
     let matching: Vec<(&Route, Vec<(String, String)>)> = table
@@ -71,6 +124,12 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
             ApiError::not_found(format!("no resource at {path}")),
             &request_id,
         );
+    }
+    // A browser's preflight, answered by the gateway for every resource when CORS is configured.
+    if parts.method == http::Method::OPTIONS
+        && let Some(origin) = shared::cors::configured_origin()
+    {
+        return to_http(shared::cors::preflight(origin), &request_id);
     }
     // The most specific resource answers the path, whatever its methods (as API Gateway does).
     let best = matching
@@ -112,18 +171,6 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
         }
     } else {
         None
-    };
-
-    let bytes = match to_bytes(body, MAX_PAYLOAD).await {
-        Ok(b) => b,
-        Err(_) => {
-            return refuse(
-                ApiError::payload_too_large(format!(
-                    "API Gateway accepts at most {MAX_PAYLOAD} bytes"
-                )),
-                &request_id,
-            );
-        }
     };
 
     let event = proxy_event(route, params, &parts, &bytes, claims, &request_id);

@@ -8,6 +8,7 @@ mod demo;
 mod demo_bank;
 mod gateway;
 mod local_api;
+mod openapi;
 mod routes;
 mod schedule;
 mod secrets;
@@ -15,6 +16,8 @@ mod stack;
 mod streams;
 mod tokens;
 
+#[cfg(test)]
+mod samconfig_tests;
 #[cfg(test)]
 mod template_tests;
 
@@ -61,6 +64,8 @@ fn router(stack: Arc<Stack>) -> Router {
         .route("/local/auth/new-password", post(local_api::new_password))
         .route("/local/.well-known/jwks.json", get(local_api::jwks))
         .route("/local/reminders", post(local_api::reminders))
+        .route("/local/openapi.json", get(openapi::docs::document))
+        .route("/local/docs", get(openapi::docs::page))
         .route(
             "/local/blobs/{*key}",
             get(local_api::blob_get).put(local_api::blob_put),

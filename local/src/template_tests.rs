@@ -106,6 +106,18 @@ fn every_lambda_binary_has_exactly_one_function_resource() {
         !api["Cors"]["AllowOrigin"].is_null(),
         "API Gateway answers the preflight"
     );
+    // The embedded stack answers preflights with the same allowances (shared::cors).
+    for (key, value) in [
+        ("AllowMethods", shared::cors::ALLOW_METHODS),
+        ("AllowHeaders", shared::cors::ALLOW_HEADERS),
+        ("MaxAge", shared::cors::MAX_AGE_SECONDS),
+    ] {
+        assert_eq!(
+            api["Cors"][key],
+            format!("'{value}'").as_str(),
+            "Cors.{key}"
+        );
+    }
     assert_eq!(api["Auth"]["AddDefaultAuthorizerToCorsPreflight"], false);
 }
 

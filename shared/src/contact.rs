@@ -14,7 +14,11 @@ pub fn email_domain(email: &str) -> Option<String> {
     let local_ok = !local.is_empty()
         && local.len() <= 64
         && !local.contains(char::is_whitespace)
-        && !local.contains('@');
+        && !local.contains('@')
+        // An email is a username, and usernames are path ids (`/employees/{username}`), which
+        // hold no slashes or control characters (see `http::checked_id`): such a person could
+        // never be addressed.
+        && !local.contains(|c: char| c.is_control() || c == '/' || c == '\\');
     (labels_ok && local_ok && email.len() <= 254).then(|| domain.to_ascii_lowercase())
 }
 
@@ -44,6 +48,8 @@ mod tests {
             "a b@example.com",
             "a@-x.com",
             "a@@x.com",
+            "../../etc/x@example.com",
+            "a\0b@example.com",
         ] {
             assert_eq!(email_domain(bad), None, "{bad}");
         }

@@ -11,6 +11,12 @@ use lambda_http::{Body, Response};
 /// The variable naming the one origin (scheme, host, port) the portal is served from.
 pub const ORIGIN_VAR: &str = "CORS_ALLOW_ORIGIN";
 
+/// What a preflight allows: template.yaml's `Cors` block says the same (a template test holds the
+/// two equal), and the embedded stack answers preflights with these.
+pub const ALLOW_METHODS: &str = "GET,POST,PUT,DELETE,OPTIONS";
+pub const ALLOW_HEADERS: &str = "Authorization,Content-Type,Idempotency-Key";
+pub const MAX_AGE_SECONDS: &str = "600";
+
 /// The configured origin, read once per process.
 pub fn configured_origin() -> Option<&'static HeaderValue> {
     static ORIGIN: OnceLock<Option<HeaderValue>> = OnceLock::new();
@@ -32,6 +38,27 @@ pub fn allow(mut response: Response<Body>, origin: Option<&HeaderValue>) -> Resp
         headers.insert("vary", HeaderValue::from_static("Origin"));
     }
     response
+}
+
+/// The answer to a browser's preflight (`OPTIONS`) from pages of `origin`, as API Gateway's mock
+/// integration gives it: no body, the allowed methods and headers, cacheable for ten minutes.
+pub fn preflight(origin: &HeaderValue) -> Response<Body> {
+    let mut response = Response::new(Body::Empty);
+    *response.status_mut() = lambda_http::http::StatusCode::NO_CONTENT;
+    let headers = response.headers_mut();
+    headers.insert(
+        "access-control-allow-methods",
+        HeaderValue::from_static(ALLOW_METHODS),
+    );
+    headers.insert(
+        "access-control-allow-headers",
+        HeaderValue::from_static(ALLOW_HEADERS),
+    );
+    headers.insert(
+        "access-control-max-age",
+        HeaderValue::from_static(MAX_AGE_SECONDS),
+    );
+    allow(response, Some(origin))
 }
 
 #[cfg(test)]

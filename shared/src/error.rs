@@ -77,6 +77,20 @@ impl ApiError {
     pub fn payload_too_large(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::PAYLOAD_TOO_LARGE, "Payload too large", detail)
     }
+    /// 414: the request line (path and query) is longer than the gateway accepts, naming the
+    /// parameter that made it so.
+    pub fn uri_too_long(field: impl Into<String>, detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::URI_TOO_LONG, "URI too long", detail).with_field(field)
+    }
+    /// 431: the request's headers are larger than the gateway accepts.
+    pub fn headers_too_large(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "Request header fields too large",
+            detail,
+        )
+        .with_field("headers")
+    }
     /// 415: the body is not of a media type the route accepts.
     pub fn unsupported_media_type(detail: impl Into<String>) -> Self {
         Self::new(

@@ -12,6 +12,16 @@ use crate::ports::{Cursor, StoreError};
 /// Largest JSON body a route reads unless it says otherwise (photo routes say otherwise).
 pub const DEFAULT_BODY_LIMIT: usize = 64 * 1024;
 
+/// Longest id a path parameter may hold, in bytes. Ours are UUIDs, dates, `date#uuid` event
+/// ids and email usernames (at most 254); DynamoDB refuses keys over 1024 bytes with an error
+/// that would otherwise surface as a 500.
+pub const MAX_ID_BYTES: usize = 256;
+
+/// Deepest nesting of arrays and objects a JSON body may have. Ours nest four levels at most;
+/// without this, 10,000 nested arrays are refused by serde_json's own limit only after a type
+/// mismatch deep inside (`[0]`), which names a field the client never sent.
+pub const MAX_JSON_DEPTH: usize = 32;
+
 /// The API Gateway resource template and method of a request, e.g. (`GET`, `/employees/{username}`).
 pub fn route(request: &Request) -> (String, String) {
     let resource = match request.request_context_ref() {
@@ -49,13 +59,66 @@ pub fn request_id(request: &Request) -> Option<String> {
     }
 }
 
-/// A path parameter the route template guarantees; 404 if absent (a misrouted request).
+/// A path parameter the route template guarantees; 404 if absent (a misrouted request), 400
+/// naming it when it cannot be an id of ours (see [`checked_id`]).
 pub fn path_param(request: &Request, name: &str) -> Result<String, ApiError> {
-    request
+    let value = request
         .path_parameters_ref()
         .and_then(|p| p.first(name))
-        .map(str::to_string)
-        .ok_or_else(|| ApiError::not_found(format!("missing path parameter `{name}`")))
+        .ok_or_else(|| ApiError::not_found(format!("missing path parameter `{name}`")))?;
+    checked_id(name, value).map(str::to_string)
+}
+
+/// `value` if it can be an id (a key of ours, or part of one), else a 400 naming `field`: ids
+/// become table and blob keys, so one that is empty, longer than [`MAX_ID_BYTES`], or holds a
+/// control character (`%00`) or a path separator (`..%2F..%2Fetc`) is refused before any
+/// lookup, rather than reaching a store that may answer it with a fault.
+pub fn checked_id<'a>(field: &str, value: &'a str) -> Result<&'a str, ApiError> {
+    if value.is_empty() || value.len() > MAX_ID_BYTES {
+        return Err(ApiError::bad_request(
+            field,
+            format!("an id has 1 to {MAX_ID_BYTES} bytes"),
+        ));
+    }
+    if value
+        .chars()
+        .any(|c| c.is_control() || c == '/' || c == '\\')
+    {
+        return Err(ApiError::bad_request(
+            field,
+            "an id holds no control characters, `/` or `\\`",
+        ));
+    }
+    Ok(value)
+}
+
+/// Whether `bytes` (JSON) nest arrays and objects deeper than `max`; brackets inside strings
+/// do not count.
+fn nests_deeper_than(bytes: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in bytes {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
 }
 
 /// The first value of the query parameter `name`, if given.
@@ -130,8 +193,29 @@ pub fn parse_json<T: DeserializeOwned>(
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Err(ApiError::bad_request("body", "a JSON body is required"));
     }
+    if nests_deeper_than(bytes, MAX_JSON_DEPTH) {
+        return Err(ApiError::bad_request(
+            "body",
+            format!("the body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"),
+        ));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(de).map_err(|e| {
+    let parsed = match serde_path_to_error::deserialize(de) {
+        // A whole number written with a fraction where an integer goes: read it again as one.
+        Err(e)
+            if e.inner()
+                .to_string()
+                .starts_with("invalid type: floating point") =>
+        {
+            let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+                ApiError::bad_request("body", format!("the body is not valid JSON: {e}"))
+            })?;
+            whole_numbers_as_integers(&mut value);
+            serde_path_to_error::deserialize(value)
+        }
+        other => other,
+    };
+    parsed.map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         match inner.classify() {
@@ -156,6 +240,28 @@ pub fn parse_json<T: DeserializeOwned>(
             }
         }
     })
+}
+
+/// JSON has one number type, and JSON Schema counts `2.0` as the integer 2; serde reads a
+/// `u32` only from `2`. Whole numbers written with a fraction (within f64's exact range) are
+/// read as the integers they are, so a client's `2.0` is not refused where the schema takes it.
+fn whole_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    const EXACT: f64 = 9_007_199_254_740_992.0; // 2^53
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => {
+            if let Some(f) = n.as_f64()
+                && f.fract() == 0.0
+                && f.abs() <= EXACT
+            {
+                // Exact: |f| <= 2^53, so the cast loses nothing.
+                *value = Value::from(f as i64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(whole_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(whole_numbers_as_integers),
+        _ => {}
+    }
 }
 
 /// serde_json appends " at line 1 column 17"; the field name says more to a client.
@@ -249,6 +355,85 @@ mod tests {
         .unwrap_err();
         assert_eq!(err.status, 400);
         assert!(err.detail.contains("companyId"), "{}", err.detail);
+    }
+
+    #[test]
+    fn whole_numbers_written_with_a_fraction_read_as_integers() {
+        #[derive(Debug, Deserialize)]
+        struct Sized {
+            size: u32,
+            scores: Vec<i64>,
+            ratio: f64,
+        }
+        let ok: Sized = json_body(
+            &req(
+                Some("application/json"),
+                r#"{"size": 5.0, "scores": [-3.0, 4], "ratio": 2.0}"#,
+            ),
+            1024,
+        )
+        .unwrap();
+        assert_eq!((ok.size, ok.scores, ok.ratio), (5, vec![-3, 4], 2.0));
+        let err = json_body::<Sized>(
+            &req(
+                Some("application/json"),
+                r#"{"size": 5.5, "scores": [], "ratio": 1}"#,
+            ),
+            1024,
+        )
+        .unwrap_err();
+        assert_eq!(
+            (err.status.as_u16(), err.field.as_deref()),
+            (400, Some("size"))
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_by_naming_the_body() {
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let err = json_body::<Body2>(&req(Some("application/json"), &deep), 64 * 1024).unwrap_err();
+        assert_eq!(
+            (err.status.as_u16(), err.field.as_deref()),
+            (400, Some("body"))
+        );
+        // Brackets inside strings are text, not nesting.
+        let text = format!(
+            r#"{{"name":"{}","workHours":{{"start":"9"}}}}"#,
+            "[".repeat(100)
+        );
+        assert!(json_body::<Body2>(&req(Some("application/json"), &text), 1024).is_ok());
+        let escaped = format!(
+            r#"{{"name":"\\\"{}","workHours":{{"start":"9"}}}}"#,
+            "{".repeat(40)
+        );
+        assert!(json_body::<Body2>(&req(Some("application/json"), &escaped), 1024).is_ok());
+    }
+
+    #[test]
+    fn ids_that_cannot_be_keys_are_refused_by_name() {
+        for bad in [
+            "",
+            "../../etc",
+            "a/b",
+            "a\\b",
+            "a\0b",
+            &"x".repeat(MAX_ID_BYTES + 1),
+        ] {
+            let err = checked_id("username", bad).unwrap_err();
+            assert_eq!(
+                (err.status.as_u16(), err.field.as_deref()),
+                (400, Some("username")),
+                "{bad:?}"
+            );
+        }
+        for good in [
+            "ram@acme.test",
+            "2026-03-01#0190f0aa",
+            "..",
+            &"x".repeat(MAX_ID_BYTES),
+        ] {
+            assert_eq!(checked_id("id", good).ok(), Some(good));
+        }
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub mod idempotency_key;
 pub mod ids;
 pub mod leave;
 pub mod mail_text;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 #[cfg(feature = "photo")]
 pub mod photo;
 pub mod ports;

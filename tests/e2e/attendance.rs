@@ -54,25 +54,12 @@ async fn an_invited_employee_enrols_checks_in_and_out_and_the_admin_reports_it()
         .wait_for_mail(1, std::time::Duration::from_secs(5))
         .await;
     assert!(!mail.is_empty());
-    let text = stack.mail_text_to("ravi@acme.test").join("\n");
-    let temporary = text
-        .lines()
-        .find_map(|l| l.strip_prefix("Temporary password: "))
-        .expect("the invitation carries a temporary password")
-        .trim()
-        .to_string();
-    let set = stack
-        .http
-        .post(stack.url("/local/auth/new-password"))
-        .json(&json!({ "username": "ravi@acme.test", "temporaryPassword": temporary, "newPassword": "Ravi-Pass-2026" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(set.status(), 200);
+    let ravi = stack
+        .accept_invitation("ravi@acme.test", "Ravi-Pass-2026")
+        .await;
     let (_, roster) = send(&stack, &admin, "GET", "/employees/ravi@acme.test", None).await;
     assert_eq!(roster["status"], "active", "{roster}");
 
-    let ravi = stack.token("ravi@acme.test", "Ravi-Pass-2026").await;
     let (status, enrolled) = send(&stack, &ravi, "PUT", "/me/face", Some(photo("obama.jpg"))).await;
     assert_eq!(status, 200, "{enrolled}");
 

@@ -2,7 +2,7 @@
 //! `PUT /company`, and every kind of bad input refused with a precise problem+json.
 
 use genese_tests::local_stack::LocalStack;
-use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use genese_tests::tokens::{forger_key, now, signed_token};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -86,18 +86,6 @@ async fn a_new_admin_registers_reads_and_updates_their_company() {
         problem(stale, StatusCode::CONFLICT).await["field"],
         "version"
     );
-}
-
-/// A token signed by `pem` with the stack's key id, expiring at `exp`.
-fn signed_token(pem: &[u8], kid: &str, issuer: &str, exp: i64) -> String {
-    let mut header = Header::new(Algorithm::RS256);
-    header.kid = Some(kid.to_string());
-    let claims = json!({
-        "sub": "00000000-0000-4000-8000-000000000001", "aud": "attendance-portal", "iss": issuer,
-        "token_use": "id", "exp": exp, "iat": exp - 3600, "cognito:username": "admin@acme.test",
-        "cognito:groups": ["admins"], "custom:company_id": "acme",
-    });
-    jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_pem(pem).unwrap()).unwrap()
 }
 
 #[cfg(unix)]
@@ -201,20 +189,10 @@ async fn bad_input_of_every_kind_gets_a_precise_problem() {
     .unwrap();
     problem(media, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
 
-    let jwks: Value = stack
-        .http
-        .get(stack.url("/local/.well-known/jwks.json"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let kid = jwks["keys"][0]["kid"].as_str().unwrap().to_string();
-    let issuer = format!("{}/local", stack.base_url);
-    let own_key = std::fs::read(stack.state_dir.join("keys/signing-key.pem")).unwrap();
-    let now = chrono_now();
-    let good = signed_token(&own_key, &kid, &issuer, now + 600);
+    let own = stack.issuer().await;
+    let (kid, own_key, issuer) = (&own.kid, &own.own_key, own.issuer.as_str());
+    let now = now();
+    let good = signed_token(own_key, kid, issuer, now + 600);
     let good_status = send(Method::GET, "/company", Some(&good), None, None)
         .await
         .unwrap()
@@ -224,9 +202,9 @@ async fn bad_input_of_every_kind_gets_a_precise_problem() {
         "control: a token signed like the issuer's passes"
     );
 
-    let expired = signed_token(&own_key, &kid, &issuer, now - 60);
-    let wrong_issuer = signed_token(&own_key, &kid, "https://attacker.example", now + 600);
-    let forged = signed_token(forger_key().as_bytes(), &kid, &issuer, now + 600);
+    let expired = signed_token(own_key, kid, issuer, now - 60);
+    let wrong_issuer = signed_token(own_key, kid, "https://attacker.example", now + 600);
+    let forged = signed_token(forger_key().as_bytes(), kid, issuer, now + 600);
     let refusals: [(&str, Option<&str>, &str, StatusCode); 7] = [
         ("no token", None, "/company", StatusCode::UNAUTHORIZED),
         (
@@ -288,20 +266,4 @@ async fn bad_input_of_every_kind_gets_a_precise_problem() {
         (company["name"].as_str(), company["version"].as_u64()),
         (Some("Acme Trading"), Some(1))
     );
-}
-
-fn chrono_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64
-}
-
-/// A throwaway RSA key that the stack has never seen, for signing forged tokens.
-fn forger_key() -> String {
-    use rsa::pkcs8::EncodePrivateKey;
-    let key = rsa::RsaPrivateKey::new(&mut rand::thread_rng(), 2048).unwrap();
-    key.to_pkcs8_pem(rsa::pkcs8::LineEnding::LF)
-        .unwrap()
-        .to_string()
 }

@@ -2,7 +2,10 @@
 //! a client would drive the deployed API.
 
 mod attendance;
+mod authz;
+mod bad_input;
 mod career;
 mod company;
+mod cors;
 mod leave;
 mod questions;

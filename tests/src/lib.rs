@@ -3,3 +3,4 @@
 
 pub mod local_stack;
 pub mod moto;
+pub mod tokens;

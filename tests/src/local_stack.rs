@@ -116,6 +116,18 @@ impl LocalStack {
         body["sub"].as_str().expect("sub").to_string()
     }
 
+    /// Self sign-up through the attendance portal's client, as a company founder would.
+    pub async fn sign_up(&self, email: &str, password: &str) {
+        let response = self
+            .http
+            .post(self.url("/local/auth/sign-up"))
+            .json(&json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("sign-up request");
+        assert_eq!(response.status(), 201, "sign-up of {email}");
+    }
+
     /// The `.eml` files the stack's mailer has written so far, as text.
     pub fn mail(&self) -> Vec<String> {
         let Ok(entries) = std::fs::read_dir(self.state_dir.join("mail")) else {
@@ -219,5 +231,36 @@ impl LocalStack {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+    }
+}
+
+impl LocalStack {
+    /// Accepts the invitation mailed to `username`: reads the temporary password from the mail,
+    /// sets `new_password` through the challenge, and returns a fresh id token.
+    pub async fn accept_invitation(&self, username: &str, new_password: &str) -> String {
+        let started = std::time::Instant::now();
+        let temporary = loop {
+            let text = self.mail_text_to(username).join("\n");
+            if let Some(t) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("Temporary password: "))
+            {
+                break t.trim().to_string();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no invitation mail reached {username}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        };
+        let set = self
+            .http
+            .post(self.url("/local/auth/new-password"))
+            .json(&json!({ "username": username, "temporaryPassword": temporary, "newPassword": new_password }))
+            .send()
+            .await
+            .expect("new-password request");
+        assert_eq!(set.status(), 200, "new password of {username}");
+        self.token(username, new_password).await
     }
 }

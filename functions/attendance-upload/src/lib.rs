@@ -9,6 +9,8 @@
 
 mod enrolment;
 mod members;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod photos;
 mod policy;
 mod punches;

@@ -21,8 +21,9 @@ use crate::members::{company, member};
 
 /// Totals of a person's month.
 #[derive(Default, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct Totals {
+pub(crate) struct Totals {
     days_present: u32,
     late_days: u32,
     missing_check_outs: u32,

@@ -23,8 +23,9 @@ use crate::CompanyAdmin;
 
 /// A roster entry as the API shows it.
 #[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-struct EmployeeView<'a> {
+pub(crate) struct EmployeeView<'a> {
     id: &'a str,
     username: &'a str,
     email: &'a str,
@@ -191,8 +192,9 @@ pub async fn read(
 
 /// `PUT /employees/{username}` body: the editable fields and the version they were read at.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct EmployeeUpdate {
+pub(crate) struct EmployeeUpdate {
     #[serde(default)]
     name: Option<String>,
     role: StaffRole,

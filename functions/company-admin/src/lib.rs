@@ -7,6 +7,8 @@
 
 mod employees;
 mod events;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod profile;
 mod registration;
 

@@ -13,8 +13,9 @@ use crate::CompanyAdmin;
 
 /// `PUT /company` body: the whole profile, and the version it was read at, if the client has it.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct ProfileUpdate {
+pub(crate) struct ProfileUpdate {
     name: String,
     time_zone: String,
     #[serde(default)]

@@ -9,6 +9,8 @@ mod decisions;
 mod lists;
 mod notices;
 mod notify;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 use std::sync::Arc;
 

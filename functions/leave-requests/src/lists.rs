@@ -56,7 +56,8 @@ pub async fn list(
     let page = match query_param(request, "scope").unwrap_or("mine") {
         "mine" => {
             if month.is_some() {
-                return Err(ApiError::bad_request(
+                // Well formed, but not a filter of this scope: a rule, as the schema cannot say.
+                return Err(ApiError::invalid(
                     "month",
                     "month filters the team's queue; your own list is by start date",
                 ));

@@ -17,6 +17,8 @@
 //! Reading an exam finalises it first when its deadline has passed, as everywhere else.
 
 mod me;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod review;
 mod views;
 

@@ -21,8 +21,9 @@ const UPLOAD_TTL: Duration = Duration::from_secs(10 * 60);
 
 /// `POST /applicants/me/resume` body.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-struct UploadRequest {
+pub(crate) struct UploadRequest {
     /// Bytes of the PDF the browser will send; the signed URL accepts exactly that many.
     size: u64,
 }

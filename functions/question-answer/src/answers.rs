@@ -15,8 +15,11 @@ const BODY_LIMIT: usize = 16 * 1024;
 
 /// `{"answers": {"<question id>": [<shown option positions>]}}`
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-struct AnswersBody {
+pub(crate) struct AnswersBody {
+    /// Question id → the positions of the options picked, as shown (0-based).
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, Vec<u64>>))]
     answers: Answers,
 }
 

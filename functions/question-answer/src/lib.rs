@@ -3,6 +3,8 @@
 //! and the scheduled sweep that finalises attempts left open past their deadline.
 
 mod answers;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod results;
 mod sweep;
 

@@ -16,8 +16,9 @@ use crate::QuestionCollection;
 
 /// `POST /exams` takes no settings: the policy is the deployment's, never the applicant's.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-struct StartRequest {}
+pub(crate) struct StartRequest {}
 
 fn with_location(mut response: Response<Body>) -> Response<Body> {
     if let Ok(location) = "/exams/current".parse() {

@@ -3,6 +3,8 @@
 //! exam drawn from it (`POST /exams`, `GET /exams/current`).
 
 mod exams;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod questions;
 
 use std::sync::Arc;

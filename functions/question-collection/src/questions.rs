@@ -85,8 +85,16 @@ pub async fn read(app: &QuestionCollection, request: &Request) -> Result<Respons
 /// The `version` a client read, required on every change so a stale edit is refused.
 fn expected_version(body: &mut Value) -> Result<u64, ApiError> {
     let version = body.as_object_mut().and_then(|o| o.remove("version"));
+    // `3.0` is the whole number 3, as the JSON body parser reads it everywhere else.
+    let whole = |n: &serde_json::Number| {
+        n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(f))
+                .map(|f| f as u64)
+        })
+    };
     match version {
-        Some(Value::Number(n)) if n.as_u64().is_some() => Ok(n.as_u64().unwrap_or_default()),
+        Some(Value::Number(n)) if whole(&n).is_some() => Ok(whole(&n).unwrap_or_default()),
         Some(_) => Err(ApiError::bad_request(
             "version",
             "version must be a whole number",

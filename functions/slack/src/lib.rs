@@ -10,6 +10,8 @@
 mod commands;
 mod identity;
 mod interactions;
+#[cfg(feature = "openapi")]
+pub mod openapi;
 mod reminder;
 mod reply;
 

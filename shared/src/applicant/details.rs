@@ -17,6 +17,7 @@ const GRADUATION_YEARS: RangeInclusive<i64> = 1950..=2100;
 
 /// How much of their time an applicant offers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum Commitment {
     FullTime,
@@ -26,15 +27,18 @@ pub enum Commitment {
 
 /// When and how an applicant can start.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Availability {
     /// First day they can start, `YYYY-MM-DD`.
+    #[cfg_attr(feature = "openapi", schema(format = Date, example = "2027-01-04"))]
     pub start_date: String,
     pub commitment: Commitment,
 }
 
 /// One school or university attended.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Education {
     pub institution: String,
@@ -47,6 +51,7 @@ pub struct Education {
 
 /// Everything an applicant tells about themselves; replaced whole by each `PUT`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Details {
     pub first_name: String,
@@ -55,6 +60,7 @@ pub struct Details {
     #[serde(default)]
     pub email: Option<String>,
     /// E.164, such as `+9779812345678`.
+    #[cfg_attr(feature = "openapi", schema(example = "+9779812345678"))]
     pub phone: String,
     #[serde(default)]
     pub education: Vec<Education>,

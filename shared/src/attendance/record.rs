@@ -17,6 +17,7 @@ pub struct Punch {
 
 /// Which punch.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum PunchKind {
     CheckIn,

@@ -13,6 +13,7 @@ use crate::company::WorkHours;
 
 /// One day of one person, summarised.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DaySummary {
     pub username: String,

@@ -8,6 +8,7 @@ use crate::error::ApiError;
 
 /// Day of the week, as written in payloads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Weekday {
     Mon,
     Tue,
@@ -45,6 +46,7 @@ fn default_work_days() -> Vec<Weekday> {
 
 /// When a company works, in its own time zone.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WorkHours {
     /// Local start of the work day, `HH:MM`.
@@ -81,6 +83,7 @@ impl WorkHours {
 
 /// What an admin sets: `POST /companies` and `PUT /company` bodies.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CompanyProfile {
     pub name: String,

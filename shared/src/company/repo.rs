@@ -12,6 +12,7 @@ use crate::roster::{EmploymentStatus, RosterEntry, StaffRole};
 
 /// A registered company, as stored and as returned.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Company {
     pub id: String,

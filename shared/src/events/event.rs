@@ -36,6 +36,7 @@ pub fn date_of_event_id(id: &str) -> Option<NaiveDate> {
 
 /// What an admin posts to `POST /events`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventDraft {
     pub date: NaiveDate,
@@ -71,6 +72,7 @@ impl EventDraft {
 
 /// A stored event, as returned to staff.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     pub id: String,

@@ -14,6 +14,7 @@ use crate::error::ApiError;
 pub const ATTEMPT_ID: &str = "intern-exam";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttemptStatus {
     InProgress,
@@ -31,6 +32,7 @@ impl AttemptStatus {
 
 /// Who ended the attempt.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Finalisation {
     /// The applicant pressed submit.

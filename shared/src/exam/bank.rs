@@ -10,6 +10,7 @@ use crate::ports::{Condition, Cursor, Item, ItemStore, Key, Query, StoreError, T
 
 /// A stored question, as recruiters see it (with the correct options).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Question {
     pub id: String,

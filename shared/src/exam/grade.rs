@@ -13,6 +13,7 @@ pub type Answers = BTreeMap<String, Vec<usize>>;
 
 /// Points in one category.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CategoryScore {
     pub score: f64,

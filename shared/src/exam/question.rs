@@ -6,6 +6,7 @@ use crate::error::ApiError;
 
 /// Single choice: exactly one option is right. Multiple choice: one or more are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum QuestionKind {
     Single,
@@ -13,6 +14,7 @@ pub enum QuestionKind {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Difficulty {
     Easy,
@@ -22,6 +24,7 @@ pub enum Difficulty {
 
 /// One answer option; `correct` never leaves the server towards an applicant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QuestionOption {
     pub text: String,
@@ -30,6 +33,7 @@ pub struct QuestionOption {
 
 /// The editable content of a question (`POST /questions`, `PUT /questions/{id}`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct QuestionDraft {
     pub text: String,

@@ -10,6 +10,7 @@ use super::{Answers, Attempt, AttemptStatus, CategoryScore, Finalisation, Questi
 
 /// A question as the applicant sees it: options as text, in their own shown order.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ShownQuestion {
     pub id: String,
@@ -22,6 +23,7 @@ pub struct ShownQuestion {
 
 /// `GET /exams/current` and the answers/submit responses.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ApplicantView {
     pub id: String,
@@ -33,6 +35,7 @@ pub struct ApplicantView {
     pub finalised_by: Option<Finalisation>,
     pub questions: Vec<ShownQuestion>,
     /// Question id → positions picked, as shown.
+    #[cfg_attr(feature = "openapi", schema(value_type = std::collections::BTreeMap<String, Vec<u64>>))]
     pub answers: Answers,
     pub answered: usize,
     pub total: usize,
@@ -79,6 +82,7 @@ impl ApplicantView {
 
 /// One attempt in the recruiters' list.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResultSummary {
     /// The applicant's uid (Cognito sub), which `GET /exams/{uid}` takes.
@@ -113,6 +117,7 @@ impl ResultSummary {
 
 /// An option as a recruiter reviews it: right or not, picked or not.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewedOption {
     pub text: String,
@@ -122,6 +127,7 @@ pub struct ReviewedOption {
 
 /// A drawn question with the applicant's picks, options in the bank's order.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewedQuestion {
     pub id: String,
@@ -134,6 +140,7 @@ pub struct ReviewedQuestion {
 
 /// `GET /exams/{uid}`: the summary plus every question with what was picked.
 #[derive(Debug, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ResultDetail {
     #[serde(flatten)]

@@ -12,6 +12,7 @@ pub const MAX_REASON_CHARS: usize = 500;
 
 /// Why the employee is away.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LeaveType {
     Annual,
@@ -37,6 +38,7 @@ impl LeaveType {
 /// `endHalf: morning` ends it at noon of the last; the other two would leave a gap inside the
 /// leave, so they are refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum HalfDay {
     Morning,
@@ -46,6 +48,7 @@ pub enum HalfDay {
 /// The create body: `{"type","startDate","endDate","reason"}` with ISO dates, plus optional
 /// `startHalf` and `endHalf`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LeaveDraft {
     #[serde(rename = "type")]

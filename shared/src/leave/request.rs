@@ -43,6 +43,7 @@ pub struct LeaveRequest {
 
 /// A leave request as the API returns it.
 #[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct LeaveView {
     pub id: String,

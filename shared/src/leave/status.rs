@@ -16,6 +16,7 @@ use crate::events::iso_date;
 use crate::roster::StaffRole;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum LeaveStatus {
     Pending,

@@ -10,10 +10,19 @@ use crate::http::parse_json;
 /// Largest photo accepted, decoded.
 pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
 
+/// A photo body, `{"photo": "<base64 of JPEG, PNG or WebP>"}` (a `data:` URL prefix tolerated).
 #[derive(Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
-struct PhotoBody {
-    photo: String,
+pub struct PhotoBody {
+    /// Base64 of the image, at most 5 MiB decoded.
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            example = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        )
+    )]
+    pub photo: String,
 }
 
 /// The decoded bytes of the body's `photo`, refused by field when they are not base64, empty

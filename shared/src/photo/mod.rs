@@ -7,6 +7,6 @@ mod body;
 mod normalise;
 mod sniff;
 
-pub use body::{MAX_PHOTO_BYTES, decode_body};
+pub use body::{MAX_PHOTO_BYTES, PhotoBody, decode_body};
 pub use normalise::{MAX_SIDE, NormalisedPhoto, normalise};
 pub use sniff::{PhotoType, sniff};

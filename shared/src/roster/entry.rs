@@ -7,6 +7,7 @@ use crate::ports::{Condition, Item, Table, TxOp};
 
 /// A staff role inside one company.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum StaffRole {
     Admin,
@@ -27,6 +28,7 @@ impl StaffRole {
 
 /// Whether the person can still work and sign in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum EmploymentStatus {
     Invited,

@@ -12,6 +12,7 @@ pub const INVITATION_DAYS: i64 = 7;
 
 /// `POST /employees`: who to invite, in which role, reporting to whom.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InviteRequest {
     /// Becomes the username too (the pool signs in by email).

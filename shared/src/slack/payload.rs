@@ -6,6 +6,7 @@ use std::borrow::Cow;
 use serde::Deserialize;
 
 use crate::error::ApiError;
+use crate::http::checked_id;
 
 /// Where every `response_url` Slack hands out points. Anything else is refused, so a body can
 /// never make us post to an address of its choosing.
@@ -154,9 +155,12 @@ impl Interaction {
             .container
             .map(|c| (c.message_ts, c.channel_id))
             .unwrap_or_default();
+        let value = required("payload.actions[0].value", action.value)?;
+        // The value is a leave id, read by key: one that cannot be a key is refused here.
+        checked_id("payload.actions[0].value", &value)?;
         Ok(Interaction {
             action_id: required("payload.actions[0].action_id", action.action_id)?,
-            value: required("payload.actions[0].value", action.value)?,
+            value,
             user_id: required("payload.user.id", raw.user.and_then(|u| u.id))?,
             team_id: required("payload.team.id", raw.team.and_then(|t| t.id))?,
             message_ts: required(

@@ -1,0 +1,108 @@
+//! One cold start, measured: spawn an instance against a fresh emulator, time its init, its
+//! first invoke and a fixed number of warm invokes (each checked), read its peak RSS, stop it.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+use crate::fixtures::{Function, Invocation};
+use crate::runtime_api::RuntimeApi;
+use crate::spawn::{self, Language};
+
+/// Longest init accepted (Lambda's own init limit).
+const INIT_LIMIT: Duration = Duration::from_secs(10);
+/// Longest invoke accepted (the template's function timeout).
+const INVOKE_LIMIT: Duration = Duration::from_secs(10);
+
+/// What one cold start measured, in milliseconds and KiB.
+#[derive(Clone, Debug, Serialize)]
+pub struct ColdStart {
+    /// Spawn → the first `next` request.
+    pub init_ms: f64,
+    /// The first event's invoke, with the first AWS calls and their connection set-up.
+    pub first_invoke_ms: f64,
+    /// Every later invoke, in order.
+    pub warm_ms: Vec<f64>,
+    /// `VmHWM` just before the instance was stopped.
+    pub peak_rss_kib: u64,
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Runs `invocations` (at least one) on a new instance of `function` in `language`.
+pub async fn cold_start(
+    workspace: &Path,
+    language: Language,
+    function: Function,
+    aws_endpoint: &str,
+    function_env: &[(String, String)],
+    invocations: &[Invocation],
+) -> Result<ColdStart, String> {
+    let mut api = RuntimeApi::start(function.crate_name())
+        .await
+        .map_err(|e| format!("runtime API: {e}"))?;
+    let logs = bench::results::dir().join("cold-start-logs");
+    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
+    let log_path = logs.join(format!(
+        "{}-{}.log",
+        function.crate_name(),
+        language.label().replace([' ', '(', ')'], "")
+    ));
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&log_path)
+        .map_err(|e| format!("{}: {e}", log_path.display()))?;
+    let mut command = spawn::command(
+        workspace,
+        language,
+        function,
+        &api.address(),
+        aws_endpoint,
+        function_env,
+        log,
+    )
+    .map_err(|e| e.to_string())?;
+
+    let spawned = Instant::now();
+    let child = command
+        .spawn()
+        .map_err(|e| format!("spawn {language:?} {}: {e}", function.crate_name()))?;
+    let pid = child.id().unwrap_or_default();
+    let outcome = async {
+        let ready = api.ready(INIT_LIMIT).await?;
+        let mut durations = Vec::with_capacity(invocations.len());
+        for (i, invocation) in invocations.iter().enumerate() {
+            let outcome = api.invoke(invocation.event.clone(), INVOKE_LIMIT).await?;
+            let payload = outcome
+                .result
+                .map_err(|e| format!("invoke {i} failed: {e}"))?;
+            invocation
+                .expect
+                .check(&payload)
+                .map_err(|e| format!("invoke {i}: {e}"))?;
+            durations.push(ms(outcome.duration));
+        }
+        // Read before stopping: VmHWM is gone with the process.
+        let peak_rss_kib = spawn::peak_rss_kib(pid).ok_or("no /proc status")?;
+        Ok::<_, String>(ColdStart {
+            init_ms: ms(ready - spawned),
+            first_invoke_ms: durations.first().copied().unwrap_or(f64::NAN),
+            warm_ms: durations.into_iter().skip(1).collect(),
+            peak_rss_kib,
+        })
+    }
+    .await;
+    spawn::stop(child).await;
+    outcome.map_err(|e| {
+        format!(
+            "{} {}: {e} (log: {})",
+            language.label(),
+            function.crate_name(),
+            log_path.display()
+        )
+    })
+}

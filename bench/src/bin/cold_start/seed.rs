@@ -1,0 +1,420 @@
+//! The AWS side of every cold start: a real `moto_server` (started by the conformance tests'
+//! harness), and for each run fresh tables (the keys and indexes the Rust adapter creates) and
+//! fresh data, so every invoke of the run succeeds and both languages see equal tables.
+
+use std::collections::BTreeMap;
+
+use aws_config::SdkConfig;
+use aws_sdk_cognitoidentityprovider::types::{
+    AttributeDataType, AttributeType, MessageActionType, SchemaAttributeType,
+};
+use chrono::{Datelike, Duration, Utc};
+use genese_tests::moto::MotoServer;
+use serde_json::{Value, json};
+use shared::adapters::aws::{DynamoStore, create_tables};
+use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use shared::config::TableNames;
+use shared::exam::{
+    Attempt, AttemptRepo, Difficulty, DrawnQuestion, FrozenQuestion, QuestionDraft, QuestionKind,
+    QuestionOption, Scoring,
+};
+use shared::ports::{Condition, ItemStore, Table};
+use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
+
+use crate::fixtures::{Expectation, Expected, Function, Invocation, claims_of, event, template};
+
+/// The emulator and clients on it.
+pub struct World {
+    pub moto: MotoServer,
+    config: SdkConfig,
+    dynamodb: aws_sdk_dynamodb::Client,
+    cognito: aws_sdk_cognitoidentityprovider::Client,
+    runs: usize,
+}
+
+/// One run's data: the function's environment (its tables, user pool…) and its invocations.
+pub struct Run {
+    pub env: Vec<(String, String)>,
+    pub invocations: Vec<Invocation>,
+    tables: Vec<String>,
+}
+
+/// The tables each function's policy names (template.yaml's `Environment`).
+fn tables(function: Function) -> &'static [Table] {
+    match function {
+        Function::CompanyAdmin => &[
+            Table::Companies,
+            Table::Employees,
+            Table::Invitations,
+            Table::Events,
+            Table::Idempotency,
+        ],
+        Function::LeaveRequests => &[
+            Table::Companies,
+            Table::Employees,
+            Table::Events,
+            Table::LeaveRequests,
+            Table::Idempotency,
+        ],
+        Function::QuestionAnswer => &[Table::ExamAttempts],
+    }
+}
+
+impl World {
+    /// Starts `moto_server` and the clients on it.
+    pub async fn start() -> World {
+        let moto = MotoServer::start();
+        let config = moto.sdk_config().await;
+        World {
+            dynamodb: aws_sdk_dynamodb::Client::new(&config),
+            cognito: aws_sdk_cognitoidentityprovider::Client::new(&config),
+            config,
+            moto,
+            runs: 0,
+        }
+    }
+
+    /// Fresh tables and data for one cold start of `function` with `count` invokes.
+    pub async fn prepare(&mut self, function: Function, count: usize) -> Result<Run, String> {
+        self.runs += 1;
+        let prefix = format!("run{}-", self.runs);
+        let names: BTreeMap<String, String> = tables(function)
+            .iter()
+            .map(|t| (t.env_var(), format!("{prefix}{}", t.name())))
+            .collect();
+        let table_names =
+            TableNames::from_env(&names, tables(function)).map_err(|e| e.to_string())?;
+        create_tables(&self.dynamodb, &table_names)
+            .await
+            .map_err(|e| format!("create tables: {e}"))?;
+        let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&self.config), table_names);
+        let mut env: Vec<(String, String)> = names.clone().into_iter().collect();
+        let invocations = match function {
+            Function::CompanyAdmin => {
+                let (pool, invocations) = self.company_owners(count).await?;
+                env.push(("USER_POOL_ID".into(), pool));
+                env.push(("FACE_COLLECTION_PREFIX".into(), "genese-bench-".into()));
+                invocations
+            }
+            Function::LeaveRequests => {
+                env.push(("LEAVE_PAST_WINDOW_DAYS".into(), "30".into()));
+                employees_asking_leave(&store, count).await?
+            }
+            Function::QuestionAnswer => applicants_submitting(&store, count).await?,
+        };
+        Ok(Run {
+            env,
+            invocations,
+            tables: names.into_values().collect(),
+        })
+    }
+
+    /// The median of `samples` GetItem round trips to moto: the floor under every AWS call.
+    pub async fn round_trip_ms(&self, samples: usize) -> Result<f64, String> {
+        let names = BTreeMap::from([(
+            Table::Idempotency.env_var(),
+            "probe-Idempotency".to_string(),
+        )]);
+        let table_names =
+            TableNames::from_env(&names, &[Table::Idempotency]).map_err(|e| e.to_string())?;
+        create_tables(&self.dynamodb, &table_names)
+            .await
+            .map_err(|e| format!("probe table: {e}"))?;
+        let store = DynamoStore::new(self.dynamodb.clone(), table_names);
+        let mut times = Vec::with_capacity(samples);
+        for _ in 0..samples {
+            let started = std::time::Instant::now();
+            store
+                .get(Table::Idempotency, &shared::ports::Key::of("probe"))
+                .await
+                .map_err(|e| format!("probe: {e}"))?;
+            times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        Ok(bench::stats::median(&times))
+    }
+
+    /// Drops the run's tables, so moto's scans stay as small for the last run as the first.
+    pub async fn clean(&self, run: &Run) {
+        for table in &run.tables {
+            let _ = self.dynamodb.delete_table().table_name(table).send().await;
+        }
+    }
+
+    /// A user pool with the `admins` group and `count` signed-up users without a company, and
+    /// each one's `POST /companies`.
+    async fn company_owners(&self, count: usize) -> Result<(String, Vec<Invocation>), String> {
+        let pool = self
+            .cognito
+            .create_user_pool()
+            .pool_name(format!("genese-bench-{}", self.runs))
+            .schema(
+                SchemaAttributeType::builder()
+                    .name("company_id")
+                    .attribute_data_type(AttributeDataType::String)
+                    .mutable(true)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| format!("user pool: {e:?}"))?;
+        let pool_id = pool
+            .user_pool()
+            .and_then(|p| p.id())
+            .ok_or("user pool without id")?
+            .to_string();
+        self.cognito
+            .create_group()
+            .user_pool_id(&pool_id)
+            .group_name("admins")
+            .send()
+            .await
+            .map_err(|e| format!("group: {e:?}"))?;
+        let template = template(Function::CompanyAdmin);
+        let mut invocations = Vec::with_capacity(count);
+        for i in 0..count {
+            let email = format!("founder-{}-{i}@bench.test", uuid::Uuid::new_v4().simple());
+            self.cognito
+                .admin_create_user()
+                .user_pool_id(&pool_id)
+                .username(&email)
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("email")
+                        .value(&email)
+                        .build()
+                        .map_err(|e| format!("attribute: {e}"))?,
+                )
+                .message_action(MessageActionType::Suppress)
+                .send()
+                .await
+                .map_err(|e| format!("user: {e:?}"))?;
+            let mut claims = claims_of(&template);
+            claims["sub"] = json!(uuid::Uuid::new_v4().to_string());
+            claims["cognito:username"] = json!(email);
+            claims["email"] = json!(email);
+            let name = format!("Bench Co {i}");
+            let body = json!({"name": name, "timeZone": "Asia/Kathmandu",
+                "workHours": {"start": "09:30", "end": "17:30", "lateAfterMinutes": 15}});
+            invocations.push(Invocation {
+                event: event(&template, claims, Some(body)),
+                expect: Expectation {
+                    status: 201,
+                    fields: vec![
+                        ("/id", Expected::Present),
+                        ("/name", Expected::Equals(json!(name))),
+                        ("/timeZone", Expected::Equals(json!("Asia/Kathmandu"))),
+                        ("/workHours/lateAfterMinutes", Expected::Equals(json!(15))),
+                        ("/version", Expected::Equals(json!(1))),
+                    ],
+                },
+            });
+        }
+        Ok((pool_id, invocations))
+    }
+}
+
+/// A company (Kathmandu, Monday to Friday) with `count` active employees, and each one's first
+/// leave request: Monday to Wednesday noon a week or more ahead, 2.5 working days.
+async fn employees_asking_leave(
+    store: &DynamoStore,
+    count: usize,
+) -> Result<Vec<Invocation>, String> {
+    let company_id = format!("bench-{}", uuid::Uuid::new_v4().simple());
+    let now = Utc::now();
+    CompanyRepo::new(store)
+        .register(&Registration {
+            company_id: company_id.clone(),
+            owner_sub: uuid::Uuid::new_v4().to_string(),
+            owner_username: "admin@bench.test".into(),
+            owner_email: Some("admin@bench.test".into()),
+            profile: CompanyProfile {
+                name: "Bench Leave Co".into(),
+                time_zone: "Asia/Kathmandu".into(),
+                work_hours: WorkHours::default(),
+            },
+            at: now,
+        })
+        .await
+        .map_err(|e| format!("company: {e}"))?;
+    let mut start = now.date_naive() + Duration::days(7);
+    while start.weekday() != chrono::Weekday::Mon {
+        start += Duration::days(1);
+    }
+    let end = start + Duration::days(2);
+    let template = template(Function::LeaveRequests);
+    let mut invocations = Vec::with_capacity(count);
+    for i in 0..count {
+        let username = format!("emp-{i}-{}@bench.test", uuid::Uuid::new_v4().simple());
+        let entry = RosterEntry {
+            company_id: company_id.clone(),
+            username: username.clone(),
+            sub: uuid::Uuid::new_v4().to_string(),
+            email: username.clone(),
+            role: StaffRole::Employee,
+            manager: Some("manager@bench.test".into()),
+            status: EmploymentStatus::Active,
+            created_at: now,
+            name: None,
+            face_id: None,
+            version: 1,
+            offboarded_at: None,
+            slack_user_id: None,
+        };
+        store
+            .put(Table::Employees, entry.to_item(), Condition::Absent)
+            .await
+            .map_err(|e| format!("employee: {e}"))?;
+        let mut claims = claims_of(&template);
+        claims["sub"] = json!(entry.sub);
+        claims["cognito:username"] = json!(username);
+        claims["email"] = json!(username);
+        claims["custom:company_id"] = json!(company_id);
+        let body = json!({"type": "annual", "startDate": start.to_string(), "endDate": end.to_string(),
+            "endHalf": "morning", "reason": "Family visit in Pokhara"});
+        invocations.push(Invocation {
+            event: event(&template, claims, Some(body)),
+            expect: Expectation {
+                status: 201,
+                fields: vec![
+                    ("/id", Expected::Present),
+                    ("/employee", Expected::Equals(json!(username))),
+                    ("/manager", Expected::Equals(json!("manager@bench.test"))),
+                    ("/status", Expected::Equals(json!("pending"))),
+                    ("/days", Expected::Equals(json!(2.5))),
+                    ("/startDate", Expected::Equals(json!(start.to_string()))),
+                ],
+            },
+        });
+    }
+    Ok(invocations)
+}
+
+fn question(
+    text: &str,
+    kind: QuestionKind,
+    category: &str,
+    points: u32,
+    correct: &[bool],
+) -> QuestionDraft {
+    QuestionDraft {
+        text: text.into(),
+        kind,
+        category: category.into(),
+        difficulty: Difficulty::Medium,
+        points,
+        options: correct
+            .iter()
+            .enumerate()
+            .map(|(i, c)| QuestionOption {
+                text: format!("option {i}"),
+                correct: *c,
+            })
+            .collect(),
+        active: true,
+    }
+}
+
+fn frozen(id: &str, order: &[usize], content: QuestionDraft) -> FrozenQuestion {
+    FrozenQuestion {
+        drawn: DrawnQuestion {
+            question_id: id.into(),
+            category: content.category.clone(),
+            option_order: order.to_vec(),
+        },
+        content,
+    }
+}
+
+/// `count` applicants each with an exam in progress (three frozen questions, shuffled options),
+/// and each one's submit with last answers: one right single choice, one half-right multiple.
+async fn applicants_submitting(
+    store: &DynamoStore,
+    count: usize,
+) -> Result<Vec<Invocation>, String> {
+    let questions = vec![
+        frozen(
+            "rust-1",
+            &[2, 0, 1],
+            question(
+                "Which is a borrow?",
+                QuestionKind::Single,
+                "rust",
+                2,
+                &[true, false, false],
+            ),
+        ),
+        frozen(
+            "sql-3",
+            &[3, 1, 0, 2],
+            question(
+                "Which are joins?",
+                QuestionKind::Multiple,
+                "sql",
+                3,
+                &[true, true, false, false],
+            ),
+        ),
+        frozen(
+            "apt-2",
+            &[0, 1],
+            question(
+                "Next in 2, 4, 8?",
+                QuestionKind::Single,
+                "aptitude",
+                1,
+                &[false, true],
+            ),
+        ),
+    ];
+    let template = template(Function::QuestionAnswer);
+    let repo = AttemptRepo::new(store);
+    let mut invocations = Vec::with_capacity(count);
+    for _ in 0..count {
+        let uid = uuid::Uuid::new_v4().to_string();
+        let attempt = Attempt::start(
+            &uid,
+            Some(format!("{uid}@bench.test")),
+            questions.clone(),
+            Utc::now(),
+            Duration::minutes(60),
+            Duration::seconds(30),
+            Scoring::Partial,
+        );
+        repo.create_once(attempt)
+            .await
+            .map_err(|e| format!("attempt: {e}"))?;
+        let mut claims = claims_of(&template);
+        claims["sub"] = json!(uid);
+        claims["email"] = json!(format!("{uid}@bench.test"));
+        let mut event = event(
+            &template,
+            claims,
+            Some(json!({"answers": {"rust-1": [1], "sql-3": [1]}})),
+        );
+        aim(&mut event, "POST", "/exams/current/submit");
+        invocations.push(Invocation {
+            event,
+            expect: Expectation {
+                status: 200,
+                fields: vec![
+                    ("/status", Expected::Equals(json!("submitted"))),
+                    ("/finalisedBy", Expected::Equals(json!("applicant"))),
+                    ("/answered", Expected::Equals(json!(2))),
+                    ("/total", Expected::Equals(json!(3))),
+                    ("/answers/rust-1", Expected::Equals(json!([1]))),
+                ],
+            },
+        });
+    }
+    Ok(invocations)
+}
+
+/// Points a REST proxy event at another method and resource.
+fn aim(event: &mut Value, method: &str, resource: &str) {
+    event["httpMethod"] = json!(method);
+    event["resource"] = json!(resource);
+    event["path"] = json!(resource);
+    event["requestContext"]["httpMethod"] = json!(method);
+    event["requestContext"]["resourcePath"] = json!(resource);
+    event["requestContext"]["path"] = json!(format!("/v1{resource}"));
+}

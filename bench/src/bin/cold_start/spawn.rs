@@ -1,0 +1,121 @@
+//! Starting one function instance the way Lambda does: a clean environment holding what the
+//! Lambda service sets (runtime API, function name, memory, region, credentials, `_HANDLER`…)
+//! plus the function's own configuration, with the AWS endpoint pointed at moto.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use tokio::process::{Child, Command};
+
+use crate::fixtures::Function;
+
+/// The implementation being measured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// The release `bootstrap`, native x86_64, built with this cargo profile.
+    Rust { profile: &'static str },
+    /// `python -m awslambdaric <module>.handler` from `bench/python/`.
+    Python,
+}
+
+impl Language {
+    pub fn label(self) -> String {
+        match self {
+            Language::Rust { profile: "release" } => "rust".into(),
+            Language::Rust { profile } => format!("rust ({profile})"),
+            Language::Python => "python".into(),
+        }
+    }
+}
+
+/// Memory the template gives every function (Globals), which Lambda announces to the runtime.
+const MEMORY_MB: &str = "128";
+
+/// The native bootstrap of `function` under `profile` (`target/<profile>/<binary>`).
+pub fn bootstrap(workspace: &Path, function: Function, profile: &str) -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"));
+    target.join(profile).join(function.crate_name())
+}
+
+/// The interpreter of the baseline's own venv (`make bench-python-venv`).
+pub fn python(workspace: &Path) -> PathBuf {
+    workspace.join(".venv-bench/bin/python")
+}
+
+/// The command that starts one instance; its output goes to `log`.
+pub fn command(
+    workspace: &Path,
+    language: Language,
+    function: Function,
+    runtime_api: &str,
+    aws_endpoint: &str,
+    function_env: &[(String, String)],
+    log: std::fs::File,
+) -> std::io::Result<Command> {
+    let task_root = workspace.join("bench/python");
+    let (mut command, handler, execution_env) = match language {
+        Language::Rust { profile } => (
+            Command::new(bootstrap(workspace, function, profile)),
+            "bootstrap".to_string(),
+            "AWS_Lambda_provided.al2023",
+        ),
+        Language::Python => {
+            let handler = format!("{}.handler", function.python_module());
+            let mut command = Command::new(python(workspace));
+            command.args(["-m", "awslambdaric", &handler]);
+            (command, handler, "AWS_Lambda_python3.11")
+        }
+    };
+    command
+        .env_clear()
+        .current_dir(&task_root)
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("LANG", "C.UTF-8")
+        .env("TZ", ":UTC")
+        .env("LAMBDA_TASK_ROOT", &task_root)
+        .env("_HANDLER", handler)
+        .env("AWS_EXECUTION_ENV", execution_env)
+        .env("AWS_LAMBDA_RUNTIME_API", runtime_api)
+        .env("AWS_LAMBDA_FUNCTION_NAME", function.crate_name())
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB)
+        .env(
+            "AWS_LAMBDA_LOG_GROUP_NAME",
+            format!("/aws/lambda/{}", function.crate_name()),
+        )
+        .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_SESSION_TOKEN", "test")
+        .env("AWS_ENDPOINT_URL", aws_endpoint)
+        .env("RUST_LOG", "info")
+        .envs(function_env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(log.try_clone()?)
+        .stderr(log)
+        .kill_on_drop(true);
+    if language == Language::Python {
+        // Bytecode is cached as on Lambda's disk, but under target/, not in the source tree.
+        command.env("PYTHONPYCACHEPREFIX", bench::results::dir().join("pycache"));
+    }
+    Ok(command)
+}
+
+/// Peak resident set size of a live process in KiB (`VmHWM` of `/proc/<pid>/status`).
+pub fn peak_rss_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// Stops the instance and reaps it.
+pub async fn stop(mut child: Child) {
+    let _ = child.start_kill();
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), child.wait()).await;
+}

@@ -1,0 +1,300 @@
+//! The OpenAPI description of this function's routes (feature `openapi`): one `#[utoipa::path]`
+//! per entry of [`ROUTES`](crate::ROUTES). Requests and the day summaries are the handlers'
+//! own types; the small JSON answers built in place are described here field for field.
+#![allow(dead_code)] // The annotated functions and schema structs exist for their descriptions.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use shared::attendance::{DaySummary, PunchKind};
+use shared::openapi::{
+    Conflict, Forbidden, InvalidValue, NotFound, PayloadTooLarge, ServiceUnavailable,
+    TooManyRequests,
+};
+use shared::photo::PhotoBody;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+use crate::reading::Totals;
+
+/// A reference face, enrolled.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Enrolled {
+    username: String,
+    /// Always `true`.
+    face_enrolled: bool,
+    /// The roster entry's new version.
+    version: u64,
+}
+
+/// A punch, recorded.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Punched {
+    /// The work date it counts for, in the company's zone (a check-out after midnight closes
+    /// the day before).
+    date: NaiveDate,
+    kind: PunchKind,
+    at: DateTime<Utc>,
+    /// The instant in the company's zone, `HH:MM`.
+    local_time: String,
+    /// How alike the selfie and the enrolled face are, 0 to 100.
+    similarity: f32,
+}
+
+/// One person's month.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct PersonMonth {
+    username: String,
+    /// `YYYY-MM`.
+    month: String,
+    /// The company's IANA time zone, which the local times are in.
+    time_zone: String,
+    totals: Totals,
+    days: Vec<DaySummary>,
+}
+
+/// The company's month: totals per person, and every day of every person.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CompanyMonth {
+    /// `YYYY-MM`.
+    month: String,
+    time_zone: String,
+    /// Username → their totals.
+    people: BTreeMap<String, Totals>,
+    days: Vec<DaySummary>,
+}
+
+/// A short-lived link.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Link {
+    url: String,
+    /// Seconds the link stays valid.
+    expires_in: u64,
+}
+
+/// `?month=`, by default the company's current month.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+struct MonthQuery {
+    /// `YYYY-MM` (years 1970 to 9999); the company's current month when left out.
+    #[param(
+        pattern = r"^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$",
+        example = "2026-11"
+    )]
+    month: Option<String>,
+}
+
+/// The report's format.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum ReportFormat {
+    Json,
+    Csv,
+}
+
+/// `?month=&format=` of the report.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ReportQuery {
+    /// `YYYY-MM` (years 1970 to 9999); the company's current month when left out.
+    #[param(
+        pattern = r"^(19[7-9][0-9]|[2-9][0-9]{3})-(0[1-9]|1[0-2])$",
+        example = "2026-11"
+    )]
+    month: Option<String>,
+    /// `csv` or `json`; when left out, CSV if `Accept` asks for `text/csv`, else JSON.
+    #[param(inline)]
+    format: Option<ReportFormat>,
+}
+
+/// Which punch's photo.
+#[derive(ToSchema)]
+#[serde(rename_all = "lowercase")]
+enum PhotoKind {
+    In,
+    Out,
+}
+
+/// `?kind=` of a photo link.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+struct PhotoQuery {
+    /// The check-in's photo or the check-out's.
+    #[param(inline)]
+    kind: PhotoKind,
+}
+
+/// `Idempotency-Key` of a punch.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Header)]
+struct Idempotency {
+    /// Any 1 to 128 visible ASCII characters: a retry with the same key replays the first
+    /// response (with `idempotent-replay: true`) instead of punching again.
+    #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,128}$")]
+    idempotency_key: Option<String>,
+}
+
+const USERNAME: &str = "The employee's username (their email).";
+
+/// Enrol someone's reference face (admins): one face, sharp, frontal. The photo is not kept.
+#[utoipa::path(
+    put, path = "/employees/{username}/face", tag = "attendance",
+    operation_id = "enrolFace",
+    params(("username" = String, Path, description = USERNAME)),
+    request_body = PhotoBody,
+    responses(
+        (status = 200, description = "Enrolled, replacing any earlier face.", body = Enrolled),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = InvalidValue),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
+    ),
+    security(("cognito" = []))
+)]
+fn enrol_someone() {}
+
+/// Enrol the caller's own reference face (staff).
+#[utoipa::path(
+    put, path = "/me/face", tag = "attendance",
+    operation_id = "enrolMyFace",
+    request_body = PhotoBody,
+    responses(
+        (status = 200, description = "Enrolled, replacing any earlier face.", body = Enrolled),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = InvalidValue),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
+    ),
+    security(("cognito" = []))
+)]
+fn enrol_me() {}
+
+/// Check in with a selfie (staff): matched to the enrolled face; one entry a work day.
+#[utoipa::path(
+    post, path = "/attendance/check-in", tag = "attendance",
+    operation_id = "checkIn",
+    params(Idempotency),
+    request_body = PhotoBody,
+    responses(
+        (status = 201, description = "Checked in.", body = Punched),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = InvalidValue),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
+    ),
+    security(("cognito" = []))
+)]
+fn check_in() {}
+
+/// Check out with a selfie (staff): closes today's day, or yesterday's within the longest shift.
+#[utoipa::path(
+    post, path = "/attendance/check-out", tag = "attendance",
+    operation_id = "checkOut",
+    params(Idempotency),
+    request_body = PhotoBody,
+    responses(
+        (status = 201, description = "Checked out.", body = Punched),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = InvalidValue),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
+    ),
+    security(("cognito" = []))
+)]
+fn check_out() {}
+
+/// The caller's own month (staff).
+#[utoipa::path(
+    get, path = "/attendance", tag = "attendance",
+    operation_id = "myAttendance",
+    params(MonthQuery),
+    responses(
+        (status = 200, description = "The month.", body = PersonMonth),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("cognito" = []))
+)]
+fn own_month() {}
+
+/// The company's month (admins), as JSON or CSV.
+#[utoipa::path(
+    get, path = "/attendance/report", tag = "attendance",
+    operation_id = "attendanceReport",
+    params(ReportQuery),
+    responses(
+        (status = 200, description = "The month.",
+            content(
+                (CompanyMonth = "application/json"),
+                (String = "text/csv", example = "username,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday\r\n")
+            )),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("cognito" = []))
+)]
+fn report() {}
+
+/// Someone's month (their manager, or an admin).
+#[utoipa::path(
+    get, path = "/attendance/{username}", tag = "attendance",
+    operation_id = "personAttendance",
+    params(("username" = String, Path, description = USERNAME), MonthQuery),
+    responses(
+        (status = 200, description = "The month.", body = PersonMonth),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("cognito" = []))
+)]
+fn someones_month() {}
+
+/// A 5-minute link to a punch photo (admins); every link issued is audited.
+#[utoipa::path(
+    get, path = "/attendance/{username}/{date}/photo", tag = "attendance",
+    operation_id = "punchPhoto",
+    params(
+        ("username" = String, Path, description = USERNAME),
+        ("date" = NaiveDate, Path, description = "The work date, `YYYY-MM-DD`."),
+        PhotoQuery
+    ),
+    responses(
+        (status = 200, description = "The link.", body = Link),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 503, response = ServiceUnavailable),
+    ),
+    security(("cognito" = []))
+)]
+fn photo_link() {}
+
+#[derive(OpenApi)]
+#[openapi(paths(
+    enrol_someone,
+    enrol_me,
+    check_in,
+    check_out,
+    own_month,
+    report,
+    someones_month,
+    photo_link,
+))]
+struct Doc;
+
+/// This function's operations and the schemas they use.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    Doc::openapi()
+}

@@ -1,0 +1,94 @@
+//! The OpenAPI description of this function's routes (feature `openapi`): one `#[utoipa::path]`
+//! per entry of [`ROUTES`](crate::ROUTES), over the very types the handlers read and write.
+#![allow(dead_code)] // The annotated functions and query structs exist for their descriptions.
+
+use shared::exam::{ApplicantView, AttemptStatus, ResultDetail, ResultSummary};
+use shared::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
+use utoipa::{IntoParams, OpenApi};
+
+use crate::answers::AnswersBody;
+
+/// `?status=&limit=&cursor=` of the results.
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+struct ResultsFilter {
+    /// `submitted` (the default) by score, highest first; `in_progress` by closing time.
+    status: Option<AttemptStatus>,
+    /// Most attempts on the page, 1 to 100 (default 25).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<u32>,
+    /// The `nextCursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// Save answers before the deadline (applicants); merged into those saved before.
+#[utoipa::path(
+    put, path = "/exams/current/answers", tag = "exam",
+    operation_id = "saveAnswers",
+    request_body = AnswersBody,
+    responses(
+        (status = 200, description = "The attempt with every saved answer.", body = ApplicantView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = InvalidValue),
+    ),
+    security(("cognito" = []))
+)]
+fn save_answers() {}
+
+/// Submit the exam (applicants), optionally with last answers: final, graded on the server.
+///
+/// A retry after one's own submit answers with the final state. The grade is for recruiters.
+#[utoipa::path(
+    post, path = "/exams/current/submit", tag = "exam",
+    operation_id = "submitExam",
+    request_body(content = AnswersBody, description = "Nothing, or last answers to save first."),
+    responses(
+        (status = 200, description = "Submitted.", body = ApplicantView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = InvalidValue),
+    ),
+    security(("cognito" = []))
+)]
+fn submit_exam() {}
+
+/// List exam results (recruiters); attempts past their deadline are graded as they are met.
+#[utoipa::path(
+    get, path = "/exams", tag = "results",
+    operation_id = "listResults",
+    params(ResultsFilter),
+    responses(
+        (status = 200, description = "A page of attempts.", body = Page<ResultSummary>),
+        (status = 403, response = Forbidden),
+    ),
+    security(("cognito" = []))
+)]
+fn list_results() {}
+
+/// One applicant's attempt in full (recruiters): every question, the picks, the breakdown.
+#[utoipa::path(
+    get, path = "/exams/{uid}", tag = "results",
+    operation_id = "getResult",
+    params(("uid" = String, Path, description = "The applicant's uid (the `id` of a result).")),
+    responses(
+        (status = 200, description = "The attempt.", body = ResultDetail),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("cognito" = []))
+)]
+fn get_result() {}
+
+#[derive(OpenApi)]
+#[openapi(paths(save_answers, submit_exam, list_results, get_result))]
+struct Doc;
+
+/// This function's operations and the schemas they use.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    let mut doc = Doc::openapi();
+    shared::openapi::optional_post_body(&mut doc, "/exams/current/submit");
+    doc
+}
