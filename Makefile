@@ -49,7 +49,9 @@ lint: setup
 # Unit, conformance (SQLite and moto_server) and end-to-end tests (the genese-local binary).
 unit: setup
 	cargo build -p local
-	cargo test --workspace
+	cargo test --workspace -- --skip authz::
+	@# The authorization matrix on its own, so its size (routes x callers = cells) is printed.
+	cargo test -p genese-tests --test e2e authz:: -- --nocapture
 
 # The SAM template is code: linted by cfn-lint and SAM's own validator, checked by checkov
 # (skips justified in .checkov.yaml), and tested by `cargo test` (local/src/template_tests.rs).

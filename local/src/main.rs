@@ -131,6 +131,9 @@ async fn main() -> stack::Result<()> {
         demo::DEMO_PASSWORD
     );
     println!("  then:     curl -s {base_url}/company -H \"Authorization: Bearer $TOKEN\"");
+    println!(
+        "  api docs: {base_url}/local/docs (try any route as a demo user; {base_url}/local/openapi.json)"
+    );
     // A secret of your own (SLACK_SIGNING_SECRET) is never printed; the demo's is.
     let secret = if stack.slack.signing_secret == stack::DEMO_SLACK_SIGNING_SECRET {
         stack::DEMO_SLACK_SIGNING_SECRET
