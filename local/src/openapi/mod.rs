@@ -188,7 +188,12 @@ pub fn document() -> Value {
 
 /// The document as the committed file holds it: pretty JSON and a final newline.
 pub fn document_text() -> String {
-    let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
+    let mut document = document();
+    // Keys sorted at every level: serde_json keeps insertion order instead as soon as any crate
+    // in the build turns on its `preserve_order` feature (a workspace-wide `cargo test` does),
+    // and the committed file must not depend on which crates were built together.
+    document.sort_all_objects();
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
     text.push('\n');
     text
 }
