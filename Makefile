@@ -73,7 +73,7 @@ package: $(STAMP) bench-aarch64-target
 # The measurements behind BENCHMARKS.md (not part of `make test`: slow, and the numbers are read,
 # not asserted). Each part writes target/bench/<part>.{json,md}; `report` gathers them.
 include bench/bench.mk bench/inproc.mk
-bench: bench-cold bench-size bench-photo bench-criterion bench-load bench-scaling
+bench: bench-build bench-cold bench-size bench-photo bench-criterion bench-load bench-scaling
 	cargo run --profile local -p bench --bin report
 
 # Peak memory of normalising a selfie: what attendance-upload's MemorySize is chosen from.

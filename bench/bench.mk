@@ -2,7 +2,7 @@
 # size under both release profiles (bench-size). Included by the Makefile; results land in
 # target/bench/{cold-start,size}.{json,md}.
 
-.PHONY: bench-cold bench-size bench-python-venv bench-aarch64-target
+.PHONY: bench-build bench-cold bench-size bench-python-venv bench-aarch64-target
 
 BENCH_VENV := .venv-bench
 BENCH_VENV_STAMP := $(BENCH_VENV)/.installed
@@ -27,7 +27,20 @@ bench-aarch64-target:
 	@rustup target list --installed | grep -qx aarch64-unknown-linux-gnu \
 	  || rustup target add aarch64-unknown-linux-gnu
 
-# The harness itself is built quickly (profile `local`); the functions as they ship (`release`).
+# Everything `make bench` runs, built first, so that no part measures while another compiles
+# (each part's own build is then a no-op). The harness and the embedded stack build with the
+# `local` profile, as `make run` does; the functions as they ship (`release`).
+bench-build: setup bench-aarch64-target $(BENCH_VENV_STAMP)
+	cargo build --release $(addprefix -p ,$(BENCH_COLD_BINS)) $(addprefix --bin ,$(BENCH_COLD_BINS))
+	cargo build --profile release-o3 -p company-admin --bin company-admin
+	cargo lambda build --release --arm64 --output-format zip \
+	  --lambda-dir $(BENCH_LAMBDA_DIR)/release $(addprefix -p ,$(BENCH_FUNCTION_PKGS))
+	cargo lambda build --profile release-o3 --arm64 --output-format zip \
+	  --lambda-dir $(BENCH_LAMBDA_DIR)/release-o3 $(addprefix -p ,$(BENCH_O3_PKGS))
+	cargo build --profile local -p local
+	cargo build --profile local -p bench --bins
+	cargo bench --profile local -p bench --no-run
+
 bench-cold: setup $(BENCH_VENV_STAMP)
 	cargo build --release $(addprefix -p ,$(BENCH_COLD_BINS)) $(addprefix --bin ,$(BENCH_COLD_BINS))
 	cargo build --profile local -p bench --bin cold-start

@@ -6,7 +6,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Asia::Kathmandu;
 use shared::attendance::{AttendanceDay, AttendanceRepo, Punch, instant_of};
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::exam::{Difficulty, QuestionDraft, QuestionKind, QuestionOption, QuestionRepo};
+use shared::exam::{QuestionKind, QuestionRepo};
 use shared::ports::{ItemStore, StoreError};
 use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
 
@@ -107,20 +107,13 @@ pub async fn worked_month(
 
 /// Records question `n` of `category` (single choice, four options, the second one right).
 pub async fn question(recorder: &Recorder, n: usize, category: &str) -> Result<(), StoreError> {
-    let draft = QuestionDraft {
-        text: format!("Question {n} about {category}: which option is right?"),
-        kind: QuestionKind::Single,
-        category: category.into(),
-        difficulty: Difficulty::Medium,
-        points: 2,
-        options: (0..4)
-            .map(|i| QuestionOption {
-                text: format!("option {i}"),
-                correct: i == 1,
-            })
-            .collect(),
-        active: true,
-    };
+    let draft = shared::fixtures::question_draft(
+        &format!("Question {n} about {category}: which option is right?"),
+        QuestionKind::Single,
+        category,
+        2,
+        &[false, true, false, false],
+    );
     QuestionRepo::new(recorder)
         .create(format!("q-{category}-{n:05}"), draft, utc(NOW))
         .await

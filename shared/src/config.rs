@@ -114,6 +114,11 @@ impl TableNames {
         self.0.get(&table).map(String::as_str)
     }
 
+    /// The configured tables, in `Table` order.
+    pub fn tables(&self) -> impl Iterator<Item = Table> + '_ {
+        self.0.keys().copied()
+    }
+
     /// Reverse lookup: the logical table of a physical name.
     pub fn table_of(&self, physical: &str) -> Option<Table> {
         self.0

@@ -1,5 +1,6 @@
 //! The real-shaped event fixtures in `events/`, for tests: load one, adjust it, and turn it into
-//! the request `lambda_http` would hand a handler.
+//! the request `lambda_http` would hand a handler; and the sample questions tests and benches
+//! grade.
 
 use std::path::{Path, PathBuf};
 
@@ -240,6 +241,33 @@ impl crate::ports::Mailer for FlakyMailer {
             return Err(crate::ports::MailError::Throttled);
         }
         self.inner.send(email).await
+    }
+}
+
+/// A medium, active question of `category` whose options are `option 0`, `option 1`…, the ones
+/// marked in `correct` right.
+pub fn question_draft(
+    text: &str,
+    kind: crate::exam::QuestionKind,
+    category: &str,
+    points: u32,
+    correct: &[bool],
+) -> crate::exam::QuestionDraft {
+    crate::exam::QuestionDraft {
+        text: text.into(),
+        kind,
+        category: category.into(),
+        difficulty: crate::exam::Difficulty::Medium,
+        points,
+        options: correct
+            .iter()
+            .enumerate()
+            .map(|(i, c)| crate::exam::QuestionOption {
+                text: format!("option {i}"),
+                correct: *c,
+            })
+            .collect(),
+        active: true,
     }
 }
 

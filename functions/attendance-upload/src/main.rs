@@ -17,10 +17,7 @@ async fn main() -> Result<(), Error> {
     let collections = required(&ProcessEnv, "FACE_COLLECTION_PREFIX")?;
     let config = sdk_config().await;
     let app = AttendanceUpload {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&config),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         blobs: Arc::new(S3BlobStore::new(aws_sdk_s3::Client::new(&config), bucket)),
         faces: Arc::new(RekognitionFaces::new(
             aws_sdk_rekognition::Client::new(&config),

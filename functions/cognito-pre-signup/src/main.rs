@@ -30,10 +30,7 @@ async fn main() -> Result<(), Error> {
     let config = sdk_config().await;
     let triggers = Triggers {
         policy,
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&config),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         clock: Arc::new(SystemClock),
         directories: Arc::new(CognitoPools(aws_sdk_cognitoidentityprovider::Client::new(
             &config,

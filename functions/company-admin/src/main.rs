@@ -17,10 +17,7 @@ async fn main() -> Result<(), Error> {
     let collections = required(&ProcessEnv, "FACE_COLLECTION_PREFIX")?;
     let config = sdk_config().await;
     let app = CompanyAdmin {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&config),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         directory: Arc::new(CognitoDirectory::new(
             aws_sdk_cognitoidentityprovider::Client::new(&config),
             user_pool_id,

@@ -15,10 +15,7 @@ async fn main() -> Result<(), Error> {
     let bucket = required(&ProcessEnv, "CV_BUCKET")?;
     let config = sdk_config().await;
     let app = PersonalDetails {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&config),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         blobs: Arc::new(S3BlobStore::new(aws_sdk_s3::Client::new(&config), bucket)),
         clock: Arc::new(SystemClock),
     };

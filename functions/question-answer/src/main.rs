@@ -14,10 +14,7 @@ async fn main() -> Result<(), Error> {
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = sdk_config().await;
     let app = QuestionAnswer {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&config),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         clock: Arc::new(SystemClock),
     };
     shared::function::serve(app).await

@@ -17,10 +17,7 @@ async fn main() -> Result<(), Error> {
     let policy = ExamPolicy::from_env(&ProcessEnv)?;
     let config = sdk_config().await;
     let app = QuestionCollection {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&config),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         clock: Arc::new(SystemClock),
         ids: Arc::new(UuidIds),
         policy,

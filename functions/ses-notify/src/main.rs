@@ -17,10 +17,7 @@ async fn main() -> Result<(), Error> {
     let config = NotifyConfig::from_env(&ProcessEnv)?;
     let sdk = sdk_config().await;
     let app = SesNotify {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&sdk),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&sdk, tables, &ProcessEnv).await?),
         mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk))),
         clock: Arc::new(SystemClock),
         config,

@@ -139,25 +139,9 @@ pub fn grade(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exam::{Difficulty, QuestionOption};
 
     fn question(kind: QuestionKind, correct: &[bool], points: u32) -> QuestionDraft {
-        QuestionDraft {
-            text: "q".into(),
-            kind,
-            category: "rust".into(),
-            difficulty: Difficulty::Medium,
-            points,
-            options: correct
-                .iter()
-                .enumerate()
-                .map(|(i, c)| QuestionOption {
-                    text: format!("o{i}"),
-                    correct: *c,
-                })
-                .collect(),
-            active: true,
-        }
+        crate::fixtures::question_draft("q", kind, "rust", points, correct)
     }
 
     /// Two questions: a single choice (right = original 2) and a multiple choice (right = 0, 3),

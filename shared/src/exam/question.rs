@@ -139,20 +139,14 @@ mod tests {
 
     fn draft(kind: QuestionKind, correct: &[bool]) -> QuestionDraft {
         QuestionDraft {
-            text: " What does `?` do in Rust? ".into(),
-            kind,
-            category: "rust".into(),
             difficulty: Difficulty::Easy,
-            points: 2,
-            options: correct
-                .iter()
-                .enumerate()
-                .map(|(i, c)| QuestionOption {
-                    text: format!("option {i}"),
-                    correct: *c,
-                })
-                .collect(),
-            active: true,
+            ..crate::fixtures::question_draft(
+                " What does `?` do in Rust? ",
+                kind,
+                "rust",
+                2,
+                correct,
+            )
         }
     }
 

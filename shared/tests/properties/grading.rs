@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use shared::exam::{
-    Answers, Difficulty, DrawnQuestion, QuestionDraft, QuestionKind, QuestionOption, Scoring,
-    check_answers, grade,
+    Answers, DrawnQuestion, QuestionDraft, QuestionKind, Scoring, check_answers, grade,
 };
 
 /// One question as drawn: its content and the order its options were shown in.
@@ -36,22 +35,7 @@ fn drawn_question() -> impl Strategy<Value = Drawn> {
             };
             let order = Just((0..options).collect::<Vec<_>>()).prop_shuffle();
             (correct, order).prop_map(move |(correct, option_order): (Vec<bool>, _)| Drawn {
-                question: QuestionDraft {
-                    text: "q".into(),
-                    kind,
-                    category: category.into(),
-                    difficulty: Difficulty::Medium,
-                    points,
-                    options: correct
-                        .iter()
-                        .enumerate()
-                        .map(|(i, c)| QuestionOption {
-                            text: format!("option {i}"),
-                            correct: *c,
-                        })
-                        .collect(),
-                    active: true,
-                },
+                question: shared::fixtures::question_draft("q", kind, category, points, &correct),
                 option_order,
             })
         })

@@ -4,13 +4,15 @@
 use bench::stats::{median, percentile};
 use serde_json::{Value, json};
 
-use crate::measure::ColdStart;
+use bench::lambda::measure::ColdStart;
 
 /// Medians over the cold starts of one language and function.
 #[derive(Clone, Copy, Debug)]
 pub struct Summary {
     pub init_ms: f64,
+    pub init_cpu_ms: f64,
     pub first_invoke_ms: f64,
+    pub first_invoke_cpu_ms: f64,
     pub warm_p50_ms: f64,
     pub warm_p99_ms: f64,
     pub peak_rss_mib: f64,
@@ -31,7 +33,9 @@ impl Summary {
         let each = |f: fn(&ColdStart) -> f64| median(&runs.iter().map(f).collect::<Vec<_>>());
         Summary {
             init_ms: each(|r| r.init_ms),
+            init_cpu_ms: each(|r| r.init_cpu_ms),
             first_invoke_ms: each(|r| r.first_invoke_ms),
+            first_invoke_cpu_ms: each(|r| r.first_invoke_cpu_ms),
             warm_p50_ms: median(&warm(50.0)),
             warm_p99_ms: median(&warm(99.0)),
             peak_rss_mib: each(|r| r.peak_rss_kib as f64 / 1024.0),
@@ -41,7 +45,9 @@ impl Summary {
     pub fn json(&self) -> Value {
         json!({
             "init_ms": self.init_ms,
+            "init_cpu_ms": self.init_cpu_ms,
             "first_invoke_ms": self.first_invoke_ms,
+            "first_invoke_cpu_ms": self.first_invoke_cpu_ms,
             "warm_p50_ms": self.warm_p50_ms,
             "warm_p99_ms": self.warm_p99_ms,
             "peak_rss_mib": self.peak_rss_mib,
@@ -128,4 +134,23 @@ pub fn rows(function: &str, rust: &Summary, python: &Summary, misses: &mut Vec<S
         ));
     }
     out
+}
+
+/// One function's row of the warm-up table: the shipped bootstrap against the same bootstrap
+/// with `WARM_UP_AT_INIT=false` (times and CPU times, ms), and the first invoke's CPU time on
+/// Lambda at 128 MB, where an invoke gets `share` of a vCPU.
+pub fn warm_up_row(function: &str, with: &Summary, without: &Summary, share: f64) -> String {
+    format!(
+        "| {function} | {} / {} | {} / {} | {} / {} | {} / {} | {} / {} |\n",
+        num(with.init_ms),
+        num(without.init_ms),
+        num(with.init_cpu_ms),
+        num(without.init_cpu_ms),
+        num(with.first_invoke_ms),
+        num(without.first_invoke_ms),
+        num(with.first_invoke_cpu_ms),
+        num(without.first_invoke_cpu_ms),
+        num(with.first_invoke_cpu_ms / share),
+        num(without.first_invoke_cpu_ms / share),
+    )
 }

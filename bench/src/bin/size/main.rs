@@ -6,25 +6,12 @@
 //! `BENCH_SIZE_COLD_STARTS` (default 5) instances per profile, alternating; `BENCH_WARM` (default
 //! 200) warm invokes each; `BENCH_SIZE_FUNCTIONS` (default `company-admin`) the functions timed.
 
-// The cold-start harness, shared; not every item of it is used here.
-#[allow(dead_code)]
-#[path = "../cold_start/fixtures.rs"]
-mod fixtures;
-#[path = "../cold_start/measure.rs"]
-mod measure;
-#[path = "../cold_start/runtime_api.rs"]
-mod runtime_api;
-#[allow(dead_code)]
-#[path = "../cold_start/seed.rs"]
-mod seed;
-#[path = "../cold_start/spawn.rs"]
-mod spawn;
-
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use bench::lambda::fixtures::Function;
+use bench::lambda::{measure, spawn, world};
 use bench::stats::{median, percentile};
-use fixtures::Function;
 use serde_json::{Value, json};
 use spawn::Language;
 
@@ -195,7 +182,7 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
         .split(',')
         .filter_map(|n| Function::from_name(n.trim()))
         .collect();
-    let mut world = seed::World::start().await;
+    let mut world = world::World::start().await?;
     let mut rows = String::new();
     let mut out = serde_json::Map::new();
     for function in functions {
@@ -218,9 +205,12 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
                 let run = world.prepare(function, 1 + warm).await?;
                 let measured = measure::cold_start(
                     workspace,
-                    Language::Rust { profile },
+                    Language::Rust {
+                        profile,
+                        warm_up: true,
+                    },
                     function,
-                    &world.moto.endpoint,
+                    &world.front.endpoint,
                     &run.env,
                     &run.invocations,
                 )

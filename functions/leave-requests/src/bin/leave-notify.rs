@@ -20,10 +20,7 @@ async fn main() -> Result<(), Error> {
     let token = required(&ProcessEnv, "SLACK_BOT_TOKEN")?;
     let sdk = sdk_config().await;
     let app = LeaveNotify {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&sdk),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&sdk, tables, &ProcessEnv).await?),
         mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk))),
         chat: Arc::new(SlackWebChat::new(token, SLACK_API)?),
         clock: Arc::new(SystemClock),

@@ -12,7 +12,7 @@ async fn main() -> Result<(), Error> {
     shared::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = sdk_config().await;
-    let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&config), tables);
+    let store = DynamoStore::at_init(&config, tables, &ProcessEnv).await?;
     lambda_runtime::run(service_fn(|_: LambdaEvent<Value>| async {
         let finalised = sweep(&store, &SystemClock).await?;
         Ok::<_, Error>(json!({ "finalised": finalised }))

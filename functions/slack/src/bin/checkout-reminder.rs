@@ -19,10 +19,7 @@ async fn main() -> Result<(), Error> {
     let token = required(&ProcessEnv, "SLACK_BOT_TOKEN")?;
     let config = sdk_config().await;
     let reminder = CheckoutReminder {
-        store: Arc::new(DynamoStore::new(
-            aws_sdk_dynamodb::Client::new(&config),
-            tables,
-        )),
+        store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         chat: Arc::new(SlackWebChat::new(token, SLACK_API)?),
         clock: Arc::new(SystemClock),
     };

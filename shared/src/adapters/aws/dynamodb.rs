@@ -35,6 +35,11 @@ impl DynamoStore {
         DynamoStore { client, names }
     }
 
+    /// The tables this store is configured for, in `Table` order.
+    pub(crate) fn tables(&self) -> impl Iterator<Item = Table> + '_ {
+        self.names.tables()
+    }
+
     fn name(&self, table: Table) -> Result<&str, StoreError> {
         self.names
             .get(table)

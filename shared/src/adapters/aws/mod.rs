@@ -11,6 +11,8 @@ mod rekognition;
 mod s3;
 #[cfg(feature = "aws-ses")]
 mod ses;
+#[cfg(feature = "aws-dynamodb")]
+mod warm_up;
 
 #[cfg(feature = "aws-cognito")]
 pub use cognito::CognitoDirectory;
@@ -22,6 +24,8 @@ pub use rekognition::RekognitionFaces;
 pub use s3::S3BlobStore;
 #[cfg(feature = "aws-ses")]
 pub use ses::SesMailer;
+#[cfg(feature = "aws-dynamodb")]
+pub use warm_up::WARM_UP_VAR;
 
 /// The shared SDK configuration, loaded once at init (region, credentials, `AWS_ENDPOINT_URL`).
 pub async fn sdk_config() -> aws_config::SdkConfig {

@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::fixtures::{Function, Invocation};
-use crate::runtime_api::RuntimeApi;
-use crate::spawn::{self, Language};
+use crate::lambda::fixtures::{Function, Invocation};
+use crate::lambda::runtime_api::RuntimeApi;
+use crate::lambda::spawn::{self, Language};
 
 /// Longest init accepted (Lambda's own init limit).
 const INIT_LIMIT: Duration = Duration::from_secs(10);
@@ -20,8 +20,12 @@ const INVOKE_LIMIT: Duration = Duration::from_secs(10);
 pub struct ColdStart {
     /// Spawn → the first `next` request.
     pub init_ms: f64,
+    /// CPU time the instance used by its first `next`.
+    pub init_cpu_ms: f64,
     /// The first event's invoke, with the first AWS calls and their connection set-up.
     pub first_invoke_ms: f64,
+    /// CPU time the first invoke used: what Lambda's small CPU share at 128 MB stretches.
+    pub first_invoke_cpu_ms: f64,
     /// Every later invoke, in order.
     pub warm_ms: Vec<f64>,
     /// `VmHWM` just before the instance was stopped.
@@ -44,7 +48,7 @@ pub async fn cold_start(
     let mut api = RuntimeApi::start(function.crate_name())
         .await
         .map_err(|e| format!("runtime API: {e}"))?;
-    let logs = bench::results::dir().join("cold-start-logs");
+    let logs = crate::results::dir().join("cold-start-logs");
     std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
     let log_path = logs.join(format!(
         "{}-{}.log",
@@ -74,6 +78,9 @@ pub async fn cold_start(
     let pid = child.id().unwrap_or_default();
     let outcome = async {
         let ready = api.ready(INIT_LIMIT).await?;
+        let cpu = || spawn::cpu_ns(pid).ok_or("no /proc schedstat");
+        let cpu_at_ready = cpu()?;
+        let mut cpu_after_first = cpu_at_ready;
         let mut durations = Vec::with_capacity(invocations.len());
         for (i, invocation) in invocations.iter().enumerate() {
             let outcome = api.invoke(invocation.event.clone(), INVOKE_LIMIT).await?;
@@ -85,12 +92,17 @@ pub async fn cold_start(
                 .check(&payload)
                 .map_err(|e| format!("invoke {i}: {e}"))?;
             durations.push(ms(outcome.duration));
+            if i == 0 {
+                cpu_after_first = cpu()?;
+            }
         }
         // Read before stopping: VmHWM is gone with the process.
         let peak_rss_kib = spawn::peak_rss_kib(pid).ok_or("no /proc status")?;
         Ok::<_, String>(ColdStart {
             init_ms: ms(ready - spawned),
+            init_cpu_ms: cpu_at_ready as f64 / 1e6,
             first_invoke_ms: durations.first().copied().unwrap_or(f64::NAN),
+            first_invoke_cpu_ms: (cpu_after_first - cpu_at_ready) as f64 / 1e6,
             warm_ms: durations.into_iter().skip(1).collect(),
             peak_rss_kib,
         })

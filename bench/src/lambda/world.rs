@@ -1,6 +1,7 @@
 //! The AWS side of every cold start: a real `moto_server` (started by the conformance tests'
-//! harness), and for each run fresh tables (the keys and indexes the Rust adapter creates) and
-//! fresh data, so every invoke of the run succeeds and both languages see equal tables.
+//! harness) serving HTTPS as AWS does, and for each run fresh tables (the keys and indexes the
+//! Rust adapter creates) and fresh data, so every invoke of the run succeeds and both languages
+//! see equal tables.
 
 use std::collections::BTreeMap;
 
@@ -15,17 +16,24 @@ use shared::adapters::aws::{DynamoStore, create_tables};
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
 use shared::config::TableNames;
 use shared::exam::{
-    Attempt, AttemptRepo, Difficulty, DrawnQuestion, FrozenQuestion, QuestionDraft, QuestionKind,
-    QuestionOption, Scoring,
+    Attempt, AttemptRepo, DrawnQuestion, FrozenQuestion, QuestionDraft, QuestionKind, Scoring,
 };
 use shared::ports::{Condition, ItemStore, Table};
 use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
 
-use crate::fixtures::{Expectation, Expected, Function, Invocation, claims_of, event, template};
+use crate::lambda::fixtures::{
+    Expectation, Expected, Function, Invocation, claims_of, event, template,
+};
+use crate::lambda::tls::LocalTls;
+use crate::lambda::tls_front::TlsFront;
 
 /// The emulator and clients on it.
 pub struct World {
-    pub moto: MotoServer,
+    /// Kept for its lifetime: dropping it stops the emulator.
+    _moto: MotoServer,
+    /// What instances call: moto behind HTTPS.
+    pub front: TlsFront,
+    tls: LocalTls,
     config: SdkConfig,
     dynamodb: aws_sdk_dynamodb::Client,
     cognito: aws_sdk_cognitoidentityprovider::Client,
@@ -61,17 +69,27 @@ fn tables(function: Function) -> &'static [Table] {
 }
 
 impl World {
-    /// Starts `moto_server` and the clients on it.
-    pub async fn start() -> World {
+    /// Starts `moto_server`, its HTTPS front, and the harness's clients through the front.
+    pub async fn start() -> Result<World, String> {
+        let tls = LocalTls::generate(&crate::results::dir().join("tls"))?;
         let moto = MotoServer::start();
-        let config = moto.sdk_config().await;
-        World {
+        let front = TlsFront::start(&tls, &moto.endpoint).await?;
+        let config = moto
+            .sdk_config()
+            .await
+            .into_builder()
+            .endpoint_url(&front.endpoint)
+            .http_client(tls.http_client()?)
+            .build();
+        Ok(World {
             dynamodb: aws_sdk_dynamodb::Client::new(&config),
             cognito: aws_sdk_cognitoidentityprovider::Client::new(&config),
             config,
-            moto,
+            _moto: moto,
+            front,
+            tls,
             runs: 0,
-        }
+        })
     }
 
     /// Fresh tables and data for one cold start of `function` with `count` invokes.
@@ -89,6 +107,7 @@ impl World {
             .map_err(|e| format!("create tables: {e}"))?;
         let store = DynamoStore::new(aws_sdk_dynamodb::Client::new(&self.config), table_names);
         let mut env: Vec<(String, String)> = names.clone().into_iter().collect();
+        env.extend(self.tls.instance_env());
         let invocations = match function {
             Function::CompanyAdmin => {
                 let (pool, invocations) = self.company_owners(count).await?;
@@ -130,7 +149,7 @@ impl World {
                 .map_err(|e| format!("probe: {e}"))?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
         }
-        Ok(bench::stats::median(&times))
+        Ok(crate::stats::median(&times))
     }
 
     /// Drops the run's tables, so moto's scans stay as small for the last run as the first.
@@ -289,31 +308,6 @@ async fn employees_asking_leave(
     Ok(invocations)
 }
 
-fn question(
-    text: &str,
-    kind: QuestionKind,
-    category: &str,
-    points: u32,
-    correct: &[bool],
-) -> QuestionDraft {
-    QuestionDraft {
-        text: text.into(),
-        kind,
-        category: category.into(),
-        difficulty: Difficulty::Medium,
-        points,
-        options: correct
-            .iter()
-            .enumerate()
-            .map(|(i, c)| QuestionOption {
-                text: format!("option {i}"),
-                correct: *c,
-            })
-            .collect(),
-        active: true,
-    }
-}
-
 fn frozen(id: &str, order: &[usize], content: QuestionDraft) -> FrozenQuestion {
     FrozenQuestion {
         drawn: DrawnQuestion {
@@ -335,7 +329,7 @@ async fn applicants_submitting(
         frozen(
             "rust-1",
             &[2, 0, 1],
-            question(
+            shared::fixtures::question_draft(
                 "Which is a borrow?",
                 QuestionKind::Single,
                 "rust",
@@ -346,7 +340,7 @@ async fn applicants_submitting(
         frozen(
             "sql-3",
             &[3, 1, 0, 2],
-            question(
+            shared::fixtures::question_draft(
                 "Which are joins?",
                 QuestionKind::Multiple,
                 "sql",
@@ -357,7 +351,7 @@ async fn applicants_submitting(
         frozen(
             "apt-2",
             &[0, 1],
-            question(
+            shared::fixtures::question_draft(
                 "Next in 2, 4, 8?",
                 QuestionKind::Single,
                 "aptitude",

@@ -7,13 +7,17 @@ use std::process::Stdio;
 
 use tokio::process::{Child, Command};
 
-use crate::fixtures::Function;
+use crate::lambda::fixtures::Function;
 
 /// The implementation being measured.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Language {
-    /// The release `bootstrap`, native x86_64, built with this cargo profile.
-    Rust { profile: &'static str },
+    /// The release `bootstrap`, native x86_64, built with this cargo profile; `warm_up: false`
+    /// sets `WARM_UP_AT_INIT=false`, leaving the first connection to the first invoke.
+    Rust {
+        profile: &'static str,
+        warm_up: bool,
+    },
     /// `python -m awslambdaric <module>.handler` from `bench/python/`.
     Python,
 }
@@ -21,8 +25,15 @@ pub enum Language {
 impl Language {
     pub fn label(self) -> String {
         match self {
-            Language::Rust { profile: "release" } => "rust".into(),
-            Language::Rust { profile } => format!("rust ({profile})"),
+            Language::Rust {
+                profile: "release",
+                warm_up: true,
+            } => "rust".into(),
+            Language::Rust {
+                profile: "release",
+                warm_up: false,
+            } => "rust (no warm-up)".into(),
+            Language::Rust { profile, .. } => format!("rust ({profile})"),
             Language::Python => "python".into(),
         }
     }
@@ -56,7 +67,7 @@ pub fn command(
 ) -> std::io::Result<Command> {
     let task_root = workspace.join("bench/python");
     let (mut command, handler, execution_env) = match language {
-        Language::Rust { profile } => (
+        Language::Rust { profile, .. } => (
             Command::new(bootstrap(workspace, function, profile)),
             "bootstrap".to_string(),
             "AWS_Lambda_provided.al2023",
@@ -98,9 +109,12 @@ pub fn command(
         .stdout(log.try_clone()?)
         .stderr(log)
         .kill_on_drop(true);
+    if let Language::Rust { warm_up: false, .. } = language {
+        command.env(shared::adapters::aws::WARM_UP_VAR, "false");
+    }
     if language == Language::Python {
         // Bytecode is cached as on Lambda's disk, but under target/, not in the source tree.
-        command.env("PYTHONPYCACHEPREFIX", bench::results::dir().join("pycache"));
+        command.env("PYTHONPYCACHEPREFIX", crate::results::dir().join("pycache"));
     }
     Ok(command)
 }
@@ -112,6 +126,19 @@ pub fn peak_rss_kib(pid: u32) -> Option<u64> {
         .lines()
         .find_map(|l| l.strip_prefix("VmHWM:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+/// CPU time a live process has used so far, in nanoseconds: the first field of each of its
+/// threads' `/proc/<pid>/task/<tid>/schedstat` (nanosecond resolution, unlike `stat`'s ticks).
+/// Threads that already ended are not counted; the instances' runtimes keep theirs.
+pub fn cpu_ns(pid: u32) -> Option<u64> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).ok()?;
+    let mut total = 0;
+    for task in tasks.flatten() {
+        let schedstat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+        total += schedstat.split_whitespace().next()?.parse::<u64>().ok()?;
+    }
+    Some(total)
 }
 
 /// Stops the instance and reaps it.
