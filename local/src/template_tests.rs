@@ -1,7 +1,8 @@
 //! template.yaml is code: these tests hold it to the workspace. Every Lambda binary of
 //! `functions/` has exactly one function resource (and no resource points elsewhere), each
 //! function is given exactly the tables its binary reads, only Slack's routes skip the Cognito
-//! authorizer, and no policy grants a wildcard action or a managed full-access policy.
+//! authorizer, no policy grants a wildcard action or a managed full-access policy, and each
+//! function may read the table its init warm-up reads.
 //! (routes.rs proves every route reaches the same function in the router and the template.)
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -255,5 +256,41 @@ fn every_function_logs_to_a_kept_group_and_has_error_and_throttle_alarms() {
             });
             assert!(alarmed, "{id} has no {metric} alarm");
         }
+    }
+}
+
+/// Whether a statement allows `action` on the table whose logical id is `<name>Table` itself
+/// (not one of its indexes).
+fn allows_on_table(statement: &Value, action: &str, name: &str) -> bool {
+    let actions = serde_norway::to_string(&statement["Action"]).unwrap();
+    let resources: Vec<Value> = match &statement["Resource"] {
+        Value::Sequence(list) => list.clone(),
+        one => vec![one.clone()],
+    };
+    let table_arn = format!("{name}Table.Arn");
+    actions.contains(action)
+        && resources.iter().any(|r| {
+            let text = serde_norway::to_string(r).unwrap();
+            text.contains(&table_arn) && !text.contains("/index")
+        })
+}
+
+#[test]
+fn every_function_may_read_the_table_its_init_warm_up_reads() {
+    // DynamoStore::at_init reads a never-existing key of the first configured table (in
+    // `Table` order); without GetItem there, every cold start would log an access denial.
+    let template = template();
+    for (id, binary, r) in functions(&template) {
+        let Some(first) = tables_of(&binary).iter().min() else {
+            continue;
+        };
+        let statements = statements(&r["Properties"]["Policies"]);
+        assert!(
+            statements
+                .iter()
+                .any(|s| allows_on_table(s, "dynamodb:GetItem", first.name())),
+            "{id} ({binary}) may not GetItem on {}",
+            first.name()
+        );
     }
 }
