@@ -14,6 +14,7 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
@@ -29,19 +30,22 @@ const HANDSHAKE_LIMIT: Duration = Duration::from_secs(5);
 pub struct TlsFront {
     /// `https://127.0.0.1:<port>`, for `AWS_ENDPOINT_URL`.
     pub endpoint: String,
-    server: JoinHandle<()>,
+    tasks: [JoinHandle<()>; 2],
 }
 
 impl Drop for TlsFront {
     fn drop(&mut self) {
-        self.server.abort();
+        for task in &self.tasks {
+            task.abort();
+        }
     }
 }
 
-/// Accepts TCP connections and completes their TLS handshake before axum reads requests.
+/// Connections whose TLS handshake is done, for axum to read requests from. Handshakes run in
+/// their own tasks, so one slow or silent client never holds up the next.
 struct TlsListener {
-    tcp: TcpListener,
-    acceptor: TlsAcceptor,
+    ready: mpsc::Receiver<(TlsStream<TcpStream>, SocketAddr)>,
+    address: SocketAddr,
 }
 
 impl axum::serve::Listener for TlsListener {
@@ -49,19 +53,35 @@ impl axum::serve::Listener for TlsListener {
     type Addr = SocketAddr;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            let Ok((tcp, peer)) = self.tcp.accept().await else {
-                continue;
-            };
-            let handshake = self.acceptor.accept(tcp);
-            if let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_LIMIT, handshake).await {
-                return (tls, peer);
-            }
+        match self.ready.recv().await {
+            Some(connection) => connection,
+            // The accepting task ended (the front is stopping): serve nothing more.
+            None => std::future::pending().await,
         }
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        self.tcp.local_addr()
+        Ok(self.address)
+    }
+}
+
+/// Accepts TCP connections for ever, handshaking each in its own task.
+async fn accept_all(
+    tcp: TcpListener,
+    acceptor: TlsAcceptor,
+    ready: mpsc::Sender<(TlsStream<TcpStream>, SocketAddr)>,
+) {
+    loop {
+        let Ok((stream, peer)) = tcp.accept().await else {
+            continue;
+        };
+        let (acceptor, ready) = (acceptor.clone(), ready.clone());
+        tokio::spawn(async move {
+            let handshake = acceptor.accept(stream);
+            if let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE_LIMIT, handshake).await {
+                let _ = ready.send((tls, peer)).await;
+            }
+        });
     }
 }
 
@@ -86,21 +106,24 @@ impl TlsFront {
         let tcp = TcpListener::bind("127.0.0.1:0")
             .await
             .map_err(|e| format!("bind: {e}"))?;
-        let port = tcp.local_addr().map_err(|e| e.to_string())?.port();
-        let listener = TlsListener {
-            tcp,
-            acceptor: TlsAcceptor::from(Arc::new(config)),
-        };
+        let address = tcp.local_addr().map_err(|e| e.to_string())?;
+        let (sender, ready) = mpsc::channel(64);
+        let acceptor = tokio::spawn(accept_all(tcp, TlsAcceptor::from(Arc::new(config)), sender));
+        let listener = TlsListener { ready, address };
         let app = Router::new().fallback(forward).with_state(Backend {
             base: backend.trim_end_matches('/').to_string(),
-            client: reqwest::Client::new(),
+            // moto closes every connection after its response: never reuse one it may be closing.
+            client: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .map_err(|e| format!("backend client: {e}"))?,
         });
         let server = tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         Ok(TlsFront {
-            endpoint: format!("https://127.0.0.1:{port}"),
-            server,
+            endpoint: format!("https://127.0.0.1:{}", address.port()),
+            tasks: [acceptor, server],
         })
     }
 }
