@@ -5,10 +5,14 @@ use std::path::PathBuf;
 
 /// `<workspace>/target/bench`, honouring `CARGO_TARGET_DIR` like cargo does.
 pub fn dir() -> PathBuf {
-    match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(target) => PathBuf::from(target).join("bench"),
-        None => workspace().join("target/bench"),
-    }
+    target_dir().join("bench")
+}
+
+/// Cargo's target folder: `CARGO_TARGET_DIR`, or `<workspace>/target`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
 }
 
 /// The workspace root (this crate's parent folder).

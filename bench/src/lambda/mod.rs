@@ -8,3 +8,12 @@ pub mod spawn;
 pub mod tls;
 pub mod tls_front;
 pub mod world;
+
+/// A positive count from the environment variable `name`, or `default`.
+pub fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}

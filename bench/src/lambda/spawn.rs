@@ -43,11 +43,10 @@ impl Language {
 const MEMORY_MB: &str = "128";
 
 /// The native bootstrap of `function` under `profile` (`target/<profile>/<binary>`).
-pub fn bootstrap(workspace: &Path, function: Function, profile: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"));
-    target.join(profile).join(function.crate_name())
+pub fn bootstrap(function: Function, profile: &str) -> PathBuf {
+    crate::results::target_dir()
+        .join(profile)
+        .join(function.crate_name())
 }
 
 /// The interpreter of the baseline's own venv (`make bench-python-venv`).
@@ -68,7 +67,7 @@ pub fn command(
     let task_root = workspace.join("bench/python");
     let (mut command, handler, execution_env) = match language {
         Language::Rust { profile, .. } => (
-            Command::new(bootstrap(workspace, function, profile)),
+            Command::new(bootstrap(function, profile)),
             "bootstrap".to_string(),
             "AWS_Lambda_provided.al2023",
         ),

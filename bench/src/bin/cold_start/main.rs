@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use bench::lambda::fixtures::Function;
 use bench::lambda::measure::ColdStart;
-use bench::lambda::{measure, spawn, world};
+use bench::lambda::{env_count, measure, spawn, world};
 use report::Summary;
 use serde_json::{Value, json};
 use spawn::Language;
@@ -24,14 +24,6 @@ use spawn::Language;
 /// The share of a vCPU Lambda gives a 128 MB function while it runs an invoke: one full vCPU at
 /// 1,769 MB, in proportion below.
 const CPU_SHARE_AT_128_MB: f64 = 128.0 / 1769.0;
-
-fn env_count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(default)
-}
 
 /// The functions to measure: `BENCH_FUNCTIONS`, or all three.
 fn functions() -> Result<Vec<Function>, String> {
@@ -72,7 +64,7 @@ async fn run() -> Result<(), String> {
         Language::Python,
     ];
     for function in &functions {
-        let path = spawn::bootstrap(&workspace, *function, "release");
+        let path = spawn::bootstrap(*function, "release");
         if !path.exists() {
             return Err(format!(
                 "{} is missing: run `make bench-cold`",

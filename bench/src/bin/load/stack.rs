@@ -19,10 +19,7 @@ pub struct Stack {
 
 /// `target/local/genese-local`, honouring `CARGO_TARGET_DIR`.
 pub fn binary() -> PathBuf {
-    bench::results::dir()
-        .parent()
-        .map(|target| target.join("local/genese-local"))
-        .unwrap_or_default()
+    bench::results::target_dir().join("local/genese-local")
 }
 
 impl Stack {

@@ -7,10 +7,10 @@
 //! 200) warm invokes each; `BENCH_SIZE_FUNCTIONS` (default `company-admin`) the functions timed.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use bench::lambda::fixtures::Function;
-use bench::lambda::{measure, spawn, world};
+use bench::lambda::{env_count, measure, spawn, world};
 use bench::stats::{median, percentile};
 use serde_json::{Value, json};
 use spawn::Language;
@@ -20,20 +20,6 @@ const PROFILES: [(&str, &str); 2] = [("release", "z"), ("release-o3", "3")];
 
 /// Lambda's budget for a zip we hold ourselves to (decimal megabytes).
 const ZIP_LIMIT_BYTES: u64 = 5_000_000;
-
-fn env_count(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.trim().parse().ok())
-        .filter(|n| *n > 0)
-        .unwrap_or(default)
-}
-
-fn target_dir(workspace: &Path) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace.join("target"))
-}
 
 fn mb(bytes: u64) -> String {
     format!("{:.2}", bytes as f64 / 1e6)
@@ -56,9 +42,9 @@ struct Artefact {
 }
 
 /// Every binary cargo lambda packaged under `profile`: its zip, and its stripped bootstrap.
-fn artefacts(workspace: &Path, profile: &str) -> BTreeMap<String, Artefact> {
+fn artefacts(profile: &str) -> BTreeMap<String, Artefact> {
     let zips = bench::results::dir().join("lambda").join(profile);
-    let binaries = target_dir(workspace)
+    let binaries = bench::results::target_dir()
         .join("aarch64-unknown-linux-gnu")
         .join(profile);
     let mut found = BTreeMap::new();
@@ -91,7 +77,7 @@ async fn run() -> Result<(), String> {
     let workspace = bench::results::workspace();
     let sizes: Vec<BTreeMap<String, Artefact>> = PROFILES
         .iter()
-        .map(|(profile, _)| artefacts(&workspace, profile))
+        .map(|(profile, _)| artefacts(profile))
         .collect();
     if sizes[0].is_empty() {
         return Err(
@@ -188,7 +174,7 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
     for function in functions {
         let mut per: Vec<ProfileTimings> = Vec::new();
         for (profile, _) in PROFILES {
-            let path = spawn::bootstrap(workspace, function, profile);
+            let path = spawn::bootstrap(function, profile);
             let bytes = std::fs::metadata(&path)
                 .map_err(|e| format!("{}: {e}: run `make bench-size`", path.display()))?
                 .len();
