@@ -1,5 +1,6 @@
 //! One cold start, measured: spawn an instance against a fresh emulator, time its init, its
 //! first invoke and a fixed number of warm invokes (each checked), read its peak RSS, stop it.
+//! A cold start that stalls is repeated on fresh data; one that answers wrongly stops the bench.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -7,13 +8,16 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 
 use crate::lambda::fixtures::{Function, Invocation};
-use crate::lambda::runtime_api::RuntimeApi;
+use crate::lambda::runtime_api::{RuntimeApi, Wait};
 use crate::lambda::spawn::{self, Language};
+use crate::lambda::world::World;
 
 /// Longest init accepted (Lambda's own init limit).
 const INIT_LIMIT: Duration = Duration::from_secs(10);
 /// Longest invoke accepted (the template's function timeout).
 const INVOKE_LIMIT: Duration = Duration::from_secs(10);
+/// Tries for one sample before a stall stops the bench.
+const TRIES: usize = 3;
 
 /// What one cold start measured, in milliseconds and KiB.
 #[derive(Clone, Debug, Serialize)]
@@ -36,20 +40,56 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
+/// One sample: a cold start of `function` in `language` on fresh tables and callers from
+/// `world`, with `warm` invokes after the first. A cold start that gets no answer in time is
+/// discarded and tried again on new data (moto on a loaded machine sometimes takes seconds over
+/// one call, which says nothing about either language), at most `TRIES` times. Returns the sample
+/// and how many tries were discarded, which the report states.
+pub async fn sample(
+    world: &mut World,
+    workspace: &Path,
+    language: Language,
+    function: Function,
+    warm: usize,
+) -> Result<(ColdStart, usize), String> {
+    let mut stalled = 0;
+    loop {
+        let run = world.prepare(function, 1 + warm).await?;
+        let measured = cold_start(
+            workspace,
+            language,
+            function,
+            &world.front.endpoint,
+            &run.env,
+            &run.invocations,
+        )
+        .await;
+        world.clean(&run).await;
+        match measured {
+            Ok(cold_start) => return Ok((cold_start, stalled)),
+            Err(Wait::TimedOut(why)) if stalled + 1 < TRIES => {
+                stalled += 1;
+                eprintln!("{why}: discarded, trying again on fresh data");
+            }
+            Err(failure) => return Err(failure.to_string()),
+        }
+    }
+}
+
 /// Runs `invocations` (at least one) on a new instance of `function` in `language`.
-pub async fn cold_start(
+async fn cold_start(
     workspace: &Path,
     language: Language,
     function: Function,
     aws_endpoint: &str,
     function_env: &[(String, String)],
     invocations: &[Invocation],
-) -> Result<ColdStart, String> {
+) -> Result<ColdStart, Wait> {
     let mut api = RuntimeApi::start(function.crate_name())
         .await
-        .map_err(|e| format!("runtime API: {e}"))?;
+        .map_err(|e| Wait::Failed(format!("runtime API: {e}")))?;
     let logs = crate::results::dir().join("cold-start-logs");
-    std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&logs).map_err(|e| Wait::Failed(e.to_string()))?;
     let log_path = logs.join(format!(
         "{}-{}.log",
         function.crate_name(),
@@ -59,7 +99,7 @@ pub async fn cold_start(
         .create(true)
         .append(true)
         .open(&log_path)
-        .map_err(|e| format!("{}: {e}", log_path.display()))?;
+        .map_err(|e| Wait::Failed(format!("{}: {e}", log_path.display())))?;
     let mut command = spawn::command(
         workspace,
         language,
@@ -69,16 +109,16 @@ pub async fn cold_start(
         function_env,
         log,
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| Wait::Failed(e.to_string()))?;
 
     let spawned = Instant::now();
     let child = command
         .spawn()
-        .map_err(|e| format!("spawn {language:?} {}: {e}", function.crate_name()))?;
+        .map_err(|e| Wait::Failed(format!("spawn {language:?} {}: {e}", function.crate_name())))?;
     let pid = child.id().unwrap_or_default();
     let outcome = async {
         let ready = api.ready(INIT_LIMIT).await?;
-        let cpu = || spawn::cpu_ns(pid).ok_or("no /proc schedstat");
+        let cpu = || spawn::cpu_ns(pid).ok_or_else(|| Wait::Failed("no /proc schedstat".into()));
         let cpu_at_ready = cpu()?;
         let mut cpu_after_first = cpu_at_ready;
         let mut durations = Vec::with_capacity(invocations.len());
@@ -86,19 +126,20 @@ pub async fn cold_start(
             let outcome = api.invoke(invocation.event.clone(), INVOKE_LIMIT).await?;
             let payload = outcome
                 .result
-                .map_err(|e| format!("invoke {i} failed: {e}"))?;
+                .map_err(|e| Wait::Failed(format!("invoke {i} failed: {e}")))?;
             invocation
                 .expect
                 .check(&payload)
-                .map_err(|e| format!("invoke {i}: {e}"))?;
+                .map_err(|e| Wait::Failed(format!("invoke {i}: {e}")))?;
             durations.push(ms(outcome.duration));
             if i == 0 {
                 cpu_after_first = cpu()?;
             }
         }
         // Read before stopping: VmHWM is gone with the process.
-        let peak_rss_kib = spawn::peak_rss_kib(pid).ok_or("no /proc status")?;
-        Ok::<_, String>(ColdStart {
+        let peak_rss_kib =
+            spawn::peak_rss_kib(pid).ok_or_else(|| Wait::Failed("no /proc status".into()))?;
+        Ok::<_, Wait>(ColdStart {
             init_ms: ms(ready - spawned),
             init_cpu_ms: cpu_at_ready as f64 / 1e6,
             first_invoke_ms: durations.first().copied().unwrap_or(f64::NAN),
@@ -109,12 +150,16 @@ pub async fn cold_start(
     }
     .await;
     spawn::stop(child).await;
-    outcome.map_err(|e| {
+    let context = |e| {
         format!(
             "{} {}: {e} (log: {})",
             language.label(),
             function.crate_name(),
             log_path.display()
         )
+    };
+    outcome.map_err(|e| match e {
+        Wait::TimedOut(e) => Wait::TimedOut(context(e)),
+        Wait::Failed(e) => Wait::Failed(context(e)),
     })
 }

@@ -32,6 +32,24 @@ pub enum Phase {
     InitFailed(String),
 }
 
+/// Why waiting on the instance gave no result.
+#[derive(Debug)]
+pub enum Wait {
+    /// Nothing came within the limit: a stall, not a wrong answer (moto on a busy machine can
+    /// take seconds over one call).
+    TimedOut(String),
+    /// The instance failed its init or the emulator went away.
+    Failed(String),
+}
+
+impl std::fmt::Display for Wait {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Wait::TimedOut(what) | Wait::Failed(what) => f.write_str(what),
+        }
+    }
+}
+
 /// What came back for one invocation.
 #[derive(Debug)]
 pub struct Outcome {
@@ -107,21 +125,23 @@ impl RuntimeApi {
 
     /// Waits until the instance first asks for work (its init is over) or reports an init
     /// error, at most `limit`.
-    pub async fn ready(&mut self, limit: Duration) -> Result<Instant, String> {
+    pub async fn ready(&mut self, limit: Duration) -> Result<Instant, Wait> {
         let wait = self.phase.wait_for(|p| !matches!(p, Phase::Initialising));
         match tokio::time::timeout(limit, wait).await {
-            Err(_) => Err(format!("no `next` request within {limit:?}")),
-            Ok(Err(_)) => Err("the emulator stopped".into()),
+            Err(_) => Err(Wait::TimedOut(format!(
+                "no `next` request within {limit:?}"
+            ))),
+            Ok(Err(_)) => Err(Wait::Failed("the emulator stopped".into())),
             Ok(Ok(phase)) => match &*phase {
                 Phase::Ready(at) => Ok(*at),
-                Phase::InitFailed(body) => Err(format!("init error: {body}")),
-                Phase::Initialising => Err("still initialising".into()),
+                Phase::InitFailed(body) => Err(Wait::Failed(format!("init error: {body}"))),
+                Phase::Initialising => Err(Wait::Failed("still initialising".into())),
             },
         }
     }
 
     /// Hands `event` to the instance's next `next` and waits for its outcome, at most `limit`.
-    pub async fn invoke(&self, event: Value, limit: Duration) -> Result<Outcome, String> {
+    pub async fn invoke(&self, event: Value, limit: Duration) -> Result<Outcome, Wait> {
         let (reply, outcome) = oneshot::channel();
         let queued = Queued {
             id: uuid::Uuid::new_v4().to_string(),
@@ -131,10 +151,10 @@ impl RuntimeApi {
         self.queue
             .send(queued)
             .await
-            .map_err(|_| "the emulator stopped".to_string())?;
+            .map_err(|_| Wait::Failed("the emulator stopped".into()))?;
         match tokio::time::timeout(limit, outcome).await {
-            Err(_) => Err(format!("no response within {limit:?}")),
-            Ok(Err(_)) => Err("the invocation was dropped".into()),
+            Err(_) => Err(Wait::TimedOut(format!("no response within {limit:?}"))),
+            Ok(Err(_)) => Err(Wait::Failed("the invocation was dropped".into())),
             Ok(Ok(outcome)) => Ok(outcome),
         }
     }

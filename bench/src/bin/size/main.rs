@@ -171,6 +171,7 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
     let mut world = world::World::start().await?;
     let mut rows = String::new();
     let mut out = serde_json::Map::new();
+    let mut notes = String::new();
     for function in functions {
         let mut per: Vec<ProfileTimings> = Vec::new();
         for (profile, _) in PROFILES {
@@ -185,24 +186,17 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
                 bootstrap_bytes: bytes,
             });
         }
+        let mut stalls = 0;
         // Round 0 is discarded: it fills the page cache.
         for round in 0..=cold_starts {
             for (slot, (profile, _)) in PROFILES.iter().enumerate() {
-                let run = world.prepare(function, 1 + warm).await?;
-                let measured = measure::cold_start(
-                    workspace,
-                    Language::Rust {
-                        profile,
-                        warm_up: true,
-                    },
-                    function,
-                    &world.front.endpoint,
-                    &run.env,
-                    &run.invocations,
-                )
-                .await;
-                world.clean(&run).await;
-                let mut measured = measured?;
+                let language = Language::Rust {
+                    profile,
+                    warm_up: true,
+                };
+                let (mut measured, stalled) =
+                    measure::sample(&mut world, workspace, language, function, warm).await?;
+                stalls += stalled;
                 measured.warm_ms.sort_by(f64::total_cmp);
                 let (p50, p99) = (
                     percentile(&measured.warm_ms, 50.0),
@@ -241,15 +235,23 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
             z.bootstrap_bytes as f64 / 1e6,
             o3.bootstrap_bytes as f64 / 1e6,
         ));
+        if stalls > 0 {
+            notes.push_str(&format!(
+                "\n{name}: {stalls} cold starts discarded and repeated on fresh data because an \
+invoke got no answer within 10 s (moto stalling).\n"
+            ));
+        }
         out.insert(
             name.into(),
             json!({
                 "cold_starts_per_profile": cold_starts,
                 "warm_invokes": warm,
+                "stalled_and_repeated": stalls,
                 "release_z": {"warm_p50_ms": z.warm_p50, "warm_p99_ms": z.warm_p99, "init_ms": z.init, "bootstrap_bytes": z.bootstrap_bytes},
                 "release_o3": {"warm_p50_ms": o3.warm_p50, "warm_p99_ms": o3.warm_p99, "init_ms": o3.init, "bootstrap_bytes": o3.bootstrap_bytes},
             }),
         );
     }
+    rows.push_str(&notes);
     Ok((rows, Value::Object(out)))
 }
