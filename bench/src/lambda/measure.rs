@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use crate::lambda::cpu_share::CpuShare;
 use crate::lambda::fixtures::{Function, Invocation};
 use crate::lambda::runtime_api::{RuntimeApi, Wait};
 use crate::lambda::spawn::{self, Language};
@@ -44,13 +45,15 @@ fn ms(d: Duration) -> f64 {
 /// `world`, with `warm` invokes after the first. A cold start that gets no answer in time is
 /// discarded and tried again on new data (moto on a loaded machine sometimes takes seconds over
 /// one call, which says nothing about either language), at most `TRIES` times. Returns the sample
-/// and how many tries were discarded, which the report states.
+/// and how many tries were discarded, which the report states. With `cpu`, every invoke runs at
+/// that share of a CPU, init at full speed.
 pub async fn sample(
     world: &mut World,
     workspace: &Path,
     language: Language,
     function: Function,
     warm: usize,
+    cpu: Option<&CpuShare>,
 ) -> Result<(ColdStart, usize), String> {
     let mut stalled = 0;
     loop {
@@ -62,6 +65,7 @@ pub async fn sample(
             &world.front.endpoint,
             &run.env,
             &run.invocations,
+            cpu,
         )
         .await;
         world.clean(&run).await;
@@ -84,6 +88,7 @@ async fn cold_start(
     aws_endpoint: &str,
     function_env: &[(String, String)],
     invocations: &[Invocation],
+    share: Option<&CpuShare>,
 ) -> Result<ColdStart, Wait> {
     let mut api = RuntimeApi::start(function.crate_name())
         .await
@@ -120,6 +125,9 @@ async fn cold_start(
         let ready = api.ready(INIT_LIMIT).await?;
         let cpu = || spawn::cpu_ns(pid).ok_or_else(|| Wait::Failed("no /proc schedstat".into()));
         let cpu_at_ready = cpu()?;
+        if let Some(share) = share {
+            share.admit(pid).map_err(Wait::Failed)?;
+        }
         let mut cpu_after_first = cpu_at_ready;
         let mut durations = Vec::with_capacity(invocations.len());
         for (i, invocation) in invocations.iter().enumerate() {

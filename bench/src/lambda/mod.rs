@@ -1,6 +1,7 @@
 //! The Lambda harness of `cold-start` and `size`: a Runtime API emulator, instances spawned as
 //! Lambda spawns them, `moto_server` with fresh tables and data per run, and checked fixtures.
 
+pub mod cpu_share;
 pub mod fixtures;
 pub mod measure;
 pub mod runtime_api;

@@ -4,11 +4,13 @@
 //! For each function, cold starts rotate through Rust, Rust without the init warm-up, and
 //! Python; each one gets fresh tables and data, spawns a real instance (the native release
 //! bootstrap, or `python -m awslambdaric`) against moto over HTTPS, and records init, first
-//! invoke, warm p50/p99 and peak RSS. Every response is checked, so a number only counts if the
-//! invoke did the work.
+//! invoke, warm p50/p99 and peak RSS. Init runs at full speed; from the first invoke on, the
+//! instance gets Lambda's CPU share at 128 MB (a cgroup quota, `cpu_share.rs`). Every response
+//! is checked, so a number only counts if the invoke did the work.
 //!
 //! `BENCH_COLD_STARTS` (default 10) cold starts per language and function, `BENCH_WARM` (default
-//! 200) warm invokes each, `BENCH_FUNCTIONS` (comma-separated crate names) to pick functions.
+//! 200) warm invokes each, `BENCH_FUNCTIONS` (comma-separated crate names) to pick functions,
+//! `BENCH_CPU_PERIOD_MS` (default 20) the quota's period.
 
 mod report;
 
@@ -16,14 +18,10 @@ use std::time::Instant;
 
 use bench::lambda::fixtures::Function;
 use bench::lambda::measure::ColdStart;
-use bench::lambda::{env_count, measure, spawn, world};
+use bench::lambda::{cpu_share, env_count, measure, spawn, world};
 use report::Summary;
 use serde_json::{Value, json};
 use spawn::Language;
-
-/// The share of a vCPU Lambda gives a 128 MB function while it runs an invoke: one full vCPU at
-/// 1,769 MB, in proportion below.
-const CPU_SHARE_AT_128_MB: f64 = 128.0 / 1769.0;
 
 /// The functions to measure: `BENCH_FUNCTIONS`, or all three.
 fn functions() -> Result<Vec<Function>, String> {
@@ -75,6 +73,15 @@ async fn run() -> Result<(), String> {
     if !spawn::python(&workspace).exists() {
         return Err("the baseline's venv is missing: run `make bench-cold`".into());
     }
+    let share = cpu_share::at_128_mb();
+    let cpu = match &share {
+        Ok(share) => format!(
+            "every invoke ran at Lambda's 128 MB share, {} (a cgroup quota)",
+            share.describe()
+        ),
+        Err(why) => format!("invokes ran at full speed, not at Lambda's 128 MB share ({why})"),
+    };
+    eprintln!("{cpu}");
     let started = Instant::now();
     let mut world = world::World::start().await?;
     let round_trip_ms = world.round_trip_ms(50).await?;
@@ -91,8 +98,15 @@ async fn run() -> Result<(), String> {
         // function's files are already on disk when Lambda starts an instance.
         for round in 0..=cold_starts {
             for (slot, language) in arms.into_iter().enumerate() {
-                let (measured, stalled) =
-                    measure::sample(&mut world, &workspace, language, *function, warm).await?;
+                let (measured, stalled) = measure::sample(
+                    &mut world,
+                    &workspace,
+                    language,
+                    *function,
+                    warm,
+                    share.as_ref().ok(),
+                )
+                .await?;
                 repeated[slot] += stalled;
                 let one = Summary::of(std::slice::from_ref(&measured));
                 eprintln!(
@@ -141,12 +155,7 @@ async fn run() -> Result<(), String> {
         );
         let missed_before = misses.len();
         table.push_str(&report::rows(function.crate_name(), &r, &p, &mut misses));
-        warm_up_table.push_str(&report::warm_up_row(
-            function.crate_name(),
-            &r,
-            &u,
-            CPU_SHARE_AT_128_MB,
-        ));
+        warm_up_table.push_str(&report::warm_up_row(function.crate_name(), &r, &u));
         if misses[missed_before..]
             .iter()
             .any(|m| m.ends_with("warm p99"))
@@ -190,6 +199,7 @@ a share of the total for a 2× gap.\n",
         "cold_starts_per_language": cold_starts,
         "warm_invokes_per_cold_start": warm,
         "moto_get_item_round_trip_ms": round_trip_ms,
+        "cpu": cpu,
         "machine": machine,
         "functions": Value::Object(json_functions),
         "elapsed_s": started.elapsed().as_secs_f64(),
@@ -204,6 +214,7 @@ a share of the total for a 2× gap.\n",
         &notes,
         &warm_up_table,
         &stalls,
+        &cpu,
     );
     bench::results::write_part("cold-start", &json, &markdown).map_err(|e| e.to_string())?;
     println!("{markdown}");
@@ -233,6 +244,7 @@ fn markdown(
     notes: &str,
     warm_up_table: &str,
     stalls: &[String],
+    cpu: &str,
 ) -> String {
     let mut md = format!(
         "## Cold starts: Rust against the Python boto3 baseline\n\n\
@@ -242,7 +254,11 @@ against a Lambda Runtime API emulator on 127.0.0.1 with Lambda's environment (12
 their AWS endpoint pointed at a local `moto_server` behind an HTTPS front (`bench/src/lambda/\
 tls_front.rs`; a throwaway authority the instances trust through `SSL_CERT_FILE` and \
 `AWS_CA_BUNDLE`), so that, as on AWS, a first call pays a TLS handshake and later calls reuse \
-the connection. Cold starts rotate Rust, Rust without its warm-up, Python ({cold_starts} of each per \
+the connection. Init runs at full speed, as Lambda's init is reported to; once an instance first \
+asks for work it is moved into a cgroup that holds it to the CPU Lambda gives 128 MB, one vCPU \
+× 128/1,769 (`bench/src/lambda/cpu_share.rs`; Lambda does not document the quota's period, \
+`BENCH_CPU_PERIOD_MS` changes it). Here {cpu}. moto, like DynamoDB, is outside the instance and \
+not limited. Cold starts rotate Rust, Rust without its warm-up, Python ({cold_starts} of each per \
 function); each gets fresh tables and fresh callers, so \
 every invoke does its full work, and every response's status and key fields are checked. Init is \
 spawn → first `next`; the first invoke includes the first AWS calls and their connection set-up; \
@@ -272,18 +288,15 @@ within 10 s (moto stalling, not the function): {}.\n",
         "\n### Connection warm-up during init\n\n\
 Every function builds its SDK clients in `main` and then reads a key that never exists in its \
 first table (`DynamoStore::at_init`), so the HTTP connector, the TLS root store and a pooled TLS \
-connection are set up before the first `next`. The same bootstrap with `WARM_UP_AT_INIT=false` \
-leaves all that to the first invoke; both run in the rotation above. Each cell is *with / \
-without* the warm-up, medians in ms. CPU time is summed over the instance's threads \
-(`/proc/<pid>/task/*/schedstat`). This machine gives the instance whole cores in both phases, \
-so the wall times here barely show the move; Lambda does not: at 128 MB an invoke runs on about \
-{share:.1}% of a vCPU (one vCPU at 1,769 MB), while init is reported to run at full speed, so \
-the last column is the first invoke's CPU time at that share, the part of a first caller's wait \
-the warm-up is there to shorten. Against this one host every client reuses the warmed \
-connection; on AWS, Cognito and SES are other hosts and still pay their own handshake.\n\n\
-| function | init | init CPU | first invoke | first invoke CPU | first invoke CPU at 128 MB share |\n\
-|---|---|---|---|---|---|\n{warm_up_table}",
-        share = CPU_SHARE_AT_128_MB * 100.0,
+connection are set up before the first `next`, at init's full speed, and not in the first \
+invoke at the 128 MB share. The same bootstrap with `WARM_UP_AT_INIT=false` leaves all that to \
+the first invoke; both run in the rotation above. Each cell is *with / without* the warm-up, \
+medians in ms; CPU time is summed over the instance's threads (`/proc/<pid>/task/*/schedstat`). \
+The last column is what the first caller of a new instance waits for. Against this one host \
+every client reuses the warmed connection; on AWS, Cognito and SES are other hosts and still \
+pay their own handshake.\n\n\
+| function | init | init CPU | first invoke | first invoke CPU | init + first invoke |\n\
+|---|---|---|---|---|---|\n{warm_up_table}"
     ));
     md
 }

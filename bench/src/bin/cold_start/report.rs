@@ -137,9 +137,8 @@ pub fn rows(function: &str, rust: &Summary, python: &Summary, misses: &mut Vec<S
 }
 
 /// One function's row of the warm-up table: the shipped bootstrap against the same bootstrap
-/// with `WARM_UP_AT_INIT=false` (times and CPU times, ms), and the first invoke's CPU time on
-/// Lambda at 128 MB, where an invoke gets `share` of a vCPU.
-pub fn warm_up_row(function: &str, with: &Summary, without: &Summary, share: f64) -> String {
+/// with `WARM_UP_AT_INIT=false`, times and CPU times in ms.
+pub fn warm_up_row(function: &str, with: &Summary, without: &Summary) -> String {
     format!(
         "| {function} | {} / {} | {} / {} | {} / {} | {} / {} | {} / {} |\n",
         num(with.init_ms),
@@ -150,7 +149,7 @@ pub fn warm_up_row(function: &str, with: &Summary, without: &Summary, share: f64
         num(without.first_invoke_ms),
         num(with.first_invoke_cpu_ms),
         num(without.first_invoke_cpu_ms),
-        num(with.first_invoke_cpu_ms / share),
-        num(without.first_invoke_cpu_ms / share),
+        num(with.init_ms + with.first_invoke_ms),
+        num(without.init_ms + without.first_invoke_ms),
     )
 }

@@ -77,7 +77,7 @@ fn report(tails: &[Tail], estimates: &[estimates::Estimate]) -> String {
          confidence interval; for the tail, `inproc` then times 5,000 individual calls per handler \
          after 200 untimed ones on one thread and reports p50/p99/max. Everything is built with \
          the `local` profile (opt-level 2, what `make run` ships, not the Lambda's `release` \
-         opt-level z) on the shared 2-core machine.\n\n",
+         opt-level z), one thread, on the 2-core machine.\n\n",
     );
     md.push_str(
         "```sh\ncargo bench --profile local -p bench --bench domain --bench handlers\n\

@@ -201,9 +201,8 @@ fn report(results: &[Measured], boot: Duration, setup: Duration) -> String {
          activated with the mailed temporary password, `obama.jpg` enrolled; setup {:.1} s) each \
          check in once and out once with `obama2.jpg`, so every 201 ran the dlib matcher; a \
          repeated check-in is refused with 409 before any matching and is listed apart. The \
-         generator runs on one thread of the same {cores}-core machine as the stack (which \
-         other engineers' builds also used), so the stack had at most the other core and a half \
-         to itself.\n\n",
+         generator runs on one thread of the same {cores}-core machine as the stack, so the stack \
+         had at most the other core and a half to itself.\n\n",
         boot.as_secs_f64(),
         PUNCHERS - 1,
         setup.as_secs_f64()

@@ -92,7 +92,7 @@ fn report(rows: &[Row]) -> String {
          in October, which a month query must not read; the bank spreads B questions over four \
          categories, of which the exam policy draws 4 from each of three, so the fourth must not \
          be read. Times are the median of 5 calls on SQLite and a single call on moto (a Python emulator, \
-         whose query cost is its own, not DynamoDB's); the `local` profile, on the shared 2-core \
+         whose query cost is its own, not DynamoDB's); the `local` profile, on the 2-core \
          machine.\n\n",
     );
     md.push_str("```sh\ncargo run --profile local -p bench --bin scaling\n```\n\n");

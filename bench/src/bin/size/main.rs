@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use bench::lambda::fixtures::Function;
-use bench::lambda::{env_count, measure, spawn, world};
+use bench::lambda::{cpu_share, env_count, measure, spawn, world};
 use bench::stats::{median, percentile};
 use serde_json::{Value, json};
 use spawn::Language;
@@ -87,12 +87,15 @@ async fn run() -> Result<(), String> {
     let mut size_rows = String::new();
     let mut size_json = serde_json::Map::new();
     let mut over = Vec::new();
+    let mut o3_over = Vec::new();
     for (binary, z) in &sizes[0] {
         let o3 = sizes[1].get(binary).copied().unwrap_or_default();
-        for (profile, a) in [("z", z), ("3", &o3)] {
-            if a.zip > ZIP_LIMIT_BYTES {
-                over.push(format!("{binary} ({profile}: {} MB)", mb(a.zip)));
-            }
+        // Only the shipped profile is held to the budget; `3`'s overruns say what it would cost.
+        if z.zip > ZIP_LIMIT_BYTES {
+            over.push(format!("{binary} ({} MB)", mb(z.zip)));
+        }
+        if o3.zip > ZIP_LIMIT_BYTES {
+            o3_over.push(binary.clone());
         }
         // `BENCH_O3_PKGS` may limit the `3` build to some functions: "–" for the others.
         let (o3_bootstrap, o3_zip, change) = if o3.zip > 0 {
@@ -139,19 +142,27 @@ Command: `make bench-size`.\n\n\
 |---|---|---|---|---|---|---|\n{size_rows}\n\
 {verdict}\n\n\
 | function (x86_64) | metric | z | 3 | 3 / z |\n|---|---|---|---|---|\n{latency_rows}",
-        verdict = if over.is_empty() {
+        verdict = {
+            let shipped = if over.is_empty() {
+                format!(
+                    "Every shipped (`z`) zip is within 5 MB (largest {} MB).",
+                    mb(largest)
+                )
+            } else {
+                format!("Shipped (`z`) zips over 5 MB: {}.", over.join(", "))
+            };
             format!(
-                "Every zip is within 5 MB (largest {} MB under `z`).",
-                mb(largest)
+                "{shipped} Under `3`, {} of {} would be over.",
+                o3_over.len(),
+                sizes[0].len()
             )
-        } else {
-            format!("Over 5 MB: {}.", over.join(", "))
         },
     );
     let json = json!({
         "zip_limit_bytes": ZIP_LIMIT_BYTES,
         "binaries": Value::Object(size_json),
         "over_limit": over,
+        "over_limit_under_o3": o3_over,
         "latency_x86_64": latency_json,
     });
     bench::results::write_part("size", &json, &markdown).map_err(|e| e.to_string())?;
@@ -168,6 +179,7 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
         .split(',')
         .filter_map(|n| Function::from_name(n.trim()))
         .collect();
+    let share = cpu_share::at_128_mb();
     let mut world = world::World::start().await?;
     let mut rows = String::new();
     let mut out = serde_json::Map::new();
@@ -194,8 +206,15 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
                     profile,
                     warm_up: true,
                 };
-                let (mut measured, stalled) =
-                    measure::sample(&mut world, workspace, language, function, warm).await?;
+                let (mut measured, stalled) = measure::sample(
+                    &mut world,
+                    workspace,
+                    language,
+                    function,
+                    warm,
+                    share.as_ref().ok(),
+                )
+                .await?;
                 stalls += stalled;
                 measured.warm_ms.sort_by(f64::total_cmp);
                 let (p50, p99) = (
@@ -253,5 +272,13 @@ invoke got no answer within 10 s (moto stalling).\n"
         );
     }
     rows.push_str(&notes);
+    rows.push_str(&match &share {
+        Ok(share) => format!(
+            "\nInit ran at full speed and every invoke at Lambda's 128 MB CPU share, {}, as in \
+the cold-start part.\n",
+            share.describe()
+        ),
+        Err(why) => format!("\nInvokes ran at full speed ({why}).\n"),
+    });
     Ok((rows, Value::Object(out)))
 }
