@@ -8,7 +8,7 @@ use shared::attendance::{AttendanceDay, AttendanceRepo, Punch, instant_of};
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
 use shared::exam::{QuestionKind, QuestionRepo};
 use shared::ports::{ItemStore, StoreError};
-use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
+use shared::roster::{RosterEntry, StaffRole};
 
 use crate::batch_seed::Recorder;
 
@@ -46,21 +46,7 @@ pub async fn company(store: &dyn ItemStore, company_id: &str, admin: &str) -> Re
 
 /// An active roster entry (sub `s-<username>`).
 pub fn staff(company_id: &str, username: &str, role: StaffRole, manager: &str) -> RosterEntry {
-    RosterEntry {
-        company_id: company_id.into(),
-        username: username.into(),
-        sub: format!("s-{username}"),
-        email: username.into(),
-        role,
-        manager: Some(manager.into()),
-        status: EmploymentStatus::Active,
-        created_at: utc(NOW),
-        name: None,
-        face_id: None,
-        version: 1,
-        offboarded_at: None,
-        slack_user_id: None,
-    }
+    shared::fixtures::active_staff(company_id, username, role, Some(manager), utc(NOW))
 }
 
 /// Monday to Friday of `month` (`YYYY-MM`): 22 days in October 2026.

@@ -271,6 +271,32 @@ pub fn question_draft(
     }
 }
 
+/// An active member of `company_id`'s staff as tests and benches seed one: sub `s-<username>`,
+/// the username as email, no name, face or Slack link yet.
+pub fn active_staff(
+    company_id: &str,
+    username: &str,
+    role: crate::roster::StaffRole,
+    manager: Option<&str>,
+    at: chrono::DateTime<chrono::Utc>,
+) -> crate::roster::RosterEntry {
+    crate::roster::RosterEntry {
+        company_id: company_id.into(),
+        username: username.into(),
+        sub: format!("s-{username}"),
+        email: username.into(),
+        role,
+        manager: manager.map(str::to_string),
+        status: crate::roster::EmploymentStatus::Active,
+        created_at: at,
+        name: None,
+        face_id: None,
+        version: 1,
+        offboarded_at: None,
+        slack_user_id: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_cognitoidentityprovider::types::{AttributeDataType, SchemaAttributeType};
-use genese_tests::moto::MotoServer;
+use genese_tests::moto::{self, MotoServer};
 use shared::adapters::aws::CognitoDirectory;
 use shared::adapters::embedded::LocalDirectory;
 use shared::fixtures::temp_dir;
@@ -96,35 +95,19 @@ async fn cognito_directory_conforms_on_the_emulator() {
     let moto = MotoServer::start();
     let config = moto.sdk_config().await;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
-    let pool = cognito
-        .create_user_pool()
-        .pool_name("genese-conformance")
-        .schema(
-            SchemaAttributeType::builder()
-                .name("company_id")
-                .attribute_data_type(AttributeDataType::String)
-                .mutable(true)
-                .build(),
-        )
-        .send()
-        .await
-        .unwrap();
-    let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap().to_string();
-    for group in [
-        "applicants",
-        "recruiters",
-        "admins",
-        "managers",
-        "employees",
-    ] {
-        cognito
-            .create_group()
-            .user_pool_id(&pool_id)
-            .group_name(group)
-            .send()
-            .await
-            .unwrap();
-    }
+    let pool_id = moto::user_pool(
+        &cognito,
+        "genese-conformance",
+        &[
+            "applicants",
+            "recruiters",
+            "admins",
+            "managers",
+            "employees",
+        ],
+    )
+    .await
+    .unwrap();
     let client = cognito
         .create_user_pool_client()
         .user_pool_id(&pool_id)

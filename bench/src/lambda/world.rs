@@ -6,11 +6,9 @@
 use std::collections::BTreeMap;
 
 use aws_config::SdkConfig;
-use aws_sdk_cognitoidentityprovider::types::{
-    AttributeDataType, AttributeType, MessageActionType, SchemaAttributeType,
-};
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use chrono::{Datelike, Duration, Utc};
-use genese_tests::moto::MotoServer;
+use genese_tests::moto::{self, MotoServer};
 use serde_json::{Value, json};
 use shared::adapters::aws::{DynamoStore, create_tables};
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
@@ -19,7 +17,7 @@ use shared::exam::{
     Attempt, AttemptRepo, DrawnQuestion, FrozenQuestion, QuestionDraft, QuestionKind, Scoring,
 };
 use shared::ports::{Condition, ItemStore, Table};
-use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
+use shared::roster::{RosterEntry, StaffRole};
 
 use crate::lambda::fixtures::{
     Expectation, Expected, Function, Invocation, claims_of, event, template,
@@ -162,32 +160,12 @@ impl World {
     /// A user pool with the `admins` group and `count` signed-up users without a company, and
     /// each one's `POST /companies`.
     async fn company_owners(&self, count: usize) -> Result<(String, Vec<Invocation>), String> {
-        let pool = self
-            .cognito
-            .create_user_pool()
-            .pool_name(format!("genese-bench-{}", self.runs))
-            .schema(
-                SchemaAttributeType::builder()
-                    .name("company_id")
-                    .attribute_data_type(AttributeDataType::String)
-                    .mutable(true)
-                    .build(),
-            )
-            .send()
-            .await
-            .map_err(|e| format!("user pool: {e:?}"))?;
-        let pool_id = pool
-            .user_pool()
-            .and_then(|p| p.id())
-            .ok_or("user pool without id")?
-            .to_string();
-        self.cognito
-            .create_group()
-            .user_pool_id(&pool_id)
-            .group_name("admins")
-            .send()
-            .await
-            .map_err(|e| format!("group: {e:?}"))?;
+        let pool_id = moto::user_pool(
+            &self.cognito,
+            &format!("genese-bench-{}", self.runs),
+            &["admins"],
+        )
+        .await?;
         let template = template(Function::CompanyAdmin);
         let mut invocations = Vec::with_capacity(count);
         for i in 0..count {
@@ -265,19 +243,14 @@ async fn employees_asking_leave(
     for i in 0..count {
         let username = format!("emp-{i}-{}@bench.test", uuid::Uuid::new_v4().simple());
         let entry = RosterEntry {
-            company_id: company_id.clone(),
-            username: username.clone(),
             sub: uuid::Uuid::new_v4().to_string(),
-            email: username.clone(),
-            role: StaffRole::Employee,
-            manager: Some("manager@bench.test".into()),
-            status: EmploymentStatus::Active,
-            created_at: now,
-            name: None,
-            face_id: None,
-            version: 1,
-            offboarded_at: None,
-            slack_user_id: None,
+            ..shared::fixtures::active_staff(
+                &company_id,
+                &username,
+                StaffRole::Employee,
+                Some("manager@bench.test"),
+                now,
+            )
         };
         store
             .put(Table::Employees, entry.to_item(), Condition::Absent)

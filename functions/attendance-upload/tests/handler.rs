@@ -15,7 +15,7 @@ use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
 use shared::fixtures::{Call, face_data_dir, outcome, sample_photo, temp_dir};
 use shared::function::RestFunction;
 use shared::ports::{ItemStore, Query, Table};
-use shared::roster::{EmploymentStatus, RosterEntry, StaffRole};
+use shared::roster::StaffRole;
 
 const FIXTURE: &str = "attendance-upload/post-check-in.json";
 const ADMIN: &str = r#"{"cognito:groups": "admins", "cognito:username": "admin@acme.test"}"#;
@@ -84,21 +84,7 @@ async fn world(now: &str) -> World {
             Some("manager@acme.test"),
         ),
     ] {
-        let entry = RosterEntry {
-            company_id: "acme".into(),
-            username: username.into(),
-            sub: format!("s-{username}"),
-            email: username.into(),
-            role,
-            manager: manager.map(str::to_string),
-            status: EmploymentStatus::Active,
-            created_at: utc(now),
-            name: None,
-            face_id: None,
-            version: 1,
-            offboarded_at: None,
-            slack_user_id: None,
-        };
+        let entry = shared::fixtures::active_staff("acme", username, role, manager, utc(now));
         store.transact(vec![entry.create()]).await.unwrap();
     }
     World {

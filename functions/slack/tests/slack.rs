@@ -16,7 +16,7 @@ use shared::fixtures::{load, outcome, temp_dir};
 use shared::function::RestFunction;
 use shared::leave::{LeaveDraft, LeaveRepo, LeaveRequest, LeaveStatus, LeaveType};
 use shared::ports::ItemStore;
-use shared::roster::{EmploymentStatus, RosterEntry, RosterRepo, StaffRole};
+use shared::roster::{RosterEntry, RosterRepo, StaffRole};
 use shared::slack::sign;
 use slack::{CheckoutReminder, Slack};
 
@@ -44,19 +44,8 @@ async fn person(
     slack: Option<&str>,
 ) {
     let entry = RosterEntry {
-        company_id: "acme".into(),
-        username: username.into(),
-        sub: format!("s-{username}"),
-        email: username.into(),
-        role,
-        manager: manager.map(str::to_string),
-        status: EmploymentStatus::Active,
-        created_at: fixture_time(),
-        name: None,
-        face_id: None,
-        version: 1,
-        offboarded_at: None,
         slack_user_id: slack.map(str::to_string),
+        ..shared::fixtures::active_staff("acme", username, role, manager, fixture_time())
     };
     store.transact(vec![entry.create()]).await.unwrap();
 }

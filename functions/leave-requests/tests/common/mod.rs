@@ -18,7 +18,7 @@ use shared::function::RestFunction;
 use shared::ids::SequentialIds;
 use shared::leave::LeavePolicy;
 use shared::ports::ItemStore;
-use shared::roster::{EmploymentStatus, RosterEntry, RosterRepo, StaffRole};
+use shared::roster::{RosterEntry, RosterRepo, StaffRole};
 
 use leave_requests::LeaveRequests;
 
@@ -64,19 +64,8 @@ pub async fn person(
     slack: Option<&str>,
 ) {
     let entry = RosterEntry {
-        company_id: company_id.into(),
-        username: username.into(),
-        sub: format!("s-{username}"),
-        email: username.into(),
-        role,
-        manager: manager.map(str::to_string),
-        status: EmploymentStatus::Active,
-        created_at: utc(NOW),
-        name: None,
-        face_id: None,
-        version: 1,
-        offboarded_at: None,
         slack_user_id: slack.map(str::to_string),
+        ..shared::fixtures::active_staff(company_id, username, role, manager, utc(NOW))
     };
     store.transact(vec![entry.create()]).await.unwrap();
 }
