@@ -3,6 +3,7 @@
 
 mod blobs;
 mod chat;
+mod checkpoint;
 mod directory;
 #[cfg(feature = "faces-dlib")]
 mod faces;

@@ -10,6 +10,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value as Sql};
 use serde_json::Value;
 
+use super::checkpoint::{self, Checkpointer};
 use super::stream;
 use crate::ports::tables::key_of;
 use crate::ports::{
@@ -19,6 +20,8 @@ use crate::ports::{
 /// A SQLite file holding every table.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    /// Folds the write-ahead log into the file, so no request's commit has to.
+    _checkpoints: Checkpointer,
 }
 
 pub(super) fn fault(e: rusqlite::Error) -> StoreError {
@@ -68,8 +71,10 @@ impl SqliteStore {
             }
         }
         stream::create(&conn)?;
+        let checkpoints = Checkpointer::start(&conn, path, checkpoint::EVERY)?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            _checkpoints: checkpoints,
         })
     }
 
