@@ -94,19 +94,15 @@ fn invited_at() -> chrono::DateTime<chrono::Utc> {
 
 async fn invite_ram(t: &Triggers) {
     let entry = RosterEntry {
-        company_id: "acme".into(),
-        username: "ram@acme.test".into(),
         sub: String::new(),
-        email: "ram@acme.test".into(),
-        role: StaffRole::Employee,
-        manager: Some("manager@acme.test".into()),
         status: EmploymentStatus::Invited,
-        created_at: invited_at(),
-        name: None,
-        face_id: None,
-        version: 1,
-        offboarded_at: None,
-        slack_user_id: None,
+        ..shared::fixtures::active_staff(
+            "acme",
+            "ram@acme.test",
+            StaffRole::Employee,
+            Some("manager@acme.test"),
+            invited_at(),
+        )
     };
     let invitation = Invitation::new("ram@acme.test", "acme", "admin@acme.test", invited_at());
     RosterRepo::new(t.store.as_ref())

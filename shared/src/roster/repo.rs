@@ -224,19 +224,15 @@ mod tests {
 
     fn invited(at: DateTime<Utc>) -> (RosterEntry, Invitation) {
         let entry = RosterEntry {
-            company_id: "acme".into(),
-            username: "ram@acme.test".into(),
             sub: String::new(),
-            email: "ram@acme.test".into(),
-            role: StaffRole::Employee,
-            manager: Some("manager@acme.test".into()),
             status: EmploymentStatus::Invited,
-            created_at: at,
-            name: None,
-            face_id: None,
-            version: 1,
-            offboarded_at: None,
-            slack_user_id: None,
+            ..crate::fixtures::active_staff(
+                "acme",
+                "ram@acme.test",
+                StaffRole::Employee,
+                Some("manager@acme.test"),
+                at,
+            )
         };
         let invitation = Invitation::new("ram@acme.test", "acme", "admin@acme.test", at);
         (entry, invitation)
