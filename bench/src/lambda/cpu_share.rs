@@ -22,16 +22,28 @@ pub struct CpuShare {
     pub period: Duration,
 }
 
-/// Lambda's share at 128 MB, the size the template gives every function but the photo one, per a
-/// period of `BENCH_CPU_PERIOD_MS` (default 20). Lambda does not document its period; the
-/// shorter it is, the sooner a burst of CPU is cut into slices.
+/// Lambda's share at the memory instances are told they have (128 MB, the size the template
+/// gives every function but the photo one), per a period of `BENCH_CPU_PERIOD_MS` (default 20).
+/// Lambda does not document its period; the shorter it is, the sooner a burst of CPU is cut
+/// into slices.
 pub fn at_128_mb() -> Result<CpuShare, String> {
     let period_ms = crate::lambda::env_count("BENCH_CPU_PERIOD_MS", 20);
     CpuShare::create(
         "genese-bench-128mb",
-        lambda_share(128),
+        lambda_share(crate::lambda::spawn::MEMORY_MB),
         Duration::from_millis(period_ms as u64),
     )
+}
+
+/// How a part's invokes ran, for its report: at the share, or at full speed and why.
+pub fn how_invokes_ran(share: &Result<CpuShare, String>) -> String {
+    match share {
+        Ok(share) => format!(
+            "init ran at full speed and every invoke at Lambda's 128 MB share, {} (a cgroup quota)",
+            share.describe()
+        ),
+        Err(why) => format!("invokes ran at full speed, not at Lambda's 128 MB share ({why})"),
+    }
 }
 
 impl CpuShare {

@@ -17,6 +17,14 @@ use crate::lambda::world::World;
 const INIT_LIMIT: Duration = Duration::from_secs(10);
 /// Longest invoke accepted (the template's function timeout).
 const INVOKE_LIMIT: Duration = Duration::from_secs(10);
+
+/// Why a report's repeated cold starts were repeated.
+pub fn stall_reason() -> String {
+    format!(
+        "an invoke got no answer within {} s (moto stalling, not the function)",
+        INVOKE_LIMIT.as_secs()
+    )
+}
 /// Tries for one sample before a stall stops the bench.
 const TRIES: usize = 3;
 

@@ -40,7 +40,7 @@ impl Language {
 }
 
 /// Memory the template gives every function (Globals), which Lambda announces to the runtime.
-const MEMORY_MB: &str = "128";
+pub const MEMORY_MB: u32 = 128;
 
 /// The native bootstrap of `function` under `profile` (`target/<profile>/<binary>`).
 pub fn bootstrap(function: Function, profile: &str) -> PathBuf {
@@ -90,7 +90,7 @@ pub fn command(
         .env("AWS_LAMBDA_RUNTIME_API", runtime_api)
         .env("AWS_LAMBDA_FUNCTION_NAME", function.crate_name())
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB)
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB.to_string())
         .env(
             "AWS_LAMBDA_LOG_GROUP_NAME",
             format!("/aws/lambda/{}", function.crate_name()),

@@ -74,13 +74,7 @@ async fn run() -> Result<(), String> {
         return Err("the baseline's venv is missing: run `make bench-cold`".into());
     }
     let share = cpu_share::at_128_mb();
-    let cpu = match &share {
-        Ok(share) => format!(
-            "every invoke ran at Lambda's 128 MB share, {} (a cgroup quota)",
-            share.describe()
-        ),
-        Err(why) => format!("invokes ran at full speed, not at Lambda's 128 MB share ({why})"),
-    };
+    let cpu = cpu_share::how_invokes_ran(&share);
     eprintln!("{cpu}");
     let started = Instant::now();
     let mut world = world::World::start().await?;
@@ -279,8 +273,8 @@ Machine: {machine}.\n\n\
     md.push_str(&format!("\n{notes}"));
     if !stalls.is_empty() {
         md.push_str(&format!(
-            "\nCold starts discarded and repeated on fresh data because an invoke got no answer \
-within 10 s (moto stalling, not the function): {}.\n",
+            "\nCold starts discarded and repeated on fresh data because {}: {}.\n",
+            measure::stall_reason(),
             stalls.join(", ")
         ));
     }

@@ -256,8 +256,8 @@ async fn latency(workspace: &Path) -> Result<(String, Value), String> {
         ));
         if stalls > 0 {
             notes.push_str(&format!(
-                "\n{name}: {stalls} cold starts discarded and repeated on fresh data because an \
-invoke got no answer within 10 s (moto stalling).\n"
+                "\n{name}: {stalls} cold starts discarded and repeated on fresh data because {}.\n",
+                measure::stall_reason()
             ));
         }
         out.insert(
@@ -272,13 +272,9 @@ invoke got no answer within 10 s (moto stalling).\n"
         );
     }
     rows.push_str(&notes);
-    rows.push_str(&match &share {
-        Ok(share) => format!(
-            "\nInit ran at full speed and every invoke at Lambda's 128 MB CPU share, {}, as in \
-the cold-start part.\n",
-            share.describe()
-        ),
-        Err(why) => format!("\nInvokes ran at full speed ({why}).\n"),
-    });
+    rows.push_str(&format!(
+        "\nAs in the cold-start part, {}.\n",
+        cpu_share::how_invokes_ran(&share)
+    ));
     Ok((rows, Value::Object(out)))
 }

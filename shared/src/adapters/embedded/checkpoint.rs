@@ -103,6 +103,19 @@ mod tests {
     }
 
     #[test]
+    fn the_item_store_leaves_its_log_to_a_checkpointer() {
+        let path = crate::fixtures::temp_dir("checkpoint-store").join("tables.sqlite3");
+        let store = super::super::SqliteStore::open(&path).unwrap();
+        let pages: i64 = store
+            .with(|conn| {
+                conn.pragma_query_value(None, "wal_autocheckpoint", |r| r.get(0))
+                    .map_err(fault)
+            })
+            .unwrap();
+        assert_eq!(pages, 0, "the store's own commits would checkpoint");
+    }
+
+    #[test]
     fn the_background_folds_the_log_while_the_store_runs() {
         let (conn, _checkpoints, db_len) = database("checkpoint-run", Duration::from_millis(10));
         write_8_mb(&conn);
