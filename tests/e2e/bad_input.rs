@@ -3,7 +3,8 @@
 //! Each is refused with a 4xx `application/problem+json` naming what was wrong, never a 5xx,
 //! and the state read back through the API afterwards is exactly what it was before.
 
-use chrono::{Datelike, Days, Utc};
+use chrono::Utc;
+use genese_tests::dates::{monday_after, today};
 use genese_tests::local_stack::LocalStack;
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -23,6 +24,9 @@ struct Callers {
     employee: String,
     recruiter: String,
     applicant: String,
+    /// The month the state is read from, fixed at set-up: a run across a month's end still
+    /// compares like with like.
+    month: String,
 }
 
 /// A stack with some state of every kind, so "unchanged" means something: a company event, a
@@ -35,20 +39,19 @@ async fn stack_with_state() -> (LocalStack, Callers) {
         employee: stack.token("employee@acme.test", DEMO_PASSWORD).await,
         recruiter: stack.token("recruiter@genese.test", DEMO_PASSWORD).await,
         applicant: stack.token("applicant@example.test", DEMO_PASSWORD).await,
+        month: this_month(),
     };
     let (status, _) = stack
         .call(
             Some(&callers.admin),
             "POST",
             "/events",
-            Some(json!({ "date": format!("{}-15", this_month()), "title": "Town hall", "holiday": false })),
+            Some(json!({ "date": format!("{}-15", callers.month), "title": "Town hall", "holiday": false })),
         )
         .await;
     assert_eq!(status, 201, "an event to keep");
-    let start = Utc::now()
-        .date_naive()
-        .checked_add_days(Days::new(30))
-        .unwrap();
+    // A work day: today plus 30 days is a weekend one day in seven.
+    let start = monday_after(30);
     let (status, _) = stack
         .call(
             Some(&callers.employee),
@@ -71,14 +74,14 @@ async fn stack_with_state() -> (LocalStack, Callers) {
     (stack, callers)
 }
 
+/// This month, `YYYY-MM`.
 fn this_month() -> String {
-    let today = Utc::now().date_naive();
-    format!("{:04}-{:02}", today.year(), today.month())
+    today().format("%Y-%m").to_string()
 }
 
 /// Everything the product holds, read back through the API (and the stack's outboxes).
 async fn state(stack: &LocalStack, c: &Callers) -> Value {
-    let month = this_month();
+    let month = &c.month;
     let reads: [(&str, String); 11] = [
         (&c.admin, "/company".into()),
         (&c.admin, "/employees?limit=200".into()),

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use chrono::{Datelike, Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate, Utc};
+use genese_tests::dates::{NoonZone, monday_after, plus, today};
 use genese_tests::local_stack::LocalStack;
 use serde_json::{Value, json};
 use shared::fixtures::{load, sample_photo};
@@ -17,18 +18,6 @@ const DEMO_PASSWORD: &str = "Demo-Password-1";
 /// The stack's printed demo signing secret.
 const SLACK_SECRET: &str = "local-demo-slack-signing-secret";
 const WAIT: Duration = Duration::from_secs(10);
-
-/// The Monday at least `weeks` weeks from now.
-fn monday_in(weeks: u64) -> NaiveDate {
-    let today = Utc::now().date_naive();
-    let ahead = today.checked_add_days(Days::new(7 * weeks)).unwrap();
-    let back = u64::from(ahead.weekday().num_days_from_monday());
-    ahead.checked_add_days(Days::new((7 - back) % 7)).unwrap()
-}
-
-fn day(date: NaiveDate, plus: u64) -> String {
-    date.checked_add_days(Days::new(plus)).unwrap().to_string()
-}
 
 fn annual(start: &str, end: &str) -> Value {
     json!({ "type": "annual", "startDate": start, "endDate": end, "reason": "Tihar with family" })
@@ -67,14 +56,14 @@ async fn leave_is_requested_seen_approved_from_slack_and_mailed_once() {
     let employee = stack.token("employee@acme.test", DEMO_PASSWORD).await;
     let manager = stack.token("manager@acme.test", DEMO_PASSWORD).await;
     let admin = stack.token("admin@acme.test", DEMO_PASSWORD).await;
-    let monday = monday_in(3);
+    let monday = monday_after(21);
 
     let (status, leave) = stack
         .call(
             Some(&employee),
             "POST",
             "/leave-requests",
-            Some(annual(&day(monday, 0), &day(monday, 1))),
+            Some(annual(&plus(monday, 0), &plus(monday, 1))),
         )
         .await;
     assert_eq!(status, 201, "{leave}");
@@ -140,15 +129,11 @@ async fn leave_is_requested_seen_approved_from_slack_and_mailed_once() {
             Some(&employee),
             "POST",
             "/leave-requests",
-            Some(annual(&day(monday, 1), &day(monday, 2))),
+            Some(annual(&plus(monday, 1), &plus(monday, 2))),
         )
         .await;
     assert_eq!(status, 409, "{problem}");
-    let long_ago = Utc::now()
-        .date_naive()
-        .checked_sub_days(Days::new(60))
-        .unwrap()
-        .to_string();
+    let long_ago = (today() - Days::new(60)).to_string();
     let (status, problem) = stack
         .call(
             Some(&employee),
@@ -173,7 +158,7 @@ async fn leave_is_requested_seen_approved_from_slack_and_mailed_once() {
             Some(&employee),
             "POST",
             "/leave-requests",
-            Some(annual(&day(monday, 7), &day(monday, 7))),
+            Some(annual(&plus(monday, 7), &plus(monday, 7))),
         )
         .await;
     let raced = raced["id"].as_str().unwrap().to_string();
@@ -206,21 +191,23 @@ async fn the_reminder_fires_for_a_missing_check_out() {
     let stack = LocalStack::start();
     let admin = stack.token("admin@acme.test", DEMO_PASSWORD).await;
     let employee = stack.token("employee@acme.test", DEMO_PASSWORD).await;
-    // A work day that spans the whole local day, so "now" is inside it whenever the test runs.
+    // A zone where it is about noon now: the check-in lands well inside a work day that spans
+    // the whole local day, whatever the hour the test runs.
+    let zone = NoonZone::now();
     let (_, company) = stack.call(Some(&admin), "GET", "/company", None).await;
-    let (status, _) = stack
+    let (status, updated) = stack
         .call(
             Some(&admin),
             "PUT",
             "/company",
             Some(json!({
-                "name": company["name"], "timeZone": "Asia/Kathmandu",
+                "name": company["name"], "timeZone": zone.name,
                 "workHours": { "start": "00:00", "end": "23:59", "lateAfterMinutes": 10 },
                 "version": company["version"],
             })),
         )
         .await;
-    assert_eq!(status, 200);
+    assert_eq!(status, 200, "{updated}");
     let photo = |name: &str| json!({ "photo": STANDARD.encode(sample_photo(name)) });
     let (status, _) = stack
         .call(Some(&employee), "PUT", "/me/face", Some(photo("obama.jpg")))
@@ -235,12 +222,16 @@ async fn the_reminder_fires_for_a_missing_check_out() {
         )
         .await;
     assert_eq!(status, 201, "{checked_in}");
-    let date = checked_in["date"].as_str().unwrap().to_string();
+    let date: NaiveDate = checked_in["date"].as_str().unwrap().parse().unwrap();
 
-    // Before the end of the day nothing fires; one minute after 23:59 in Kathmandu it does, once.
-    let (_, early) = stack.call(None, "POST", "/local/reminders", None).await;
+    // Before the end of the day nothing fires; one minute after 23:59 it does, once.
+    let before_end = format!("/local/reminders?at={}", zone.instant(date, "23:58"));
+    let (_, early) = stack.call(None, "POST", &before_end, None).await;
     assert_eq!(early["reminded"], 0, "{early}");
-    let after_hours = format!("/local/reminders?at={date}T18:15:00Z");
+    let after_hours = format!(
+        "/local/reminders?at={}",
+        zone.instant(date + Days::new(1), "00:00")
+    );
     for _ in 0..2 {
         let (status, done) = stack.call(None, "POST", &after_hours, None).await;
         assert_eq!(

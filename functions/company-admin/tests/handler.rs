@@ -10,7 +10,7 @@ use lambda_http::{Body, Response};
 use serde_json::{Value, json};
 use shared::adapters::embedded::{DlibFaces, LocalDirectory, SqliteStore};
 use shared::claims::COMPANY_ID_ATTRIBUTE;
-use shared::clock::ManualClock;
+use shared::clock::{Clock, ManualClock};
 use shared::fixtures::{
     aim, edit_claims, face_data_dir, rest_request, sample_photo, set_body, temp_dir,
 };
@@ -23,6 +23,8 @@ struct World {
     store: Arc<SqliteStore>,
     directory: Arc<LocalDirectory>,
     faces: Arc<DlibFaces>,
+    /// The one clock of this world: the handler's, and whatever the test writes directly.
+    clock: Arc<ManualClock>,
 }
 
 async fn world() -> World {
@@ -34,13 +36,14 @@ async fn world() -> World {
         .sign_up("founder@newco.test", "founder@newco.test", "Founder-Pass-1")
         .unwrap();
     let faces = Arc::new(DlibFaces::open(&face_data_dir(), &dir.join("faces.sqlite3")).unwrap());
+    let clock = Arc::new(ManualClock::at(
+        chrono::Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
+    ));
     let app = CompanyAdmin {
         faces: faces.clone(),
         store: store.clone(),
         directory: directory.clone(),
-        clock: Arc::new(ManualClock::at(
-            chrono::Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
-        )),
+        clock: clock.clone(),
         ids: Arc::new(SequentialIds::new("co")),
     };
     World {
@@ -48,6 +51,7 @@ async fn world() -> World {
         store,
         directory,
         faces,
+        clock,
     }
 }
 
@@ -443,7 +447,7 @@ async fn an_admin_invites_changes_and_offboards_an_employee() {
 
     // First sign-in with a password of their own activates them (the trigger's job).
     shared::roster::RosterRepo::new(w.store.as_ref())
-        .activate("ravi@acme.test", &user.sub, chrono::Utc::now())
+        .activate("ravi@acme.test", &user.sub, w.clock.now())
         .await
         .unwrap();
     let (_, listed) =

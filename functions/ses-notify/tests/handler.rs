@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use ses_notify::{NotifyConfig, SesNotify};
 use shared::adapters::embedded::SqliteStore;
 use shared::applicant::{ApplicantRepo, Details};
-use shared::clock::ManualClock;
+use shared::clock::{Clock, ManualClock};
 use shared::exam::{Attempt, AttemptRepo, Scoring};
 use shared::fixtures::{FlakyMailer, load, sent_mail as messages, temp_dir};
 use shared::ports::Table;
@@ -21,24 +21,32 @@ struct World {
     app: SesNotify,
     store: Arc<SqliteStore>,
     mail: PathBuf,
+    /// The one clock of this world: the handler's, and whatever the test writes directly.
+    clock: Arc<ManualClock>,
 }
 
 fn world(failures: usize) -> World {
     let dir = temp_dir("notify");
     let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
     let mail = dir.join("mail");
+    let clock = Arc::new(ManualClock::at(
+        Utc.with_ymd_and_hms(2026, 11, 24, 10, 22, 0).unwrap(),
+    ));
     let app = SesNotify {
         store: store.clone(),
         mailer: Arc::new(FlakyMailer::new(mail.clone(), failures)),
-        clock: Arc::new(ManualClock::at(
-            Utc.with_ymd_and_hms(2026, 11, 24, 10, 22, 0).unwrap(),
-        )),
+        clock: clock.clone(),
         config: NotifyConfig {
             from: "careers@genese.test".into(),
             recruiters: vec!["hr@genese.test".into(), "lead@genese.test".into()],
         },
     };
-    World { app, store, mail }
+    World {
+        app,
+        store,
+        mail,
+        clock,
+    }
 }
 
 fn event(value: Value) -> Event {
@@ -54,7 +62,11 @@ async fn a_submission_mails_the_recruiters_and_the_applicant_once() {
     }))
     .unwrap();
     ApplicantRepo::new(w.store.as_ref())
-        .save_details("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6", &details, Utc::now())
+        .save_details(
+            "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6",
+            &details,
+            w.clock.now(),
+        )
         .await
         .unwrap();
     let response = w.app.handle(event(load(FIXTURE))).await;

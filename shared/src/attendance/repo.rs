@@ -213,7 +213,7 @@ mod tests {
             "acme",
             "ram",
             PunchKind::CheckIn,
-            Utc::now(),
+            "2026-11-24T03:30:00Z".parse().unwrap(),
             "no match",
             Some(12.0),
         )
