@@ -44,9 +44,16 @@ pub async fn company(store: &dyn ItemStore, company_id: &str, admin: &str) -> Re
         .map_err(|e| format!("registering {company_id}: {e}"))
 }
 
-/// An active roster entry (sub `s-<username>`).
+/// An active roster entry; their email is `<username>@<company>.bench`.
 pub fn staff(company_id: &str, username: &str, role: StaffRole, manager: &str) -> RosterEntry {
-    shared::fixtures::active_staff(company_id, username, role, Some(manager), utc(NOW))
+    let email = format!("{username}@{company_id}.bench");
+    shared::fixtures::active_staff(
+        company_id,
+        (username, &email),
+        role,
+        Some(manager),
+        utc(NOW),
+    )
 }
 
 /// Monday to Friday of `month` (`YYYY-MM`): 22 days in October 2026.

@@ -17,7 +17,8 @@ use crate::stack::{Result, Stack};
 pub const DEMO_PASSWORD: &str = "Demo-Password-1";
 pub const DEMO_COMPANY: &str = "acme";
 
-/// One demo user: username, group, company, role on the roster, manager.
+/// One demo user: email (their sign-in), group, company, role on the roster, manager's email.
+/// The local pool makes their usernames, as Cognito does.
 pub type DemoUser = (
     &'static str,
     Role,
@@ -53,8 +54,8 @@ pub const DEMO_USERS: [DemoUser; 5] = [
 ];
 
 /// The demo's Slack links: who a signed request from these Slack users acts as.
-fn demo_slack_user(username: &str) -> Option<String> {
-    match username {
+fn demo_slack_user(email: &str) -> Option<String> {
+    match email {
         "admin@acme.test" => Some("U0ADMIN".into()),
         "manager@acme.test" => Some("U0MANAGER".into()),
         "employee@acme.test" => Some("U0EMPLOYEE".into()),
@@ -64,7 +65,7 @@ fn demo_slack_user(username: &str) -> Option<String> {
 
 async fn ensure_user(
     stack: &Stack,
-    username: &str,
+    email: &str,
     group: Role,
     company: Option<&str>,
 ) -> Result<DirectoryUser> {
@@ -73,8 +74,7 @@ async fn ensure_user(
         .into_iter()
         .collect();
     let new = NewUser {
-        username: username.into(),
-        email: username.into(),
+        email: email.into(),
         temporary_password: None,
         groups: vec![group.group().into()],
         attributes,
@@ -84,8 +84,8 @@ async fn ensure_user(
         Ok(_) | Err(DirectoryError::UserExists) => {}
         Err(e) => return Err(e.into()),
     }
-    stack.directory.set_password(username, DEMO_PASSWORD)?;
-    Ok(stack.directory.get_user(username).await?)
+    stack.directory.set_password(email, DEMO_PASSWORD)?;
+    Ok(stack.directory.get_user(email).await?)
 }
 
 /// Writes the demo data unless this state folder already has it.
@@ -95,8 +95,13 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
         return Ok(false);
     }
     let now = stack.clock.now();
-    for (username, group, company, role, manager) in DEMO_USERS {
-        let user = ensure_user(stack, username, group, company).await?;
+    for (email, group, company, role, manager) in DEMO_USERS {
+        let user = ensure_user(stack, email, group, company).await?;
+        // Managers come first in DEMO_USERS, so theirs exists: link them by username.
+        let manager = match manager {
+            Some(m) => Some(stack.directory.get_user(m).await?.username),
+            None => None,
+        };
         match (role, company) {
             (Some(StaffRole::Admin), Some(company)) => {
                 let registration = Registration {
@@ -120,7 +125,7 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
                 let roster = RosterRepo::new(stack.store.as_ref());
                 if let Some(current) = roster.get(company, &user.username).await? {
                     let linked = RosterEntry {
-                        slack_user_id: demo_slack_user(username),
+                        slack_user_id: demo_slack_user(email),
                         version: current.version + 1,
                         ..current.clone()
                     };
@@ -134,14 +139,14 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
                     sub: user.sub.clone(),
                     email: user.email.clone(),
                     role,
-                    manager: manager.map(str::to_string),
+                    manager,
                     status: EmploymentStatus::Active,
                     created_at: now,
                     name: None,
                     face_id: None,
                     version: 1,
                     offboarded_at: None,
-                    slack_user_id: demo_slack_user(username),
+                    slack_user_id: demo_slack_user(email),
                 };
                 match stack
                     .store

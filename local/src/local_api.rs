@@ -178,25 +178,21 @@ pub async fn sign_up(State(stack): State<Arc<Stack>>, headers: HeaderMap, body: 
     let run = async || -> Result<Response, ApiError> {
         let req: SignUp = parse_json(content_type(&headers), &body)?;
         let client = client_or_default(req.client_id)?;
-        let email = req.email.trim().to_ascii_lowercase();
-        let pre = json!({
-            "version": "1", "region": "local", "userPoolId": "local_pool", "userName": email,
-            "callerContext": { "awsSdkVersion": "aws-sdk-rust", "clientId": client },
-            "triggerSource": "PreSignUp_SignUp",
-            "request": { "userAttributes": { "email": email }, "validationData": null, "clientMetadata": {} },
-            "response": {}
-        });
+        let password = req.password.clone();
+        let user = with_directory(&stack, move |d| d.new_sign_up(&req.email, &password))
+            .await?
+            .map_err(directory_error)?;
+        let mut pre = trigger_event("PreSignUp_SignUp", &user, &client);
+        pre["request"]["userAttributes"] = json!({ "email": user.email });
         stack
             .triggers
             .handle(pre)
             .await
             .map_err(|r| ApiError::invalid("email", r.0))?;
-        let username = email.clone();
-        let user = with_directory(&stack, move |d| {
-            d.sign_up(&username, &username, &req.password)
-        })
-        .await?
-        .map_err(directory_error)?;
+        let stored = user.clone();
+        with_directory(&stack, move |d| d.complete_sign_up(&stored, &req.password))
+            .await?
+            .map_err(directory_error)?;
         let post = trigger_event("PostConfirmation_ConfirmSignUp", &user, &client);
         if let Err(refusal) = stack.triggers.handle(post).await {
             // Cognito keeps no half-confirmed user either: undo, and report.

@@ -13,6 +13,7 @@ mod routes;
 mod schedule;
 mod secrets;
 mod stack;
+mod state_format;
 mod streams;
 mod tokens;
 
@@ -98,6 +99,7 @@ async fn main() -> stack::Result<()> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
+    let moved_aside = state_format::ensure(&state_dir)?;
     let stack = Arc::new(Stack::open(&state_dir, &base_url)?);
     let seeded = demo::seed_once(&stack).await?;
     demo_bank::ensure(&stack).await?;
@@ -115,10 +117,19 @@ async fn main() -> stack::Result<()> {
             "existing data"
         }
     );
-    println!("  demo users (password {}):", demo::DEMO_PASSWORD);
-    for (username, group, company, _, _) in demo::DEMO_USERS {
+    if let Some(old) = moved_aside {
         println!(
-            "    {username:<24} {:<11} {}",
+            "  (state of an older format moved to {}; delete it when you no longer need it)",
+            old.display()
+        );
+    }
+    println!(
+        "  demo users (sign in with the email; password {}):",
+        demo::DEMO_PASSWORD
+    );
+    for (email, group, company, _, _) in demo::DEMO_USERS {
+        println!(
+            "    {email:<24} {:<11} {}",
             group.group(),
             company.map(|c| format!("company {c}")).unwrap_or_default()
         );

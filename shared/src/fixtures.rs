@@ -271,11 +271,20 @@ pub fn question_draft(
     }
 }
 
-/// An active member of `company_id`'s staff as tests and benches seed one: sub `s-<username>`,
-/// the username as email, no name, face or Slack link yet.
+/// acme's staff as the `events/` fixtures name them: by the usernames an email sign-in pool
+/// makes (UUIDs, equal to their subs), never by email.
+pub mod acme {
+    pub const ADMIN: &str = "1a2b3c4d-0000-4000-8000-acme00000001";
+    pub const MANAGER: &str = "1a2b3c4d-0000-4000-8000-acme00000002";
+    /// The caller of the attendance and leave fixtures.
+    pub const EMPLOYEE: &str = "1a2b3c4d-0000-4000-8000-acme00000003";
+}
+
+/// An active member of `company_id`'s staff as tests and benches seed one: their pool username
+/// (also their sub) and email, no name, face or Slack link yet.
 pub fn active_staff(
     company_id: &str,
-    username: &str,
+    (username, email): (&str, &str),
     role: crate::roster::StaffRole,
     manager: Option<&str>,
     at: chrono::DateTime<chrono::Utc>,
@@ -283,8 +292,8 @@ pub fn active_staff(
     crate::roster::RosterEntry {
         company_id: company_id.into(),
         username: username.into(),
-        sub: format!("s-{username}"),
-        email: username.into(),
+        sub: username.into(),
+        email: email.into(),
         role,
         manager: manager.map(str::to_string),
         status: crate::roster::EmploymentStatus::Active,
@@ -326,8 +335,13 @@ mod tests {
             serde_json::from_value(load("cognito/pre-signup.json")).unwrap();
         let _: cognito::CognitoEventUserPoolsPostConfirmation =
             serde_json::from_value(load("cognito/post-confirmation.json")).unwrap();
-        let _: cognito::CognitoEventUserPoolsPreTokenGen =
-            serde_json::from_value(load("cognito/pre-token-new-password.json")).unwrap();
+        for name in [
+            "cognito/pre-token-new-password.json",
+            "cognito/pre-token-authentication.json",
+        ] {
+            let _: cognito::CognitoEventUserPoolsPreTokenGen =
+                serde_json::from_value(load(name)).unwrap();
+        }
         let stream: dynamodb::Event =
             serde_json::from_value(load("dynamodb/exam-attempt-submitted.json")).unwrap();
         assert_eq!(stream.records.len(), 1);

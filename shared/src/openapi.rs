@@ -8,6 +8,10 @@ use utoipa::{ToResponse, ToSchema};
 
 use crate::error::PROBLEM_JSON;
 
+/// What a `{username}` path parameter is: staff are keyed by the pool's username.
+pub const USERNAME_PARAM: &str = "The employee's username: the one the user pool made (a UUID), as \
+     `GET /employees` lists it; not their email.";
+
 /// An RFC 9457 problem document, as [`ApiError::to_problem`](crate::ApiError::to_problem)
 /// writes it: every error of the API, served as `application/problem+json`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]

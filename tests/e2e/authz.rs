@@ -5,11 +5,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use chrono::Days;
 use genese_tests::dates::{monday_after, plus, today};
 use genese_tests::local_stack::LocalStack;
-use genese_tests::tokens::{forger_key, now, signed_token};
+use genese_tests::tokens::{claim, forger_key, now, signed_token, username_in};
 use serde_json::{Value, json};
 use shared::fixtures::{load, sample_photo};
 
@@ -194,16 +194,14 @@ impl World {
                 json!({ "name": "Acme Trading", "timeZone": "Asia/Kathmandu", "version": version })
             }
             ("POST", "/employees") => {
-                // Reporting to the inviting admin, who is on their own company's roster.
-                let manager = match caller {
-                    "foreign-admin" => "founder@globex.test",
-                    _ => "admin@acme.test",
-                };
+                // Reporting to the inviting admin (by username), who is on their own roster.
+                let manager = self.tokens[caller].as_deref().map(username_in);
                 json!({ "email": format!("hire{n}@{caller}.test"), "name": "New Hire", "role": "employee", "manager": manager })
             }
             ("PUT", "/employees/{username}") => {
-                let version = self.version("admin", "/employees/peer%40acme.test").await;
-                json!({ "role": "employee", "manager": "other-mgr@acme.test", "version": version })
+                let peer = format!("/employees/{}", self.values["peer"]);
+                let version = self.version("admin", &peer).await;
+                json!({ "role": "employee", "manager": self.values["other-mgr"], "version": version })
             }
             ("POST", "/events") => {
                 let date = today() + Days::new(60);
@@ -280,13 +278,6 @@ fn percent_encode(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, RESERVED).to_string()
 }
 
-/// The `sub` claim of an id token.
-fn sub_of(token: &str) -> String {
-    let payload = token.split('.').nth(1).expect("a JWT payload");
-    let claims: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
-    claims["sub"].as_str().expect("sub").to_string()
-}
-
 /// Two companies, every kind of caller, and the fixtures the rows name.
 async fn world() -> World {
     let stack = LocalStack::start();
@@ -304,20 +295,23 @@ async fn world() -> World {
         );
     }
     let admin = tokens["admin"].clone();
-    for (email, role, manager) in [
-        ("other-mgr@acme.test", "manager", "admin@acme.test"),
-        ("peer@acme.test", "employee", "other-mgr@acme.test"),
-        ("leaver@acme.test", "employee", "manager@acme.test"),
+    // Staff are named by the usernames the pool made; the callers' come from their tokens.
+    let mut usernames: BTreeMap<String, String> = ["admin", "manager", "employee"]
+        .into_iter()
+        .map(|c| (c.to_string(), username_in(tokens[c].as_deref().unwrap())))
+        .collect();
+    for (caller, role, manager) in [
+        ("other-mgr", "manager", "admin"),
+        ("peer", "employee", "other-mgr"),
+        ("leaver", "employee", "manager"),
     ] {
+        let invitation = json!({ "email": format!("{caller}@acme.test"), "name": "Staff",
+            "role": role, "manager": usernames[manager] });
         let (status, body) = stack
-            .call(
-                admin.as_deref(),
-                "POST",
-                "/employees",
-                Some(json!({ "email": email, "name": "Staff", "role": role, "manager": manager })),
-            )
+            .call(admin.as_deref(), "POST", "/employees", Some(invitation))
             .await;
-        assert_eq!(status, 201, "invite {email}: {body}");
+        assert_eq!(status, 201, "invite {caller}: {body}");
+        usernames.insert(caller.into(), body["username"].as_str().unwrap().into());
     }
     for (caller, email) in [
         ("other-mgr", "other-mgr@acme.test"),
@@ -360,15 +354,15 @@ async fn world() -> World {
     tokens.insert("anon".into(), None);
 
     let mut values = BTreeMap::from([
-        ("employee".to_string(), "employee@acme.test".to_string()),
-        ("peer".into(), "peer@acme.test".into()),
-        ("leaver".into(), "leaver@acme.test".into()),
-        ("month".into(), today().format("%Y-%m").to_string()),
+        ("month".to_string(), today().format("%Y-%m").to_string()),
         (
             "applicant".into(),
-            sub_of(tokens["applicant"].as_deref().unwrap()),
+            claim(tokens["applicant"].as_deref().unwrap(), "sub"),
         ),
     ]);
+    for person in ["employee", "peer", "leaver", "other-mgr"] {
+        values.insert(person.into(), usernames[person].clone());
+    }
     let (status, q) = stack
         .call(
             tokens["recruiter"].as_deref(),

@@ -3,17 +3,14 @@
 //! Each is refused with a 4xx `application/problem+json` naming what was wrong, never a 5xx,
 //! and the state read back through the API afterwards is exactly what it was before.
 
-use chrono::Utc;
 use genese_tests::dates::{monday_after, today};
 use genese_tests::local_stack::LocalStack;
+use genese_tests::tokens::username_in;
 use reqwest::Method;
 use serde_json::{Value, json};
-use shared::slack::sign;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const DEMO_PASSWORD: &str = "Demo-Password-1";
-/// The stack's printed demo Slack signing secret.
-const SLACK_SECRET: &str = "local-demo-slack-signing-secret";
 /// API Gateway's payload limit, which the stack enforces.
 const GATEWAY_PAYLOAD_LIMIT: usize = 10 * 1024 * 1024;
 
@@ -24,6 +21,8 @@ struct Callers {
     employee: String,
     recruiter: String,
     applicant: String,
+    /// The demo employee's username, as the pool made it (paths name staff by it).
+    employee_username: String,
     /// The month the state is read from, fixed at set-up: a run across a month's end still
     /// compares like with like.
     month: String,
@@ -39,7 +38,12 @@ async fn stack_with_state() -> (LocalStack, Callers) {
         employee: stack.token("employee@acme.test", DEMO_PASSWORD).await,
         recruiter: stack.token("recruiter@genese.test", DEMO_PASSWORD).await,
         applicant: stack.token("applicant@example.test", DEMO_PASSWORD).await,
+        employee_username: String::new(),
         month: this_month(),
+    };
+    let callers = Callers {
+        employee_username: username_in(&callers.employee),
+        ..callers
     };
     let (status, _) = stack
         .call(
@@ -160,21 +164,6 @@ async fn send(
     request.send().await.expect("the stack answers")
 }
 
-/// A form body signed with the stack's Slack secret, as Slack posts it.
-async fn slack(stack: &LocalStack, path: &str, body: Vec<u8>) -> reqwest::Response {
-    let ts = Utc::now().timestamp();
-    stack
-        .http
-        .post(stack.url(path))
-        .header("content-type", "application/x-www-form-urlencoded")
-        .header("x-slack-request-timestamp", ts.to_string())
-        .header("x-slack-signature", sign(SLACK_SECRET, ts, &body))
-        .body(body)
-        .send()
-        .await
-        .expect("the stack answers")
-}
-
 /// A Slack button click by the demo manager approving leave `value`.
 fn interaction(value: &str) -> Value {
     json!({
@@ -250,10 +239,10 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
     let body = json!({ "photo": photo }).to_string().into_bytes();
     assert!(body.len() < GATEWAY_PAYLOAD_LIMIT);
     for (token, path) in [
-        (&c.employee, "/me/face"),
-        (&c.admin, "/employees/employee%40acme.test/face"),
+        (&c.employee, "/me/face".to_string()),
+        (&c.admin, format!("/employees/{}/face", c.employee_username)),
     ] {
-        let response = send(&stack, Some(token), "PUT", path, JSON, body.clone()).await;
+        let response = send(&stack, Some(token), "PUT", &path, JSON, body.clone()).await;
         refused(
             response,
             413,
@@ -293,7 +282,7 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
     let mut big_command = form(&[("command", "/leave"), ("text", "pending")]);
     big_command.extend(std::iter::repeat_n(b'a', 64 * 1024));
     refused(
-        slack(&stack, "/slack/commands", big_command).await,
+        stack.slack_post("/slack/commands", big_command).await,
         413,
         None,
         "a 64 KiB + Slack command",
@@ -332,7 +321,7 @@ async fn deeply_nested_json_is_a_400_naming_the_body_on_every_function() {
         (
             &c.admin,
             "PUT",
-            "/employees/employee%40acme.test".into(),
+            format!("/employees/{}", c.employee_username),
             10_000,
         ),
         (&c.admin, "POST", "/events".into(), 10_000),
@@ -368,7 +357,9 @@ async fn deeply_nested_json_is_a_400_naming_the_body_on_every_function() {
     // Slack's interaction payload is JSON inside a form: refused by its field.
     // Form-encoded, each bracket takes three bytes: 5,000 deep fits Slack's 64 KiB cap.
     let deep = String::from_utf8(nested_arrays(5_000)).unwrap();
-    let response = slack(&stack, "/slack/interactions", form(&[("payload", &deep)])).await;
+    let response = stack
+        .slack_post("/slack/interactions", form(&[("payload", &deep)]))
+        .await;
     refused(
         response,
         400,
@@ -421,13 +412,15 @@ async fn invalid_utf8_bodies_are_a_400_naming_the_body() {
     let mut command = b"command=%2Fleave&text=".to_vec();
     command.extend_from_slice(b"\xff\xfe&user_id=\xc3\x28");
     refused(
-        slack(&stack, "/slack/commands", command).await,
+        stack.slack_post("/slack/commands", command).await,
         400,
         None,
         "a Slack command in bad UTF-8",
     )
     .await;
-    let response = slack(&stack, "/slack/interactions", b"payload=\xff\xfe".to_vec()).await;
+    let response = stack
+        .slack_post("/slack/interactions", b"payload=\xff\xfe".to_vec())
+        .await;
     refused(
         response,
         400,
@@ -562,7 +555,7 @@ async fn path_traversal_and_ids_that_cannot_be_keys_are_refused_by_name() {
         (
             &c.admin,
             "DELETE",
-            "/employees/employee%40acme.test%00".into(),
+            format!("/employees/{}%00", c.employee_username),
             None,
             "username",
         ),
@@ -645,21 +638,30 @@ async fn path_traversal_and_ids_that_cannot_be_keys_are_refused_by_name() {
         (
             &c.admin,
             "GET",
-            "/attendance/attendance%2Facme%2Femployee%40acme.test/2026-01-01/photo?kind=in".into(),
+            format!(
+                "/attendance/attendance%2Facme%2F{}/2026-01-01/photo?kind=in",
+                c.employee_username
+            ),
             None,
             "username",
         ),
         (
             &c.admin,
             "GET",
-            "/attendance/employee%40acme.test/2026-01-01%2F..%2F..%2Fresumes/photo?kind=in".into(),
+            format!(
+                "/attendance/{}/2026-01-01%2F..%2F..%2Fresumes/photo?kind=in",
+                c.employee_username
+            ),
             None,
             "date",
         ),
         (
             &c.admin,
             "GET",
-            "/attendance/employee%40acme.test/..%2F..%2Fx/photo?kind=in".into(),
+            format!(
+                "/attendance/{}/..%2F..%2Fx/photo?kind=in",
+                c.employee_username
+            ),
             None,
             "date",
         ),
@@ -701,12 +703,9 @@ async fn path_traversal_and_ids_that_cannot_be_keys_are_refused_by_name() {
     // Slack: a button whose value cannot be a leave id.
     for value in ["../../x", "a\u{0}b", &long] {
         let payload = interaction(value).to_string();
-        let response = slack(
-            &stack,
-            "/slack/interactions",
-            form(&[("payload", &payload)]),
-        )
-        .await;
+        let response = stack
+            .slack_post("/slack/interactions", form(&[("payload", &payload)]))
+            .await;
         refused(
             response,
             400,

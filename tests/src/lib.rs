@@ -4,4 +4,6 @@
 pub mod dates;
 pub mod local_stack;
 pub mod moto;
+pub mod slack;
+pub mod template;
 pub mod tokens;

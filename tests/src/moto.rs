@@ -1,5 +1,5 @@
 //! Starts `moto_server` (PyPI `moto[server]`, installed into `.venv` by `make setup`) on a free
-//! 127.0.0.1 port and provisions the product's AWS resources on it.
+//! 127.0.0.1 port; `template` makes the product's resources on it.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -7,7 +7,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_cognitoidentityprovider::types::{AttributeDataType, SchemaAttributeType};
 use aws_sdk_dynamodb::config::Credentials;
 
 /// A running emulator.
@@ -76,42 +75,6 @@ impl MotoServer {
             .await
             .expect("moto model data json")
     }
-}
-
-/// A user pool shaped like the template's (a mutable `custom:company_id`) with `groups`; its id.
-pub async fn user_pool(
-    cognito: &aws_sdk_cognitoidentityprovider::Client,
-    name: &str,
-    groups: &[&str],
-) -> Result<String, String> {
-    let pool = cognito
-        .create_user_pool()
-        .pool_name(name)
-        .schema(
-            SchemaAttributeType::builder()
-                .name("company_id")
-                .attribute_data_type(AttributeDataType::String)
-                .mutable(true)
-                .build(),
-        )
-        .send()
-        .await
-        .map_err(|e| format!("user pool: {e:?}"))?;
-    let pool_id = pool
-        .user_pool()
-        .and_then(|p| p.id())
-        .ok_or("user pool without id")?
-        .to_string();
-    for group in groups {
-        cognito
-            .create_group()
-            .user_pool_id(&pool_id)
-            .group_name(*group)
-            .send()
-            .await
-            .map_err(|e| format!("group {group}: {e:?}"))?;
-    }
-    Ok(pool_id)
 }
 
 impl Drop for MotoServer {

@@ -40,7 +40,8 @@ pub fn signed_token(pem: &[u8], kid: &str, issuer: &str, exp: i64) -> String {
     header.kid = Some(kid.to_string());
     let claims = json!({
         "sub": "00000000-0000-4000-8000-000000000001", "aud": "attendance-portal", "iss": issuer,
-        "token_use": "id", "exp": exp, "iat": exp - 3600, "cognito:username": "admin@acme.test",
+        "token_use": "id", "exp": exp, "iat": exp - 3600,
+        "cognito:username": "00000000-0000-4000-8000-000000000001", "email": "admin@acme.test",
         "cognito:groups": ["admins"], "custom:company_id": "acme",
     });
     jsonwebtoken::encode(
@@ -49,6 +50,25 @@ pub fn signed_token(pem: &[u8], kid: &str, issuer: &str, exp: i64) -> String {
         &EncodingKey::from_rsa_pem(pem).expect("a PEM key"),
     )
     .expect("a signed token")
+}
+
+/// A claim of an id token, read without checking it (the stack checks; a test only reads).
+pub fn claim(token: &str, name: &str) -> String {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("a JWT payload");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
+    let claims: Value = serde_json::from_slice(&bytes).expect("JSON claims");
+    claims[name]
+        .as_str()
+        .unwrap_or_else(|| panic!("no `{name}` claim"))
+        .to_string()
+}
+
+/// Whom a token names: the username the pool made (a UUID), which staff routes take.
+pub fn username_in(token: &str) -> String {
+    claim(token, "cognito:username")
 }
 
 /// Seconds since the epoch.

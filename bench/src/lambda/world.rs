@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use aws_config::SdkConfig;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use chrono::{Datelike, Duration, Utc};
-use genese_tests::moto::{self, MotoServer};
+use genese_tests::moto::MotoServer;
+
 use serde_json::{Value, json};
 use shared::adapters::aws::{DynamoStore, create_tables};
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
@@ -17,7 +18,7 @@ use shared::exam::{
     Attempt, AttemptRepo, DrawnQuestion, FrozenQuestion, QuestionDraft, QuestionKind, Scoring,
 };
 use shared::ports::{Condition, ItemStore, Table};
-use shared::roster::{RosterEntry, StaffRole};
+use shared::roster::StaffRole;
 
 use crate::lambda::fixtures::{
     Expectation, Expected, Function, Invocation, claims_of, event, template,
@@ -160,17 +161,18 @@ impl World {
     /// A user pool with the `admins` group and `count` signed-up users without a company, and
     /// each one's `POST /companies`.
     async fn company_owners(&self, count: usize) -> Result<(String, Vec<Invocation>), String> {
-        let pool_id = moto::user_pool(
+        let pool_id = genese_tests::template::user_pool(
             &self.cognito,
             &format!("genese-bench-{}", self.runs),
-            &["admins"],
         )
-        .await?;
+        .await?
+        .id;
         let template = template(Function::CompanyAdmin);
         let mut invocations = Vec::with_capacity(count);
         for i in 0..count {
             let email = format!("founder-{}-{i}@bench.test", uuid::Uuid::new_v4().simple());
-            self.cognito
+            let created = self
+                .cognito
                 .admin_create_user()
                 .user_pool_id(&pool_id)
                 .username(&email)
@@ -185,9 +187,14 @@ impl World {
                 .send()
                 .await
                 .map_err(|e| format!("user: {e:?}"))?;
+            // The pool signs in by email and makes the username, which is also the sub.
+            let username = created
+                .user()
+                .and_then(|u| u.username())
+                .ok_or("AdminCreateUser named no user")?;
             let mut claims = claims_of(&template);
-            claims["sub"] = json!(uuid::Uuid::new_v4().to_string());
-            claims["cognito:username"] = json!(email);
+            claims["sub"] = json!(username);
+            claims["cognito:username"] = json!(username);
             claims["email"] = json!(email);
             let name = format!("Bench Co {i}");
             let body = json!({"name": name, "timeZone": "Asia/Kathmandu",
@@ -241,17 +248,16 @@ async fn employees_asking_leave(
     let template = template(Function::LeaveRequests);
     let mut invocations = Vec::with_capacity(count);
     for i in 0..count {
-        let username = format!("emp-{i}-{}@bench.test", uuid::Uuid::new_v4().simple());
-        let entry = RosterEntry {
-            sub: uuid::Uuid::new_v4().to_string(),
-            ..shared::fixtures::active_staff(
-                &company_id,
-                &username,
-                StaffRole::Employee,
-                Some("manager@bench.test"),
-                now,
-            )
-        };
+        // As the pool names them: a UUID username (the sub too) and an email.
+        let username = uuid::Uuid::new_v4().to_string();
+        let email = format!("emp-{i}@bench.test");
+        let entry = shared::fixtures::active_staff(
+            &company_id,
+            (&username, &email),
+            StaffRole::Employee,
+            Some("manager-of-the-bench"),
+            now,
+        );
         store
             .put(Table::Employees, entry.to_item(), Condition::Absent)
             .await
@@ -259,7 +265,7 @@ async fn employees_asking_leave(
         let mut claims = claims_of(&template);
         claims["sub"] = json!(entry.sub);
         claims["cognito:username"] = json!(username);
-        claims["email"] = json!(username);
+        claims["email"] = json!(email);
         claims["custom:company_id"] = json!(company_id);
         let body = json!({"type": "annual", "startDate": start.to_string(), "endDate": end.to_string(),
             "endHalf": "morning", "reason": "Family visit in Pokhara"});

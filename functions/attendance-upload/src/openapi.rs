@@ -9,12 +9,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use shared::attendance::{DaySummary, PunchKind};
 use shared::openapi::{
     Conflict, Forbidden, InvalidValue, NotFound, PayloadTooLarge, ServiceUnavailable,
-    TooManyRequests,
+    TooManyRequests, USERNAME_PARAM,
 };
 use shared::photo::PhotoBody;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
-use crate::reading::Totals;
+use crate::reading::{PersonTotals, Totals};
 
 /// A reference face, enrolled.
 #[derive(ToSchema)]
@@ -62,8 +62,8 @@ struct CompanyMonth {
     /// `YYYY-MM`.
     month: String,
     time_zone: String,
-    /// Username → their totals.
-    people: BTreeMap<String, Totals>,
+    /// Username → who they are and their totals.
+    people: BTreeMap<String, PersonTotals<'static>>,
     days: Vec<DaySummary>,
 }
 
@@ -138,13 +138,11 @@ struct Idempotency {
     idempotency_key: Option<String>,
 }
 
-const USERNAME: &str = "The employee's username (their email).";
-
 /// Enrol someone's reference face (admins): one face, sharp, frontal. The photo is not kept.
 #[utoipa::path(
     put, path = "/employees/{username}/face", tag = "attendance",
     operation_id = "enrolFace",
-    params(("username" = String, Path, description = USERNAME)),
+    params(("username" = String, Path, description = USERNAME_PARAM)),
     request_body = PhotoBody,
     responses(
         (status = 200, description = "Enrolled, replacing any earlier face.", body = Enrolled),
@@ -239,7 +237,7 @@ fn own_month() {}
         (status = 200, description = "The month.",
             content(
                 (CompanyMonth = "application/json"),
-                (String = "text/csv", example = "username,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday\r\n")
+                (String = "text/csv", example = "username,email,name,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday\r\n")
             )),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
@@ -252,7 +250,7 @@ fn report() {}
 #[utoipa::path(
     get, path = "/attendance/{username}", tag = "attendance",
     operation_id = "personAttendance",
-    params(("username" = String, Path, description = USERNAME), MonthQuery),
+    params(("username" = String, Path, description = USERNAME_PARAM), MonthQuery),
     responses(
         (status = 200, description = "The month.", body = PersonMonth),
         (status = 403, response = Forbidden),
@@ -267,7 +265,7 @@ fn someones_month() {}
     get, path = "/attendance/{username}/{date}/photo", tag = "attendance",
     operation_id = "punchPhoto",
     params(
-        ("username" = String, Path, description = USERNAME),
+        ("username" = String, Path, description = USERNAME_PARAM),
         ("date" = NaiveDate, Path, description = "The work date, `YYYY-MM-DD`."),
         PhotoQuery
     ),

@@ -15,6 +15,7 @@ use shared::claims::{Claims, Role};
 use shared::company::Company;
 use shared::events::{EventRepo, Month};
 use shared::http::{json, path_param, query_param};
+use shared::roster::{RosterEntry, RosterRepo};
 
 use crate::AttendanceUpload;
 use crate::members::{company, member};
@@ -28,6 +29,17 @@ pub(crate) struct Totals {
     late_days: u32,
     missing_check_outs: u32,
     worked_minutes: i64,
+}
+
+/// A person's totals in the company report, with who they are.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct PersonTotals<'a> {
+    email: Option<&'a str>,
+    name: Option<&'a str>,
+    #[serde(flatten)]
+    totals: Totals,
 }
 
 fn totals<'a>(days: impl Iterator<Item = &'a DaySummary>) -> Totals {
@@ -138,11 +150,25 @@ pub async fn company_month(
     let holidays = holidays(app, tenant, month).await?;
     let now = app.clock.now();
     let zone = company.profile.tz();
+    // Usernames are the pool's UUIDs: a report people read names everyone.
+    let roster: BTreeMap<String, RosterEntry> = RosterRepo::new(app.store.as_ref())
+        .everyone(tenant)
+        .await?
+        .into_iter()
+        .map(|e| (e.username.clone(), e))
+        .collect();
     let days: Vec<DaySummary> = AttendanceRepo::new(app.store.as_ref())
         .company_month(tenant, &month.to_string())
         .await?
         .iter()
-        .map(|d| summarise(d, zone, &company.profile.work_hours, &holidays, now))
+        .map(|d| {
+            let person = roster.get(&d.username);
+            DaySummary {
+                email: person.map(|p| p.email.clone()),
+                name: person.and_then(|p| p.name.clone()),
+                ..summarise(d, zone, &company.profile.work_hours, &holidays, now)
+            }
+        })
         .collect();
     if csv {
         return Response::builder()
@@ -159,9 +185,17 @@ pub async fn company_month(
     for d in &days {
         people.entry(d.username.as_str()).or_default().push(d);
     }
-    let people: BTreeMap<&str, Totals> = people
+    let people: BTreeMap<&str, PersonTotals> = people
         .into_iter()
-        .map(|(u, ds)| (u, totals(ds.into_iter())))
+        .map(|(u, ds)| {
+            let person = roster.get(u);
+            let totals = PersonTotals {
+                email: person.map(|p| p.email.as_str()),
+                name: person.and_then(|p| p.name.as_deref()),
+                totals: totals(ds.into_iter()),
+            };
+            (u, totals)
+        })
         .collect();
     Ok(json(
         StatusCode::OK,

@@ -12,13 +12,15 @@ use serde_json::{Value, json};
 use shared::adapters::embedded::{DlibFaces, FileBlobStore, SqliteStore};
 use shared::clock::ManualClock;
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::fixtures::{Call, face_data_dir, outcome, sample_photo, temp_dir};
+use shared::fixtures::{Call, acme, face_data_dir, outcome, sample_photo, temp_dir};
 use shared::function::RestFunction;
 use shared::ports::{ItemStore, Query, Table};
 use shared::roster::StaffRole;
 
 const FIXTURE: &str = "attendance-upload/post-check-in.json";
-const ADMIN: &str = r#"{"cognito:groups": "admins", "cognito:username": "admin@acme.test"}"#;
+/// acme's admin (`shared::fixtures::acme::ADMIN`), as claims.
+const ADMIN: &str =
+    r#"{"cognito:groups": "admins", "cognito:username": "1a2b3c4d-0000-4000-8000-acme00000001"}"#;
 
 struct World {
     app: AttendanceUpload,
@@ -64,27 +66,27 @@ async fn world(now: &str) -> World {
     CompanyRepo::new(store.as_ref())
         .register(&Registration {
             company_id: "acme".into(),
-            owner_sub: "s-admin".into(),
-            owner_username: "admin@acme.test".into(),
+            owner_sub: acme::ADMIN.into(),
+            owner_username: acme::ADMIN.into(),
             owner_email: Some("admin@acme.test".into()),
             profile,
             at: utc(now),
         })
         .await
         .unwrap();
-    for (username, role, manager) in [
+    for (person, role, manager) in [
         (
-            "manager@acme.test",
+            (acme::MANAGER, "manager@acme.test"),
             StaffRole::Manager,
-            Some("admin@acme.test"),
+            Some(acme::ADMIN),
         ),
         (
-            "employee@acme.test",
+            (acme::EMPLOYEE, "employee@acme.test"),
             StaffRole::Employee,
-            Some("manager@acme.test"),
+            Some(acme::MANAGER),
         ),
     ] {
-        let entry = shared::fixtures::active_staff("acme", username, role, manager, utc(now));
+        let entry = shared::fixtures::active_staff("acme", person, role, manager, utc(now));
         store.transact(vec![entry.create()]).await.unwrap();
     }
     World {
@@ -140,7 +142,7 @@ async fn days(w: &World) -> usize {
     w.store
         .query(
             Table::Attendance,
-            &Query::partition("acme#employee@acme.test"),
+            &Query::partition(format!("acme#{}", acme::EMPLOYEE).as_str()),
         )
         .await
         .unwrap()
@@ -335,14 +337,19 @@ async fn reports_and_photo_links_keep_to_roles_and_companies() {
     };
     let (status, json_report) = report(json!({"month": "2026-11"}), ADMIN).await;
     assert_eq!(status, 200);
-    assert_eq!(json_report["people"]["employee@acme.test"]["lateDays"], 1);
+    let employee = &json_report["people"][acme::EMPLOYEE];
+    assert_eq!(
+        (employee["lateDays"].as_u64(), employee["email"].as_str()),
+        (Some(1), Some("employee@acme.test")),
+        "{json_report}"
+    );
     let (_, csv) = report(json!({"month": "2026-11", "format": "csv"}), ADMIN).await;
     let csv = csv.as_str().unwrap();
     assert!(
-        csv.lines()
-            .nth(1)
-            .unwrap()
-            .starts_with("employee@acme.test,2026-11-24,09:25,,"),
+        csv.lines().nth(1).unwrap().starts_with(&format!(
+            "{},employee@acme.test,,2026-11-24,09:25,,",
+            acme::EMPLOYEE
+        )),
         "{csv}"
     );
     assert_eq!(
@@ -367,8 +374,8 @@ async fn reports_and_photo_links_keep_to_roles_and_companies() {
                 Call {
                     method: "GET",
                     resource: "/attendance/{username}",
-                    path: Some(("/attendance/employee@acme.test").to_string()),
-                    params: json!({"username": "employee@acme.test"}),
+                    path: Some(format!("/attendance/{}", acme::EMPLOYEE)),
+                    params: json!({"username": acme::EMPLOYEE}),
                     query: json!({"month": "2026-11"}),
                     claims: as_claims(who),
                     ..Call::default()
@@ -379,11 +386,11 @@ async fn reports_and_photo_links_keep_to_roles_and_companies() {
         }
     };
     assert_eq!(
-        someone(r#"{"cognito:groups": "managers", "cognito:username": "manager@acme.test"}"#).await,
+        someone(r#"{"cognito:groups": "managers", "cognito:username": "1a2b3c4d-0000-4000-8000-acme00000002"}"#).await,
         200
     );
     assert_eq!(
-        someone(r#"{"cognito:groups": "managers", "cognito:username": "other@acme.test"}"#).await,
+        someone(r#"{"cognito:groups": "managers", "cognito:username": "another-manager"}"#).await,
         403
     );
     assert_eq!(
@@ -399,8 +406,8 @@ async fn reports_and_photo_links_keep_to_roles_and_companies() {
                 Call {
                     method: "GET",
                     resource: "/attendance/{username}/{date}/photo",
-                    path: Some(("/attendance/employee@acme.test/2026-11-24/photo").to_string()),
-                    params: json!({"username": "employee@acme.test", "date": "2026-11-24"}),
+                    path: Some(format!("/attendance/{}/2026-11-24/photo", acme::EMPLOYEE)),
+                    params: json!({"username": acme::EMPLOYEE, "date": "2026-11-24"}),
                     query: json!({"kind": "in"}),
                     claims: as_claims(who),
                     ..Call::default()
@@ -423,7 +430,7 @@ async fn reports_and_photo_links_keep_to_roles_and_companies() {
         .store
         .query(
             Table::Attendance,
-            &Query::partition("acme#employee@acme.test"),
+            &Query::partition(format!("acme#{}", acme::EMPLOYEE).as_str()),
         )
         .await
         .unwrap()

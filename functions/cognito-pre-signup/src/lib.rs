@@ -80,7 +80,12 @@ impl Triggers {
                 self.after_confirmation(&event).await?;
             }
             "TokenGeneration_NewPasswordChallenge" => self.activate_if_invited(&event).await?,
-            "PostConfirmation_ConfirmForgotPassword" => {}
+            // PreTokenGeneration runs on every sign-in and refresh: nothing to do, nothing to say.
+            "TokenGeneration_Authentication"
+            | "TokenGeneration_HostedAuth"
+            | "TokenGeneration_RefreshTokens"
+            | "TokenGeneration_AuthenticateDevice"
+            | "PostConfirmation_ConfirmForgotPassword" => {}
             other => tracing::warn!(trigger = other, "trigger ignored"),
         }
         Ok(event)

@@ -1,21 +1,28 @@
 //! cognito-pre-signup tests: the `events/` trigger fixtures through the real handler, on the
-//! local directory.
+//! local directory. The pool makes usernames (UUIDs), so each event names the user it is about
+//! by the username the directory made, as Cognito's events do.
 
 use std::sync::Arc;
 
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
-use serde_json::json;
+use serde_json::{Value, json};
 use shared::adapters::embedded::{LocalDirectory, SqliteStore};
 use shared::clock::ManualClock;
 use shared::fixtures::{load, temp_dir};
-use shared::ports::UserDirectory;
+use shared::ports::{DirectoryUser, UserDirectory};
 use shared::roster::{EmploymentStatus, Invitation, RosterEntry, RosterRepo, StaffRole};
 
-fn triggers() -> (Triggers, Arc<LocalDirectory>) {
+/// The username the invited-employee fixture (`pre-token-new-password.json`) carries.
+const RAM: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+/// Ram's manager on acme's roster.
+const RAMS_MANAGER: &str = "1a2b3c4d-0000-4000-8000-acme00000002";
+
+/// The triggers, the directory, and Sita, who signed up by herself.
+fn triggers() -> (Triggers, Arc<LocalDirectory>, DirectoryUser) {
     let dir = temp_dir("triggers");
     let directory = Arc::new(LocalDirectory::open(&dir.join("directory.sqlite3")).unwrap());
-    directory
-        .sign_up("sita@example.com", "sita@example.com", "Sita-Pass-123")
+    let sita = directory
+        .sign_up("sita@example.com", "Sita-Pass-123")
         .unwrap();
     let policy = SignUpPolicy {
         blocked_domains: vec!["mailinator.com".into()],
@@ -29,23 +36,35 @@ fn triggers() -> (Triggers, Arc<LocalDirectory>) {
             clock: Arc::new(ManualClock::at(invited_at())),
         },
         directory,
+        sita,
     )
+}
+
+/// The fixture `name`, about `user`: their username and sub, as the pool would send it.
+fn event_of(name: &str, user: &DirectoryUser) -> Value {
+    let mut event = load(name);
+    event["userName"] = json!(user.username);
+    if event["request"]["userAttributes"].get("sub").is_some() {
+        event["request"]["userAttributes"]["sub"] = json!(user.sub);
+    }
+    event
 }
 
 #[tokio::test]
 async fn a_plain_self_sign_up_passes_and_is_not_auto_confirmed() {
-    let (t, _) = triggers();
-    let out = t.handle(load("cognito/pre-signup.json")).await.unwrap();
+    let (t, _, _) = triggers();
+    let event = load("cognito/pre-signup.json");
+    let out = t.handle(event.clone()).await.unwrap();
     assert_eq!(out["response"]["autoConfirmUser"], false);
     assert_eq!(
-        out["userName"], "sita@example.com",
+        out["userName"], event["userName"],
         "the event is echoed back"
     );
 }
 
 #[tokio::test]
 async fn blocked_domains_and_self_assigned_company_claims_are_refused() {
-    let (t, _) = triggers();
+    let (t, _, _) = triggers();
     let mut blocked = load("cognito/pre-signup.json");
     blocked["request"]["userAttributes"]["email"] = json!("bot@mailinator.com");
     assert!(
@@ -62,8 +81,8 @@ async fn blocked_domains_and_self_assigned_company_claims_are_refused() {
 
 #[tokio::test]
 async fn confirmation_through_the_careers_client_makes_an_applicant() {
-    let (t, directory) = triggers();
-    t.handle(load("cognito/post-confirmation.json"))
+    let (t, directory, sita) = triggers();
+    t.handle(event_of("cognito/post-confirmation.json", &sita))
         .await
         .unwrap();
     assert_eq!(
@@ -74,8 +93,8 @@ async fn confirmation_through_the_careers_client_makes_an_applicant() {
 
 #[tokio::test]
 async fn confirmation_through_the_attendance_client_grants_no_group() {
-    let (t, directory) = triggers();
-    let mut event = load("cognito/post-confirmation.json");
+    let (t, directory, sita) = triggers();
+    let mut event = event_of("cognito/post-confirmation.json", &sita);
     event["callerContext"]["clientId"] = json!("attendance-portal");
     t.handle(event).await.unwrap();
     assert!(
@@ -98,13 +117,13 @@ async fn invite_ram(t: &Triggers) {
         status: EmploymentStatus::Invited,
         ..shared::fixtures::active_staff(
             "acme",
-            "ram@acme.test",
+            (RAM, "ram@acme.test"),
             StaffRole::Employee,
-            Some("manager@acme.test"),
+            Some(RAMS_MANAGER),
             invited_at(),
         )
     };
-    let invitation = Invitation::new("ram@acme.test", "acme", "admin@acme.test", invited_at());
+    let invitation = Invitation::new(RAM, "acme", RAMS_MANAGER, invited_at());
     RosterRepo::new(t.store.as_ref())
         .invite(&entry, &invitation)
         .await
@@ -113,7 +132,7 @@ async fn invite_ram(t: &Triggers) {
 
 #[tokio::test]
 async fn setting_the_first_password_activates_an_invited_employee_once() {
-    let (t, _) = triggers();
+    let (t, _, _) = triggers();
     invite_ram(&t).await;
     let event = load("cognito/pre-token-new-password.json");
     for _ in 0..3 {
@@ -124,26 +143,20 @@ async fn setting_the_first_password_activates_an_invited_employee_once() {
         );
     }
     let mut confirmed = load("cognito/post-confirmation.json");
-    confirmed["userName"] = json!("ram@acme.test");
+    confirmed["userName"] = json!(RAM);
     confirmed["callerContext"]["clientId"] = json!("attendance-portal");
     t.handle(confirmed).await.unwrap();
     let roster = RosterRepo::new(t.store.as_ref());
-    let ram = roster.get("acme", "ram@acme.test").await.unwrap().unwrap();
+    let ram = roster.get("acme", RAM).await.unwrap().unwrap();
     assert_eq!(ram.status, EmploymentStatus::Active);
-    assert_eq!(ram.sub, "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d");
+    assert_eq!(ram.sub, RAM, "the pool's sub, which is its username");
     assert_eq!(ram.version, 2, "activated once");
-    assert_eq!(
-        roster
-            .invitation("ram@acme.test", invited_at())
-            .await
-            .unwrap(),
-        None
-    );
+    assert_eq!(roster.invitation(RAM, invited_at()).await.unwrap(), None);
 }
 
 #[tokio::test]
 async fn a_new_password_without_an_invitation_changes_nothing() {
-    let (t, _) = triggers();
+    let (t, _, _) = triggers();
     let event = load("cognito/pre-token-new-password.json");
     t.handle(event).await.unwrap();
     let (page, _) = RosterRepo::new(t.store.as_ref())
@@ -151,4 +164,43 @@ async fn a_new_password_without_an_invitation_changes_nothing() {
         .await
         .unwrap();
     assert!(page.is_empty());
+}
+
+/// Counts the WARN and ERROR events logged while it is the thread's subscriber.
+#[derive(Clone, Default)]
+struct Warnings(Arc<std::sync::atomic::AtomicUsize>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Warnings {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if *event.metadata().level() <= tracing::Level::WARN {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_ordinary_sign_in_runs_the_token_trigger_quietly() {
+    use tracing_subscriber::layer::SubscriberExt;
+    let (t, _, _) = triggers();
+    let warnings = Warnings::default();
+    let _quiet =
+        tracing::subscriber::set_default(tracing_subscriber::registry().with(warnings.clone()));
+    for source in [
+        "TokenGeneration_Authentication",
+        "TokenGeneration_HostedAuth",
+        "TokenGeneration_RefreshTokens",
+    ] {
+        let mut event = load("cognito/pre-token-authentication.json");
+        event["triggerSource"] = json!(source);
+        let out = t.handle(event.clone()).await.unwrap();
+        assert_eq!(
+            out["response"], event["response"],
+            "{source}: claims as they are"
+        );
+    }
+    assert_eq!(
+        warnings.0.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "every sign-in would log a warning"
+    );
 }

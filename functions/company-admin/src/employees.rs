@@ -1,6 +1,7 @@
 //! The roster of the caller's company: `GET/POST /employees`, `GET/PUT/DELETE
-//! /employees/{username}`. Inviting creates the directory user (Cognito emails the temporary
-//! password); offboarding disables them and forgets their face, keeping their attendance.
+//! /employees/{username}`. `{username}` is the pool's username (a UUID), not the email. Inviting
+//! creates the directory user (Cognito emails the temporary password); offboarding disables them
+//! and forgets their face, keeping their attendance.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +14,7 @@ use shared::http::{
     DEFAULT_BODY_LIMIT, body_bytes, cursor_param, json, json_body, no_content, page_limit, paged,
     path_param,
 };
-use shared::ports::{DirectoryError, NewUser, StoreError};
+use shared::ports::{DirectoryError, DirectoryUser, FORCE_CHANGE_PASSWORD, NewUser, StoreError};
 use shared::roster::{
     EmploymentStatus, Invitation, InviteRequest, RosterEntry, RosterRepo, StaffRole,
 };
@@ -85,6 +86,10 @@ async fn check_manager(
             "manager",
             format!("`{manager}` is not a current manager or admin"),
         )),
+        None if manager.contains('@') => Err(ApiError::invalid(
+            "manager",
+            format!("name the manager by their `username` from GET /employees, not `{manager}`"),
+        )),
         None => Err(ApiError::invalid(
             "manager",
             format!("no `{manager}` in your company"),
@@ -112,8 +117,10 @@ pub async fn list(
     ))
 }
 
-/// `POST /employees` (admins): the roster row and the invitation first, then the directory
-/// user; if the directory refuses, the rows are withdrawn so nothing stays half written.
+/// `POST /employees` (admins): the directory user first, because the pool makes their username
+/// (and mails the temporary password), then the roster row and the invitation under that
+/// username, in one transaction. A retry after a failure in between finds the user the first
+/// try made and finishes the job; two racing invitations of one email record one.
 pub async fn invite(
     app: &CompanyAdmin,
     claims: &Claims,
@@ -122,13 +129,30 @@ pub async fn invite(
 ) -> Result<Response<Body>, ApiError> {
     let ask = json_body::<InviteRequest>(request, DEFAULT_BODY_LIMIT)?.validated()?;
     check_manager(app, tenant, ask.manager.as_deref()).await?;
+    let group = ask.role.role().group();
+    let new = NewUser {
+        email: ask.email.clone(),
+        temporary_password: None,
+        groups: vec![group.to_string()],
+        attributes: BTreeMap::from([(COMPANY_ID_ATTRIBUTE.to_string(), tenant.to_string())]),
+    };
+    let user = match app.directory.create_user(&new).await {
+        Ok(user) => user,
+        Err(DirectoryError::UserExists) => unfinished_invitation(app, tenant, &ask.email, group)
+            .await?
+            .ok_or_else(|| {
+                ApiError::conflict(format!("a user `{}` already exists", ask.email))
+                    .with_field("email")
+            })?,
+        Err(DirectoryError::Invalid(why)) => return Err(ApiError::invalid("email", why)),
+        Err(other) => return Err(other.into()),
+    };
     let now = app.clock.now();
     let entry = RosterEntry {
         company_id: tenant.to_string(),
-        username: ask.email.clone(),
-        // Known once they sign in (the activation trigger carries it).
-        sub: String::new(),
-        email: ask.email.clone(),
+        username: user.username.clone(),
+        sub: user.sub.clone(),
+        email: user.email.clone(),
         role: ask.role,
         manager: ask.manager.clone(),
         status: EmploymentStatus::Invited,
@@ -139,9 +163,11 @@ pub async fn invite(
         offboarded_at: None,
         slack_user_id: None,
     };
-    let roster = RosterRepo::new(app.store.as_ref());
     let invitation = Invitation::new(&entry.username, tenant, &claims.username, now);
-    match roster.invite(&entry, &invitation).await {
+    match RosterRepo::new(app.store.as_ref())
+        .invite(&entry, &invitation)
+        .await
+    {
         Ok(()) => {}
         Err(StoreError::ConditionFailed) => {
             return Err(ApiError::conflict(format!(
@@ -152,32 +178,55 @@ pub async fn invite(
         }
         Err(e) => return Err(e.into()),
     }
-    let user = NewUser {
-        username: entry.username.clone(),
-        email: entry.email.clone(),
-        temporary_password: None,
-        groups: vec![entry.role.role().group().to_string()],
-        attributes: BTreeMap::from([(COMPANY_ID_ATTRIBUTE.to_string(), tenant.to_string())]),
-    };
-    if let Err(refused) = app.directory.create_user(&user).await {
-        if let Err(e) = roster.withdraw(&entry).await {
-            tracing::error!(error = %e, username = %entry.username, "could not withdraw a refused invitation");
-        }
-        return Err(match refused {
-            DirectoryError::UserExists => {
-                ApiError::conflict(format!("a user `{}` already exists", entry.email))
-                    .with_field("email")
-            }
-            DirectoryError::Invalid(why) => ApiError::invalid("email", why),
-            other => other.into(),
-        });
-    }
     tracing::info!(username = %entry.username, role = ?entry.role, "employee invited");
     let mut response = json(StatusCode::CREATED, &view(&entry));
     if let Ok(location) = format!("/employees/{}", entry.username).parse() {
         response.headers_mut().insert("location", location);
     }
     Ok(response)
+}
+
+/// The directory user an earlier try of this invitation made and could not record: invited into
+/// this company, never signed in, and not on its roster. Their group is set to `group`, in case
+/// the retry asks for another role. `None` for anyone else with this email.
+async fn unfinished_invitation(
+    app: &CompanyAdmin,
+    tenant: &str,
+    email: &str,
+    group: &str,
+) -> Result<Option<DirectoryUser>, ApiError> {
+    let user = match app.directory.get_user(email).await {
+        Ok(user) => user,
+        // Gone since: a plain conflict is the truthful answer to this request.
+        Err(DirectoryError::UserNotFound) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let ours = user
+        .attributes
+        .get(COMPANY_ID_ATTRIBUTE)
+        .map(String::as_str)
+        == Some(tenant);
+    if !ours || !user.enabled || user.status != FORCE_CHANGE_PASSWORD {
+        return Ok(None);
+    }
+    if RosterRepo::new(app.store.as_ref())
+        .get(tenant, &user.username)
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    app.directory.add_to_group(&user.username, group).await?;
+    for other in user.groups.iter().filter(|g| g.as_str() != group) {
+        app.directory
+            .remove_from_group(&user.username, other)
+            .await?;
+    }
+    tracing::info!(username = %user.username, "finishing an invitation an earlier try left");
+    Ok(Some(DirectoryUser {
+        groups: vec![group.to_string()],
+        ..user
+    }))
 }
 
 /// `GET /employees/{username}` (admins and managers)
@@ -228,6 +277,9 @@ pub async fn update(
         return Err(ApiError::conflict(
             "an offboarded employee cannot be changed",
         ));
+    }
+    if asked.manager.as_deref() == Some(current.username.as_str()) {
+        return Err(ApiError::invalid("manager", "nobody manages themselves"));
     }
     if current.username == claims.username && asked.role != current.role {
         return Err(ApiError::invalid("role", "you cannot change your own role"));
@@ -291,7 +343,7 @@ async fn check_slack_free(
     match taken {
         Some(other) => Err(ApiError::conflict(format!(
             "Slack user {slack} is already linked to {}",
-            other.username
+            other.email
         ))
         .with_field(SLACK_USER_FIELD)),
         None => Ok(()),

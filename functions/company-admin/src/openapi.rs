@@ -6,6 +6,7 @@ use shared::company::{Company, CompanyProfile};
 use shared::events::{Event, EventDraft};
 use shared::openapi::{
     Conflict, Forbidden, InvalidValue, NotFound, Page, ServiceUnavailable, TooManyRequests,
+    USERNAME_PARAM,
 };
 use shared::roster::InviteRequest;
 use utoipa::{IntoParams, OpenApi, ToSchema};
@@ -132,7 +133,7 @@ fn invite_employee() {}
 #[utoipa::path(
     get, path = "/employees/{username}", tag = "employees",
     operation_id = "getEmployee",
-    params(("username" = String, Path, description = "The employee's username (their email).")),
+    params(("username" = String, Path, description = USERNAME_PARAM)),
     responses(
         (status = 200, description = "The entry.", body = EmployeeView),
         (status = 403, response = Forbidden),
@@ -146,7 +147,7 @@ fn get_employee() {}
 #[utoipa::path(
     put, path = "/employees/{username}", tag = "employees",
     operation_id = "updateEmployee",
-    params(("username" = String, Path, description = "The employee's username (their email).")),
+    params(("username" = String, Path, description = USERNAME_PARAM)),
     request_body = EmployeeUpdate,
     responses(
         (status = 200, description = "The entry as saved, `version` bumped.", body = EmployeeView),
@@ -164,7 +165,7 @@ fn update_employee() {}
 #[utoipa::path(
     delete, path = "/employees/{username}", tag = "employees",
     operation_id = "offboardEmployee",
-    params(("username" = String, Path, description = "The employee's username (their email).")),
+    params(("username" = String, Path, description = USERNAME_PARAM)),
     responses(
         (status = 204, description = "Offboarded (or already were)."),
         (status = 403, response = Forbidden),

@@ -1,8 +1,9 @@
 //! company-admin handler tests: the `events/` fixtures through the real handler, on the
-//! embedded adapters (a SQLite file, a local directory), with an injected clock and ids.
+//! embedded adapters (a SQLite file, a local directory), with an injected clock and ids. The
+//! local directory makes usernames as the pool does, so each request acts as a user it made.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::TimeZone;
 use company_admin::CompanyAdmin;
@@ -16,7 +17,9 @@ use shared::fixtures::{
 };
 use shared::function::RestFunction;
 use shared::ids::SequentialIds;
-use shared::ports::{FaceVerifier, ItemStore, Key, NewUser, Query, Table, UserDirectory};
+use shared::ports::{
+    DirectoryUser, FaceVerifier, ItemStore, Key, NewUser, Query, Table, UserDirectory,
+};
 
 struct World {
     app: CompanyAdmin,
@@ -25,15 +28,26 @@ struct World {
     faces: Arc<DlibFaces>,
     /// The one clock of this world: the handler's, and whatever the test writes directly.
     clock: Arc<ManualClock>,
+    /// Signed up without a company: the caller of `POST /companies`.
+    founder: DirectoryUser,
+    /// acme's admin, once `registered_acme` made them: the caller of the roster routes.
+    admin: OnceLock<DirectoryUser>,
 }
+
+/// Claims of `user` as the pool puts them in an id token.
+fn claims_of(user: &DirectoryUser) -> Value {
+    json!({ "sub": user.sub, "cognito:username": user.username, "email": user.email })
+}
+
+const REGISTER: &str = "company-admin/post-companies.json";
 
 async fn world() -> World {
     let dir = temp_dir("company-admin");
     let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
     let directory = Arc::new(LocalDirectory::open(&dir.join("directory.sqlite3")).unwrap());
-    // The fixture's caller exists in the directory, signed up without a group.
-    directory
-        .sign_up("founder@newco.test", "founder@newco.test", "Founder-Pass-1")
+    // The registering caller exists in the directory, signed up without a group.
+    let founder = directory
+        .sign_up("founder@newco.test", "Founder-Pass-1")
         .unwrap();
     let faces = Arc::new(DlibFaces::open(&face_data_dir(), &dir.join("faces.sqlite3")).unwrap());
     let clock = Arc::new(ManualClock::at(
@@ -52,7 +66,18 @@ async fn world() -> World {
         directory,
         faces,
         clock,
+        founder,
+        admin: OnceLock::new(),
     }
+}
+
+/// `POST /companies` as the founder, after `edit`.
+fn registration(w: &World, edit: impl FnOnce(&mut Value)) -> lambda_http::Request {
+    let founder = claims_of(&w.founder);
+    rest_request(REGISTER, |e| {
+        edit_claims(e, founder);
+        edit(e);
+    })
 }
 
 fn body(response: &Response<Body>) -> Value {
@@ -80,10 +105,7 @@ fn assert_problem(response: &Response<Body>, status: u16, field: Option<&str>) {
 #[tokio::test]
 async fn registering_creates_the_company_its_admin_and_the_admin_claims() {
     let w = world().await;
-    let response = w
-        .app
-        .handle(rest_request("company-admin/post-companies.json", |_| {}))
-        .await;
+    let response = w.app.handle(registration(&w, |_| {})).await;
     assert_eq!(response.status(), 201, "{:?}", body(&response));
     let company = body(&response);
     assert_eq!(company["id"], "co-1");
@@ -97,22 +119,17 @@ async fn registering_creates_the_company_its_admin_and_the_admin_claims() {
         .unwrap();
     assert_eq!(roster.items.len(), 1);
     assert_eq!(roster.items[0]["role"], "admin");
-    let user = w.directory.get_user("founder@newco.test").await.unwrap();
+    let user = w.directory.get_user(&w.founder.username).await.unwrap();
     assert_eq!(user.groups, vec!["admins"]);
+    assert_eq!(roster.items[0]["username"], w.founder.username.as_str());
     assert_eq!(user.attributes[COMPANY_ID_ATTRIBUTE], "co-1");
 }
 
 #[tokio::test]
 async fn a_retried_registration_returns_the_first_company_and_writes_nothing_new() {
     let w = world().await;
-    let first = w
-        .app
-        .handle(rest_request("company-admin/post-companies.json", |_| {}))
-        .await;
-    let again = w
-        .app
-        .handle(rest_request("company-admin/post-companies.json", |_| {}))
-        .await;
+    let first = w.app.handle(registration(&w, |_| {})).await;
+    let again = w.app.handle(registration(&w, |_| {})).await;
     assert_eq!(
         (first.status().as_u16(), again.status().as_u16()),
         (201, 200)
@@ -140,10 +157,8 @@ async fn twenty_concurrent_registrations_create_one_company() {
     let w = world().await;
     let calls = (0..20).map(|_| {
         let app = w.app.clone();
-        tokio::spawn(async move {
-            app.handle(rest_request("company-admin/post-companies.json", |_| {}))
-                .await
-        })
+        let request = registration(&w, |_| {});
+        tokio::spawn(async move { app.handle(request).await })
     });
     let mut created = 0;
     let mut ids = Vec::new();
@@ -177,7 +192,7 @@ async fn a_member_of_a_company_or_a_careers_user_cannot_register() {
     let w = world().await;
     let member = w
         .app
-        .handle(rest_request("company-admin/post-companies.json", |e| {
+        .handle(registration(&w, |e| {
             edit_claims(
                 e,
                 json!({"custom:company_id": "acme", "cognito:groups": "employees"}),
@@ -187,7 +202,7 @@ async fn a_member_of_a_company_or_a_careers_user_cannot_register() {
     assert_problem(&member, 409, None);
     let applicant = w
         .app
-        .handle(rest_request("company-admin/post-companies.json", |e| {
+        .handle(registration(&w, |e| {
             edit_claims(e, json!({"cognito:groups": "applicants"}))
         }))
         .await;
@@ -218,19 +233,14 @@ async fn bad_registration_bodies_name_the_field_and_write_nothing() {
         (r#"{"name":"X","#, 400, Some("body")),
     ];
     for (text, status, field) in cases {
-        let response = w
-            .app
-            .handle(rest_request("company-admin/post-companies.json", |e| {
-                set_body(e, text)
-            }))
-            .await;
+        let response = w.app.handle(registration(&w, |e| set_body(e, text))).await;
         assert_problem(&response, status, field);
     }
     let none = w
         .store
         .get(
             Table::Idempotency,
-            &Key::of("company-registration#7d1f0c52-0f4e-4a39-9a4e-3f3b2f1a9c10"),
+            &Key::of(format!("company-registration#{}", w.founder.sub).as_str()),
         )
         .await;
     assert!(none.unwrap().is_none());
@@ -249,7 +259,7 @@ async fn a_body_that_is_not_json_is_unsupported_media_type() {
     let w = world().await;
     let response = w
         .app
-        .handle(rest_request("company-admin/post-companies.json", |e| {
+        .handle(registration(&w, |e| {
             e["headers"]["Content-Type"] = json!("text/plain");
             e["multiValueHeaders"]["Content-Type"] = json!(["text/plain"]);
         }))
@@ -257,28 +267,39 @@ async fn a_body_that_is_not_json_is_unsupported_media_type() {
     assert_problem(&response, 415, None);
 }
 
-async fn registered_acme(w: &World) {
-    w.directory
+/// acme, registered through the handler by its admin (ids fixed to `acme`); the admin's username.
+async fn registered_acme(w: &World) -> String {
+    let admin = w
+        .directory
         .create_user(&NewUser {
-            username: "admin@acme.test".into(),
             email: "admin@acme.test".into(),
             temporary_password: None,
-            groups: vec!["admins".into()],
+            groups: vec![],
             attributes: BTreeMap::new(),
         })
         .await
         .unwrap();
-    // Register through the handler as the fixture's admin, with ids fixed to `acme`.
     let app = CompanyAdmin {
         ids: Arc::new(FixedId("acme")),
         ..w.app.clone()
     };
+    let claims = claims_of(&admin);
     let response = app
-        .handle(rest_request("company-admin/post-companies.json", |e| {
-            edit_claims(e, json!({"sub": "1a2b3c4d-0000-4000-8000-acme00000001", "cognito:username": "admin@acme.test", "email": "admin@acme.test"}))
-        }))
+        .handle(rest_request(REGISTER, |e| edit_claims(e, claims)))
         .await;
     assert_eq!(response.status(), 201, "{:?}", body(&response));
+    let username = admin.username.clone();
+    w.admin.set(admin).expect("acme is registered once");
+    username
+}
+
+/// Claims of acme's admin, then `edit`: a roster route's caller.
+fn as_admin(w: &World, edit: &Value) -> Value {
+    let mut claims = claims_of(w.admin.get().expect("registered_acme first"));
+    if let (Some(claims), Some(edit)) = (claims.as_object_mut(), edit.as_object()) {
+        claims.extend(edit.clone());
+    }
+    claims
 }
 
 struct FixedId(&'static str);
@@ -374,13 +395,13 @@ async fn an_admin_of_an_unknown_company_gets_not_found() {
 const INVITE: &str = "company-admin/post-employees.json";
 
 /// The invite fixture re-aimed at `method path`, with claims changes and a body.
-async fn roster_call(
+fn roster_request(
     w: &World,
     method: &str,
     username: Option<&str>,
     claims: Value,
     payload: Option<Value>,
-) -> (u16, Value) {
+) -> lambda_http::Request {
     let (resource, path, params) = match username {
         Some(u) => (
             "/employees/{username}",
@@ -389,16 +410,26 @@ async fn roster_call(
         ),
         None => ("/employees", "/employees".to_string(), Value::Null),
     };
+    rest_request(INVITE, |e| {
+        aim(e, method, resource, &path, params, Value::Null);
+        edit_claims(e, as_admin(w, &claims));
+        match &payload {
+            Some(p) => set_body(e, &p.to_string()),
+            None => e["body"] = Value::Null,
+        }
+    })
+}
+
+async fn roster_call(
+    w: &World,
+    method: &str,
+    username: Option<&str>,
+    claims: Value,
+    payload: Option<Value>,
+) -> (u16, Value) {
     let response = w
         .app
-        .handle(rest_request(INVITE, |e| {
-            aim(e, method, resource, &path, params.clone(), Value::Null);
-            edit_claims(e, claims.clone());
-            match &payload {
-                Some(p) => set_body(e, &p.to_string()),
-                None => e["body"] = Value::Null,
-            }
-        }))
+        .handle(roster_request(w, method, username, claims, payload))
         .await;
     (response.status().as_u16(), body(&response))
 }
@@ -410,25 +441,32 @@ fn invite(email: &str, role: &str, manager: Option<&str>) -> Value {
 #[tokio::test]
 async fn an_admin_invites_changes_and_offboards_an_employee() {
     let w = world().await;
-    registered_acme(&w).await;
+    let admin = registered_acme(&w).await;
     let (status, ravi) = roster_call(
         &w,
         "POST",
         None,
         json!({}),
-        Some(invite(
-            "Ravi@Acme.test",
-            "employee",
-            Some("admin@acme.test"),
-        )),
+        Some(invite("Ravi@Acme.test", "employee", Some(&admin))),
     )
     .await;
     assert_eq!(status, 201, "{ravi}");
-    assert_eq!(
-        (ravi["username"].as_str(), ravi["status"].as_str()),
-        (Some("ravi@acme.test"), Some("invited"))
-    );
+    // The pool made the username; the email is data.
     let user = w.directory.get_user("ravi@acme.test").await.unwrap();
+    let username = ravi["username"].as_str().unwrap().to_string();
+    assert_eq!(
+        (
+            username.as_str(),
+            ravi["email"].as_str(),
+            ravi["status"].as_str()
+        ),
+        (
+            user.username.as_str(),
+            Some("ravi@acme.test"),
+            Some("invited")
+        )
+    );
+    assert_ne!(username, "ravi@acme.test");
     assert_eq!(user.groups, vec!["employees"]);
     assert_eq!(user.attributes[COMPANY_ID_ATTRIBUTE], "acme");
     let (status, again) = roster_call(
@@ -436,61 +474,72 @@ async fn an_admin_invites_changes_and_offboards_an_employee() {
         "POST",
         None,
         json!({}),
-        Some(invite(
-            "ravi@acme.test",
-            "employee",
-            Some("admin@acme.test"),
-        )),
+        Some(invite("ravi@acme.test", "employee", Some(&admin))),
     )
     .await;
     assert_eq!((status, again["field"].as_str()), (409, Some("email")));
 
-    // First sign-in with a password of their own activates them (the trigger's job).
-    shared::roster::RosterRepo::new(w.store.as_ref())
-        .activate("ravi@acme.test", &user.sub, w.clock.now())
+    // First sign-in with a password of their own activates them (the trigger's job), found by
+    // the username the trigger event carries.
+    let activated = shared::roster::RosterRepo::new(w.store.as_ref())
+        .activate(&user.username, &user.sub, w.clock.now())
         .await
         .unwrap();
+    assert!(matches!(
+        activated,
+        shared::roster::Activation::Activated(_)
+    ));
     let (_, listed) =
         roster_call(&w, "GET", None, json!({"cognito:groups": "managers"}), None).await;
-    let names: Vec<&str> = listed["items"]
+    let mut names: Vec<&str> = listed["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| e["username"].as_str().unwrap())
+        .map(|e| e["email"].as_str().unwrap())
         .collect();
+    names.sort();
     assert_eq!(names, ["admin@acme.test", "ravi@acme.test"]);
 
     let (status, _) = roster_call(
         &w,
         "PUT",
-        Some("ravi@acme.test"),
+        Some(&username),
         json!({}),
-        Some(json!({"role": "manager", "manager": "admin@acme.test", "version": 1})),
+        Some(json!({"role": "manager", "manager": admin, "version": 1})),
     )
     .await;
     assert_eq!(status, 409, "a stale version");
     let (status, promoted) = roster_call(
         &w,
         "PUT",
-        Some("ravi@acme.test"),
+        Some(&username),
         json!({}),
-        Some(json!({"role": "manager", "manager": "admin@acme.test", "version": 2})),
+        Some(json!({"role": "manager", "manager": admin, "version": 2})),
     )
     .await;
     assert_eq!(status, 200, "{promoted}");
     assert_eq!(
-        w.directory.get_user("ravi@acme.test").await.unwrap().groups,
+        w.directory.get_user(&username).await.unwrap().groups,
         vec!["managers"]
     );
+    let (status, problem) = roster_call(
+        &w,
+        "PUT",
+        Some(&username),
+        json!({}),
+        Some(json!({"role": "manager", "manager": username, "version": 3})),
+    )
+    .await;
+    assert_eq!((status, problem["field"].as_str()), (422, Some("manager")));
 
     // Their enrolled face goes with them; their roster row stays, offboarded.
     let face = w
         .faces
-        .enrol("acme", "ravi@acme.test", &sample_photo("obama.jpg"))
+        .enrol("acme", &username, &sample_photo("obama.jpg"))
         .await
         .unwrap();
     let roster = shared::roster::RosterRepo::new(w.store.as_ref());
-    let current = roster.get("acme", "ravi@acme.test").await.unwrap().unwrap();
+    let current = roster.get("acme", &username).await.unwrap().unwrap();
     let enrolled = shared::roster::RosterEntry {
         face_id: Some(face.clone()),
         version: current.version + 1,
@@ -498,28 +547,22 @@ async fn an_admin_invites_changes_and_offboards_an_employee() {
     };
     roster.replace(&current, &enrolled).await.unwrap();
     for _ in 0..2 {
-        let (status, _) = roster_call(&w, "DELETE", Some("ravi@acme.test"), json!({}), None).await;
+        let (status, _) = roster_call(&w, "DELETE", Some(&username), json!({}), None).await;
         assert_eq!(status, 204, "offboarding is idempotent");
     }
-    assert!(
-        !w.directory
-            .get_user("ravi@acme.test")
-            .await
-            .unwrap()
-            .enabled
-    );
+    assert!(!w.directory.get_user(&username).await.unwrap().enabled);
     assert_eq!(
         w.faces
             .compare("acme", &face, &sample_photo("obama2.jpg"))
             .await,
         Err(shared::ports::FaceError::NotFound)
     );
-    let (_, gone) = roster_call(&w, "GET", Some("ravi@acme.test"), json!({}), None).await;
+    let (_, gone) = roster_call(&w, "GET", Some(&username), json!({}), None).await;
     assert_eq!(
         (gone["status"].as_str(), gone["faceEnrolled"].as_bool()),
         (Some("offboarded"), Some(false))
     );
-    let (status, _) = roster_call(&w, "DELETE", Some("admin@acme.test"), json!({}), None).await;
+    let (status, _) = roster_call(&w, "DELETE", Some(&admin), json!({}), None).await;
     assert_eq!(status, 409, "nobody offboards themselves");
 }
 
@@ -530,7 +573,13 @@ async fn bad_invitations_name_their_field_and_write_nothing() {
     for (payload, status, field) in [
         (invite("ravi@acme.test", "employee", None), 422, "manager"),
         (
-            invite("ravi@acme.test", "employee", Some("nobody@acme.test")),
+            invite("ravi@acme.test", "employee", Some("nobody")),
+            422,
+            "manager",
+        ),
+        // A manager is named by username; the email is refused with a pointer to it.
+        (
+            invite("ravi@acme.test", "employee", Some("admin@acme.test")),
             422,
             "manager",
         ),
@@ -549,16 +598,10 @@ async fn bad_invitations_name_their_field_and_write_nothing() {
             "{payload}: {problem}"
         );
     }
-    // A user the directory already has: refused, and the rows written first are withdrawn.
-    w.directory
-        .create_user(&NewUser {
-            username: "taken@acme.test".into(),
-            email: "taken@acme.test".into(),
-            temporary_password: None,
-            groups: vec![],
-            attributes: BTreeMap::new(),
-        })
-        .await
+    // Somebody the pool already has (signed up by themselves): refused, nothing written.
+    let taken = w
+        .directory
+        .sign_up("taken@acme.test", "Taken-Pass-1")
         .unwrap();
     let (status, _) = roster_call(
         &w,
@@ -577,32 +620,38 @@ async fn bad_invitations_name_their_field_and_write_nothing() {
     assert_eq!(page.items.len(), 1, "only the registering admin");
     assert!(
         w.store
-            .get(Table::Invitations, &Key::of("taken@acme.test"))
+            .get(Table::Invitations, &Key::of(taken.username.as_str()))
             .await
             .unwrap()
             .is_none()
+    );
+    assert!(
+        w.directory
+            .get_user(&taken.username)
+            .await
+            .unwrap()
+            .groups
+            .is_empty()
     );
 }
 
 #[tokio::test]
 async fn the_roster_keeps_to_roles_and_to_its_company() {
     let w = world().await;
-    registered_acme(&w).await;
-    roster_call(
+    let admin = registered_acme(&w).await;
+    let (_, ravi) = roster_call(
         &w,
         "POST",
         None,
         json!({}),
-        Some(invite(
-            "ravi@acme.test",
-            "employee",
-            Some("admin@acme.test"),
-        )),
+        Some(invite("ravi@acme.test", "employee", Some(&admin))),
     )
     .await;
-    let manager = json!({"cognito:groups": "managers", "cognito:username": "manager@acme.test"});
+    let ravi = ravi["username"].as_str().unwrap().to_string();
+    let manager =
+        json!({"cognito:groups": "managers", "cognito:username": "a-manager", "sub": "a-manager"});
     assert_eq!(
-        roster_call(&w, "GET", Some("ravi@acme.test"), manager.clone(), None)
+        roster_call(&w, "GET", Some(&ravi), manager.clone(), None)
             .await
             .0,
         200
@@ -620,7 +669,7 @@ async fn the_roster_keeps_to_roles_and_to_its_company() {
         403
     );
     assert_eq!(
-        roster_call(&w, "DELETE", Some("ravi@acme.test"), manager, None)
+        roster_call(&w, "DELETE", Some(&ravi), manager, None)
             .await
             .0,
         403
@@ -638,15 +687,15 @@ async fn the_roster_keeps_to_roles_and_to_its_company() {
         403
     );
     // An admin of another company never sees acme's people.
-    let globex = json!({"custom:company_id": "globex", "cognito:username": "admin@globex.test"});
+    let globex = json!({"custom:company_id": "globex", "cognito:username": "globex-admin", "sub": "globex-admin"});
     assert_eq!(
-        roster_call(&w, "GET", Some("ravi@acme.test"), globex.clone(), None)
+        roster_call(&w, "GET", Some(&ravi), globex.clone(), None)
             .await
             .0,
         404
     );
     assert_eq!(
-        roster_call(&w, "DELETE", Some("ravi@acme.test"), globex.clone(), None)
+        roster_call(&w, "DELETE", Some(&ravi), globex.clone(), None)
             .await
             .0,
         404
@@ -672,7 +721,7 @@ async fn events_call(
         .app
         .handle(rest_request(INVITE, |e| {
             aim(e, method, resource, &path, params.clone(), query.clone());
-            edit_claims(e, claims.clone());
+            edit_claims(e, as_admin(w, &claims));
             match &payload {
                 Some(p) => set_body(e, &p.to_string()),
                 None => e["body"] = Value::Null,
@@ -687,7 +736,7 @@ async fn the_calendar_is_by_month_admin_written_and_kept_to_its_company() {
     let w = world().await;
     registered_acme(&w).await;
     let admin = json!({});
-    let employee = json!({"cognito:groups": "employees", "cognito:username": "ravi@acme.test"});
+    let employee = json!({"cognito:groups": "employees", "cognito:username": "an-employee", "sub": "an-employee"});
     let december = json!({ "month": "2026-12" });
     for (date, title, holiday) in [
         ("2026-12-25", "Christmas", true),
@@ -740,7 +789,7 @@ async fn the_calendar_is_by_month_admin_written_and_kept_to_its_company() {
     );
 
     // Another company sees none of it and cannot delete it.
-    let outsider = json!({ "custom:company_id": "globex", "cognito:username": "boss@globex.test" });
+    let outsider = json!({ "custom:company_id": "globex", "cognito:username": "globex-boss", "sub": "globex-boss" });
     let (_, theirs) = events_call(&w, "GET", None, december.clone(), outsider.clone(), None).await;
     assert_eq!(theirs["items"], json!([]));
     assert_eq!(
@@ -826,29 +875,26 @@ async fn the_calendar_is_by_month_admin_written_and_kept_to_its_company() {
 #[tokio::test]
 async fn an_admin_links_each_slack_user_to_one_person() {
     let w = world().await;
-    registered_acme(&w).await;
-    let (status, _) = roster_call(
+    let admin = registered_acme(&w).await;
+    let (status, invited) = roster_call(
         &w,
         "POST",
         None,
         json!({}),
-        Some(invite(
-            "ravi@acme.test",
-            "employee",
-            Some("admin@acme.test"),
-        )),
+        Some(invite("ravi@acme.test", "employee", Some(&admin))),
     )
     .await;
     assert_eq!(status, 201);
+    let username = invited["username"].as_str().unwrap().to_string();
     let link = |slack: Value, version: u64| {
         Some(
-            json!({ "role": "employee", "manager": "admin@acme.test", "slackUserId": slack, "version": version }),
+            json!({ "role": "employee", "manager": admin, "slackUserId": slack, "version": version }),
         )
     };
     let (status, ravi) = roster_call(
         &w,
         "PUT",
-        Some("ravi@acme.test"),
+        Some(&username),
         json!({}),
         link(json!("U0RAVI"), 1),
     )
@@ -864,7 +910,7 @@ async fn an_admin_links_each_slack_user_to_one_person() {
     let (status, problem) = roster_call(
         &w,
         "PUT",
-        Some("admin@acme.test"),
+        Some(&admin),
         json!({}),
         Some(json!({ "role": "admin", "slackUserId": "U0RAVI", "version": 1 })),
     )
@@ -877,7 +923,7 @@ async fn an_admin_links_each_slack_user_to_one_person() {
     let (status, problem) = roster_call(
         &w,
         "PUT",
-        Some("ravi@acme.test"),
+        Some(&username),
         json!({}),
         link(json!("#general"), 2),
     )
@@ -891,14 +937,153 @@ async fn an_admin_links_each_slack_user_to_one_person() {
     let (status, ravi) = roster_call(
         &w,
         "PUT",
-        Some("ravi@acme.test"),
+        Some(&username),
         json!({}),
-        Some(json!({ "role": "employee", "manager": "admin@acme.test", "version": 2 })),
+        Some(json!({ "role": "employee", "manager": admin, "version": 2 })),
     )
     .await;
     assert_eq!(
         (status, ravi["slackUserId"].clone()),
         (200, Value::Null),
         "{ravi}"
+    );
+}
+
+#[tokio::test]
+async fn a_retried_invitation_finishes_what_an_earlier_try_left() {
+    let w = world().await;
+    let admin = registered_acme(&w).await;
+    // An earlier try made the directory user (the pool mailed them) and failed before the
+    // roster was written; the admin retries, asking for another role.
+    let left = w
+        .directory
+        .create_user(&NewUser {
+            email: "ravi@acme.test".into(),
+            temporary_password: None,
+            groups: vec!["employees".into()],
+            attributes: BTreeMap::from([(COMPANY_ID_ATTRIBUTE.to_string(), "acme".to_string())]),
+        })
+        .await
+        .unwrap();
+    let (status, ravi) = roster_call(
+        &w,
+        "POST",
+        None,
+        json!({}),
+        Some(invite("ravi@acme.test", "manager", Some(&admin))),
+    )
+    .await;
+    assert_eq!(status, 201, "{ravi}");
+    assert_eq!(
+        ravi["username"],
+        left.username.as_str(),
+        "the user the first try made"
+    );
+    assert_eq!(
+        w.directory.get_user(&left.username).await.unwrap().groups,
+        vec!["managers"]
+    );
+    assert!(
+        w.store
+            .get(Table::Invitations, &Key::of(left.username.as_str()))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Done once: a third try is a conflict, and the roster holds them once.
+    let (status, _) = roster_call(
+        &w,
+        "POST",
+        None,
+        json!({}),
+        Some(invite("ravi@acme.test", "manager", Some(&admin))),
+    )
+    .await;
+    assert_eq!(status, 409);
+    let page = w
+        .store
+        .query(Table::Employees, &Query::partition("acme"))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2);
+
+    // Somebody of another company, or who has signed in since, is never taken over.
+    for (email, company) in [("sam@globex.test", "globex"), ("sita@acme.test", "acme")] {
+        let user = w
+            .directory
+            .create_user(&NewUser {
+                email: email.into(),
+                temporary_password: Some("Temp-Pass-123".into()),
+                groups: vec!["employees".into()],
+                attributes: BTreeMap::from([(
+                    COMPANY_ID_ATTRIBUTE.to_string(),
+                    company.to_string(),
+                )]),
+            })
+            .await
+            .unwrap();
+        if company == "acme" {
+            w.directory
+                .set_password(&user.username, "Sita-Pass-123")
+                .unwrap();
+        }
+        let (status, problem) = roster_call(
+            &w,
+            "POST",
+            None,
+            json!({}),
+            Some(invite(email, "employee", Some(&admin))),
+        )
+        .await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (409, Some("email")),
+            "{email}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_racing_invitations_of_one_email_record_one() {
+    let w = world().await;
+    let admin = registered_acme(&w).await;
+    let calls: Vec<_> = (0..20)
+        .map(|_| {
+            let app = w.app.clone();
+            let request = roster_request(
+                &w,
+                "POST",
+                None,
+                json!({}),
+                Some(invite("ravi@acme.test", "employee", Some(&admin))),
+            );
+            tokio::spawn(async move { app.handle(request).await })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for call in calls {
+        statuses.push(call.await.unwrap().status().as_u16());
+    }
+    statuses.sort();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        1,
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.iter().all(|s| matches!(s, 201 | 409)),
+        "{statuses:?}"
+    );
+    let page = w
+        .store
+        .query(Table::Employees, &Query::partition("acme"))
+        .await
+        .unwrap();
+    assert_eq!(page.items.len(), 2, "the admin and Ravi, once");
+    let ravi = w.directory.get_user("ravi@acme.test").await.unwrap();
+    assert!(
+        page.items
+            .iter()
+            .any(|e| e["username"] == ravi.username.as_str())
     );
 }

@@ -70,15 +70,19 @@ pub fn request_to_approver(
     )
 }
 
-/// To the employee, once their request is approved or rejected.
-pub fn decision_to_employee(from: &str, r: &LeaveRequest, employee: &RosterEntry) -> Email {
+/// To the employee, once their request is approved or rejected by `by` (a display name).
+pub fn decision_to_employee(
+    from: &str,
+    r: &LeaveRequest,
+    employee: &RosterEntry,
+    by: &str,
+) -> Email {
     let outcome = match r.status {
         LeaveStatus::Approved => "approved",
         LeaveStatus::Rejected => "rejected",
         LeaveStatus::Cancelled => "cancelled",
         LeaveStatus::Pending => "pending",
     };
-    let by = r.decided_by.as_deref().unwrap_or("your manager");
     email(
         from,
         employee,
@@ -177,10 +181,10 @@ mod tests {
 
     #[test]
     fn the_decision_says_who_decided_and_subjects_stay_on_one_line() {
-        let mail = decision_to_employee("hr@acme.test", &request(), &person(None));
+        let mail = decision_to_employee("hr@acme.test", &request(), &person(None), "Ana Rai");
         assert!(mail.subject.starts_with("Your leave request was approved"));
         assert!(mail.text.starts_with("Hello ana@acme.test,"));
-        assert!(mail.text.contains("was approved by ana"));
+        assert!(mail.text.contains("was approved by Ana Rai"));
         let mut r = request();
         r.leave_type = LeaveType::Sick;
         let cancelled = cancellation_to_approver(

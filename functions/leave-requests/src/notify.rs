@@ -25,7 +25,7 @@ use shared::leave::{LeaveRequest, LeaveStatus, NO_MANAGER};
 use shared::ports::{
     ChatError, ChatMessage, ChatPoster, Email, ItemStore, MailError, Mailer, StoreError,
 };
-use shared::roster::{RosterEntry, RosterRepo, StaffRole};
+use shared::roster::{FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole};
 use shared::slack::messages;
 
 use crate::change::Change;
@@ -84,9 +84,12 @@ fn slack_key(leave_id: &str, approver: &str) -> String {
     once_key("leave-slack-approver", &format!("{leave_id}/{approver}"))
 }
 
-/// How messages name the employee: from the roster, else (no longer on it) their username.
-fn display_name(r: &LeaveRequest, employee: Option<&RosterEntry>) -> String {
-    employee.map_or_else(|| r.employee.clone(), |e| e.display_name().to_string())
+/// How messages name a person: from the roster (name, else email), never by username.
+fn display_name(person: Option<&RosterEntry>) -> String {
+    person.map_or_else(
+        || FORMER_COLLEAGUE.to_string(),
+        |e| e.display_name().to_string(),
+    )
 }
 
 impl LeaveNotify {
@@ -104,7 +107,7 @@ impl LeaveNotify {
     }
 
     async fn requested(&self, r: &LeaveRequest) -> Result<(), Failure> {
-        let employee = display_name(r, self.roster(r, &r.employee).await?.as_ref());
+        let employee = display_name(self.roster(r, &r.employee).await?.as_ref());
         for approver in self.approvers(r).await? {
             let mail = notices::request_to_approver(&self.config.from, r, &employee, &approver);
             self.mail_once(&key("leave-mail-approver", r, &approver.username), &mail)
@@ -121,11 +124,15 @@ impl LeaveNotify {
     async fn moved(&self, before: LeaveStatus, r: &LeaveRequest) -> Result<(), Failure> {
         let approvers = self.approvers(r).await?;
         let employee = self.roster(r, &r.employee).await?;
-        let name = display_name(r, employee.as_ref());
+        let name = display_name(employee.as_ref());
+        let by = match r.decided_by.as_deref() {
+            Some(decider) => display_name(self.roster(r, decider).await?.as_ref()),
+            None => "-".to_string(),
+        };
         match r.status {
             LeaveStatus::Approved | LeaveStatus::Rejected => {
                 if let Some(employee) = &employee {
-                    let mail = notices::decision_to_employee(&self.config.from, r, employee);
+                    let mail = notices::decision_to_employee(&self.config.from, r, employee, &by);
                     self.mail_once(&key("leave-mail-employee", r, &employee.username), &mail)
                         .await?;
                 }
@@ -146,12 +153,13 @@ impl LeaveNotify {
             _ => {}
         }
         for approver in &approvers {
-            self.update_slack(r, &name, &approver.username).await?;
+            self.update_slack(r, (&name, &by), &approver.username)
+                .await?;
         }
         Ok(())
     }
 
-    /// The employee's roster entry, if they are still on it.
+    /// `username`'s roster entry in the request's company, if they are still on it.
     async fn roster(
         &self,
         r: &LeaveRequest,
@@ -187,11 +195,12 @@ impl LeaveNotify {
         Ok(admins)
     }
 
-    /// Replaces the approver's message (if one was posted) by the outcome, once per move.
+    /// Replaces the approver's message (if one was posted) by the outcome, once per move; the
+    /// message names the employee and who decided.
     async fn update_slack(
         &self,
         r: &LeaveRequest,
-        employee: &str,
+        (employee, by): (&str, &str),
         approver: &str,
     ) -> Result<(), Failure> {
         let posted = lease::outcome(self.store.as_ref(), &slack_key(&r.leave_id, approver)).await?;
@@ -207,7 +216,7 @@ impl LeaveNotify {
         ) else {
             return Ok(());
         };
-        let message = messages::leave_decided(channel, r, employee);
+        let message = messages::leave_decided(channel, r, employee, by);
         let lease_for = Duration::seconds(LEASE);
         delivery::once(
             self.store.as_ref(),

@@ -18,8 +18,8 @@ async fn the_fixture_requests_leave_for_the_roster_manager() {
             .await,
     );
     assert_eq!(status, 201, "{body}");
-    assert_eq!(body["employee"], "employee@acme.test");
-    assert_eq!(body["manager"], "manager@acme.test");
+    assert_eq!(body["employee"], EMPLOYEE.0);
+    assert_eq!(body["manager"], MANAGER.0);
     assert_eq!(body["status"], "pending");
     // Monday to Wednesday morning.
     assert_eq!(body["days"], 2.5);
@@ -30,7 +30,7 @@ async fn the_fixture_requests_leave_for_the_roster_manager() {
 async fn the_approver_is_never_taken_from_the_body() {
     let w = world().await;
     let mut body = annual("2026-12-01", "2026-12-01");
-    body["manager"] = json!("admin@acme.test");
+    body["manager"] = json!(ADMIN.0);
     let (status, problem) = request_leave(&w, employee(), body).await;
     assert_eq!(status, 400, "{problem}");
     assert!(problem.to_string().contains("manager"), "{problem}");
@@ -48,7 +48,7 @@ async fn holidays_and_weekends_cost_nothing() {
                 title: "Christmas".into(),
                 holiday: true,
             },
-            "admin@acme.test",
+            ADMIN.0,
             utc(NOW),
         )
         .await
@@ -60,7 +60,7 @@ async fn holidays_and_weekends_cost_nothing() {
     // Another company's holiday is not acme's.
     let (status, body) = request_leave(
         &w,
-        who("worker@globex.test", "employees", "globex"),
+        who(WORKER, "employees", "globex"),
         annual("2026-12-21", "2026-12-27"),
     )
     .await;
@@ -114,7 +114,7 @@ async fn overlapping_pending_or_approved_leave_is_a_conflict() {
         "{problem}"
     );
     // Someone else's leave on the same days is no overlap.
-    let other = who("second@acme.test", "employees", "acme");
+    let other = who(SECOND, "employees", "acme");
     assert_eq!(
         request_leave(&w, other, annual("2026-12-09", "2026-12-11"))
             .await
@@ -189,17 +189,17 @@ async fn who_may_approve_reject_and_cancel() {
     let id = leave["id"].as_str().unwrap();
     // Not your own, not a colleague's, not another company's.
     assert_eq!(act(&w, employee(), id, "approve").await.0, 403);
-    let colleague = who("second@acme.test", "employees", "acme");
+    let colleague = who(SECOND, "employees", "acme");
     assert_eq!(act(&w, colleague.clone(), id, "approve").await.0, 403);
     assert_eq!(act(&w, colleague, id, "cancel").await.0, 403);
-    let outsider = who("admin@globex.test", "admins", "globex");
+    let outsider = who(GLOBEX_ADMIN, "admins", "globex");
     assert_eq!(act(&w, outsider, id, "approve").await.0, 404);
     assert_eq!(act(&w, manager(), "leave-404", "approve").await.0, 404);
     // The manager approves; a second decision is a conflict.
     let (status, approved) = act(&w, manager(), id, "approve").await;
     assert_eq!(status, 200, "{approved}");
     assert_eq!(approved["status"], "approved");
-    assert_eq!(approved["decidedBy"], "manager@acme.test");
+    assert_eq!(approved["decidedBy"], MANAGER.0);
     assert_eq!(act(&w, admin(), id, "reject").await.0, 409);
     // The employee may cancel approved leave until it starts.
     let (status, cancelled) = act(&w, employee(), id, "cancel").await;
@@ -264,11 +264,7 @@ async fn the_team_list_is_filtered_paged_and_kept_to_the_team() {
     for (claims, start, end) in [
         (employee(), "2026-12-07", "2026-12-08"),
         (employee(), "2027-01-11", "2027-01-12"),
-        (
-            who("second@acme.test", "employees", "acme"),
-            "2026-12-14",
-            "2026-12-14",
-        ),
+        (who(SECOND, "employees", "acme"), "2026-12-14", "2026-12-14"),
     ] {
         assert_eq!(request_leave(&w, claims, annual(start, end)).await.0, 201);
     }
@@ -324,18 +320,18 @@ async fn the_team_list_is_filtered_paged_and_kept_to_the_team() {
     let (_, theirs) = list(
         &w,
         admin(),
-        json!({ "scope": "team", "manager": "manager@acme.test" }),
+        json!({ "scope": "team", "manager": MANAGER.0 }),
     )
     .await;
     assert_eq!(theirs["items"].as_array().unwrap().len(), 3);
     let (_, own) = list(&w, admin(), json!({ "scope": "team" })).await;
     assert_eq!(own["items"].as_array().unwrap().len(), 0);
-    let outsider = who("admin@globex.test", "admins", "globex");
+    let outsider = who(GLOBEX_ADMIN, "admins", "globex");
     assert_eq!(
         list(
             &w,
             outsider,
-            json!({ "scope": "team", "manager": "manager@acme.test" })
+            json!({ "scope": "team", "manager": MANAGER.0 })
         )
         .await
         .0,
@@ -387,7 +383,14 @@ async fn wrong_methods_and_roles_are_refused() {
     )
     .await;
     assert_eq!(status, 405);
-    let applicant = who("someone@example.com", "applicants", "acme");
+    let applicant = who(
+        (
+            "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6",
+            "someone@example.com",
+        ),
+        "applicants",
+        "acme",
+    );
     assert_eq!(
         request_leave(&w, applicant, annual("2026-12-07", "2026-12-07"))
             .await

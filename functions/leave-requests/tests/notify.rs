@@ -143,7 +143,7 @@ async fn a_request_without_a_manager_goes_to_the_other_admins() {
     person(
         &w.store,
         "acme",
-        "deputy@acme.test",
+        ("1a2b3c4d-0000-4000-8000-acme00000005", "deputy@acme.test"),
         shared::roster::StaffRole::Admin,
         None,
         Some("U0DEPUTY"),

@@ -3,13 +3,15 @@
 //! - `/leave mine`: the caller's latest requests;
 //! - `/attendance today`: who is in today (managers and admins), or the caller's own day.
 
+use std::collections::BTreeMap;
+
 use lambda_http::{Body, Response};
 use serde_json::Value;
 use shared::ApiError;
 use shared::attendance::{AttendanceRepo, local_time, work_date};
 use shared::events::{EventRepo, iso_date};
 use shared::leave::{LeaveRepo, LeaveRequest, LeaveStatus, NO_MANAGER};
-use shared::roster::{RosterEntry, StaffRole, members};
+use shared::roster::{FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole, members};
 use shared::slack::SlashCommand;
 use shared::slack::messages::{self, escape};
 
@@ -72,10 +74,14 @@ async fn pending(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiErr
     if waiting.is_empty() {
         return Ok(reply::ephemeral("Nothing waits for your decision.", None));
     }
+    let names = names_in(app, &me.company_id).await?;
     let blocks: Vec<Value> = waiting
         .iter()
         .flat_map(|r| {
-            let message = messages::leave_request("", r, &r.employee);
+            let who = names
+                .get(&r.employee)
+                .map_or(FORMER_COLLEAGUE, String::as_str);
+            let message = messages::leave_request("", r, who);
             match message.blocks {
                 Some(Value::Array(blocks)) => blocks,
                 _ => Vec::new(),
@@ -103,6 +109,17 @@ fn line(r: &LeaveRequest) -> String {
         r.days,
         r.status.as_str()
     )
+}
+
+/// Everyone's display name in the company by username: usernames are the pool's UUIDs, so
+/// people are named from the roster.
+async fn names_in(app: &Slack, company_id: &str) -> Result<BTreeMap<String, String>, ApiError> {
+    Ok(RosterRepo::new(app.store.as_ref())
+        .everyone(company_id)
+        .await?
+        .into_iter()
+        .map(|e| (e.username.clone(), e.display_name().to_string()))
+        .collect())
 }
 
 async fn mine(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiError> {
@@ -144,14 +161,24 @@ async fn today(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiError
             .into_iter()
             .collect()
     };
+    let names = if everyone && !days.is_empty() {
+        names_in(app, &me.company_id).await?
+    } else {
+        BTreeMap::from([(me.username.clone(), me.display_name().to_string())])
+    };
     let mut lines: Vec<String> = days
         .iter()
         .map(|d| {
             let at = |p: Option<&shared::attendance::Punch>| p.map(|p| local_time(p.at, zone));
+            let who = escape(
+                names
+                    .get(&d.username)
+                    .map_or(FORMER_COLLEAGUE, String::as_str),
+            );
             match (at(d.check_in.as_ref()), at(d.check_out.as_ref())) {
-                (Some(i), Some(o)) => format!("• {} in {i}, out {o}", escape(&d.username)),
-                (Some(i), None) => format!("• {} in since {i}", escape(&d.username)),
-                _ => format!("• {} no check-in", escape(&d.username)),
+                (Some(i), Some(o)) => format!("• {who} in {i}, out {o}"),
+                (Some(i), None) => format!("• {who} in since {i}"),
+                _ => format!("• {who} no check-in"),
             }
         })
         .collect();

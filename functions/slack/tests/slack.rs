@@ -12,7 +12,7 @@ use shared::adapters::embedded::{JsonlChat, SqliteStore};
 use shared::attendance::{AttendanceDay, AttendanceRepo, Punch};
 use shared::clock::ManualClock;
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::fixtures::{load, outcome, temp_dir};
+use shared::fixtures::{acme, load, outcome, temp_dir};
 use shared::function::RestFunction;
 use shared::leave::{LeaveDraft, LeaveRepo, LeaveRequest, LeaveStatus, LeaveType};
 use shared::ports::ItemStore;
@@ -36,16 +36,25 @@ fn fixture_time() -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000, 0).unwrap()
 }
 
+/// A username (as the pool makes it: a UUID, which no message may show) and an email.
+type Person = (&'static str, &'static str);
+
+const ADMIN: Person = (acme::ADMIN, "admin@acme.test");
+const MANAGER: Person = (acme::MANAGER, "manager@acme.test");
+const OTHER: Person = ("1a2b3c4d-0000-4000-8000-acme00000006", "other@acme.test");
+const EMPLOYEE: Person = (acme::EMPLOYEE, "employee@acme.test");
+const OFFLINE: Person = ("1a2b3c4d-0000-4000-8000-acme00000007", "offline@acme.test");
+
 async fn person(
     store: &SqliteStore,
-    username: &str,
+    who: Person,
     role: StaffRole,
     manager: Option<&str>,
     slack: Option<&str>,
 ) {
     let entry = RosterEntry {
         slack_user_id: slack.map(str::to_string),
-        ..shared::fixtures::active_staff("acme", username, role, manager, fixture_time())
+        ..shared::fixtures::active_staff("acme", who, role, manager, fixture_time())
     };
     store.transact(vec![entry.create()]).await.unwrap();
 }
@@ -59,9 +68,9 @@ async fn world() -> World {
     CompanyRepo::new(store.as_ref())
         .register(&Registration {
             company_id: "acme".into(),
-            owner_sub: "s-admin".into(),
-            owner_username: "admin@acme.test".into(),
-            owner_email: Some("admin@acme.test".into()),
+            owner_sub: ADMIN.0.into(),
+            owner_username: ADMIN.0.into(),
+            owner_email: Some(ADMIN.1.into()),
             profile: CompanyProfile {
                 name: "Acme".into(),
                 time_zone: "Asia/Kathmandu".into(),
@@ -76,38 +85,17 @@ async fn world() -> World {
         .await
         .unwrap();
     use StaffRole::*;
+    person(&store, MANAGER, Manager, Some(ADMIN.0), Some("U0MANAGER")).await;
+    person(&store, OTHER, Manager, Some(ADMIN.0), Some("U0OTHER")).await;
     person(
         &store,
-        "manager@acme.test",
-        Manager,
-        Some("admin@acme.test"),
-        Some("U0MANAGER"),
-    )
-    .await;
-    person(
-        &store,
-        "other@acme.test",
-        Manager,
-        Some("admin@acme.test"),
-        Some("U0OTHER"),
-    )
-    .await;
-    person(
-        &store,
-        "employee@acme.test",
+        EMPLOYEE,
         Employee,
-        Some("manager@acme.test"),
+        Some(MANAGER.0),
         Some("U0EMPLOYEE"),
     )
     .await;
-    person(
-        &store,
-        "offline@acme.test",
-        Employee,
-        Some("manager@acme.test"),
-        None,
-    )
-    .await;
+    person(&store, OFFLINE, Employee, Some(MANAGER.0), None).await;
     let chat = dir.join("chat.jsonl");
     let app = Slack {
         store: store.clone(),
@@ -127,7 +115,7 @@ async fn world() -> World {
 async fn leave(w: &World, start: &str, end: &str) -> String {
     let store = w.store.as_ref();
     let me = RosterRepo::new(store)
-        .get("acme", "employee@acme.test")
+        .get("acme", EMPLOYEE.0)
         .await
         .unwrap()
         .unwrap();
@@ -237,6 +225,10 @@ async fn the_signed_fixture_lists_the_managers_queue_with_buttons() {
         blocks.contains("Dashain &lt;family&gt;"),
         "mrkdwn is escaped: {blocks}"
     );
+    assert!(
+        blocks.contains("employee@acme.test asks for annual leave") && !blocks.contains(EMPLOYEE.0),
+        "people are named, never by username: {blocks}"
+    );
     // The same signed request again is a replay.
     let (status, problem) = send(&w, shared::fixtures::rest_request(COMMAND, |_| {})).await;
     assert_eq!(status, 401, "{problem}");
@@ -344,7 +336,7 @@ async fn only_the_employees_manager_or_an_admin_decides_from_slack() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(decided.decided_by.as_deref(), Some("manager@acme.test"));
+    assert_eq!(decided.decided_by.as_deref(), Some(MANAGER.0));
 }
 
 #[tokio::test]
@@ -405,12 +397,7 @@ async fn mine_and_today_answer_the_caller() {
     };
     let date = NaiveDate::from_ymd_opt(2026, 9, 21).unwrap();
     AttendanceRepo::new(w.store.as_ref())
-        .check_in(&AttendanceDay::checked_in(
-            "acme",
-            "employee@acme.test",
-            date,
-            punch,
-        ))
+        .check_in(&AttendanceDay::checked_in("acme", EMPLOYEE.0, date, punch))
         .await
         .unwrap();
     let (_, today) = command(&w, "U0MANAGER", "/attendance", "today").await;
@@ -443,11 +430,7 @@ async fn the_reminder_fires_once_after_the_work_day_for_open_days_only() {
     };
     let repo = AttendanceRepo::new(w.store.as_ref());
     // 09:00 Kathmandu: the employee (on Slack), the unlinked one, and the manager who checks out.
-    for who in [
-        "employee@acme.test",
-        "offline@acme.test",
-        "manager@acme.test",
-    ] {
+    for (who, _) in [EMPLOYEE, OFFLINE, MANAGER] {
         repo.check_in(&AttendanceDay::checked_in(
             "acme",
             who,
@@ -457,11 +440,7 @@ async fn the_reminder_fires_once_after_the_work_day_for_open_days_only() {
         .await
         .unwrap();
     }
-    let manager_day = repo
-        .day("acme", "manager@acme.test", date)
-        .await
-        .unwrap()
-        .unwrap();
+    let manager_day = repo.day("acme", MANAGER.0, date).await.unwrap().unwrap();
     repo.check_out(&manager_day, punch("2026-09-22T11:00:00Z"))
         .await
         .unwrap();
@@ -492,11 +471,7 @@ async fn the_reminder_fires_once_after_the_work_day_for_open_days_only() {
         posted[0]
     );
     // Once checked out the day leaves the index.
-    let open = repo
-        .day("acme", "employee@acme.test", date)
-        .await
-        .unwrap()
-        .unwrap();
+    let open = repo.day("acme", EMPLOYEE.0, date).await.unwrap().unwrap();
     repo.check_out(&open, punch("2026-09-22T12:00:00Z"))
         .await
         .unwrap();

@@ -17,6 +17,11 @@ use crate::company::WorkHours;
 #[serde(rename_all = "camelCase")]
 pub struct DaySummary {
     pub username: String,
+    /// Who the day is of, from the roster: filled in by views that list several people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub date: String,
     pub check_in: Option<String>,
     pub check_out: Option<String>,
@@ -57,6 +62,8 @@ pub fn summarise(
     let day_over = day.date().is_some_and(|d| d < work_date(now, zone));
     DaySummary {
         username: day.username.clone(),
+        email: None,
+        name: None,
         date: day.work_date.clone(),
         check_in: check_in.map(|p| local_time(p.at, zone)),
         check_out: check_out.map(|p| local_time(p.at, zone)),
@@ -82,12 +89,14 @@ pub fn to_csv(days: &[DaySummary]) -> String {
         }
     }
     let mut out = String::from(
-        "username,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday\r\n",
+        "username,email,name,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday\r\n",
     );
     for d in days {
         out.push_str(&format!(
-            "{},{},{},{},{},{},{},{}\r\n",
+            "{},{},{},{},{},{},{},{},{},{}\r\n",
             field(&d.username),
+            field(d.email.as_deref().unwrap_or("")),
+            field(d.name.as_deref().unwrap_or("")),
             d.date,
             d.check_in.as_deref().unwrap_or(""),
             d.check_out.as_deref().unwrap_or(""),
@@ -183,23 +192,27 @@ mod tests {
     fn csv_has_a_header_and_quotes_what_needs_it() {
         let zone = chrono_tz::UTC;
         let date = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        let day =
-            AttendanceDay::checked_in("acme", "o\"neil,x", date, punch("2026-11-24T09:00:00Z"));
-        let csv = to_csv(&[summarise(
-            &day,
-            zone,
-            &hours(),
-            &BTreeSet::new(),
-            at("2026-11-24T10:00:00Z"),
-        )]);
+        let day = AttendanceDay::checked_in("acme", "u-1", date, punch("2026-11-24T09:00:00Z"));
+        let summary = DaySummary {
+            email: Some("oneil@acme.test".into()),
+            name: Some("Seán \"Sean\" O'Neil, Jr".into()),
+            ..summarise(
+                &day,
+                zone,
+                &hours(),
+                &BTreeSet::new(),
+                at("2026-11-24T10:00:00Z"),
+            )
+        };
+        let csv = to_csv(&[summary]);
         let lines: Vec<&str> = csv.split("\r\n").collect();
         assert_eq!(
             lines[0],
-            "username,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday"
+            "username,email,name,date,check_in,check_out,worked_minutes,late,missing_check_out,holiday"
         );
         assert_eq!(
             lines[1],
-            "\"o\"\"neil,x\",2026-11-24,09:00,,,false,false,false"
+            "u-1,oneil@acme.test,\"Seán \"\"Sean\"\" O'Neil, Jr\",2026-11-24,09:00,,,false,false,false"
         );
     }
 }

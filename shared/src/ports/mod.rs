@@ -13,7 +13,9 @@ pub mod tables;
 
 pub use blobs::{Blob, BlobError, BlobHead, BlobStore, PresignedUpload};
 pub use chat::{ChatError, ChatMessage, ChatPoster, Posted};
-pub use directory::{DirectoryError, DirectoryUser, NewUser, UserDirectory};
+pub use directory::{
+    CONFIRMED, DirectoryError, DirectoryUser, FORCE_CHANGE_PASSWORD, NewUser, UserDirectory,
+};
 pub use faces::{FaceError, FaceVerifier};
 pub use mail::{Email, MailError, Mailer};
 pub use tables::{

@@ -65,6 +65,10 @@ pub struct RosterEntry {
     pub slack_user_id: Option<String>,
 }
 
+/// How a message names someone no longer on the roster: their username is the pool's UUID,
+/// which means nothing to a reader.
+pub const FORMER_COLLEAGUE: &str = "a former colleague";
+
 fn first_version() -> u64 {
     1
 }

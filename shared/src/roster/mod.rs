@@ -6,6 +6,6 @@ mod invitation;
 pub mod members;
 mod repo;
 
-pub use entry::{EmploymentStatus, RosterEntry, StaffRole};
+pub use entry::{EmploymentStatus, FORMER_COLLEAGUE, RosterEntry, StaffRole};
 pub use invitation::{INVITATION_DAYS, Invitation, InviteRequest};
 pub use repo::{Activation, RosterRepo};

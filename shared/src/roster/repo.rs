@@ -1,5 +1,6 @@
 //! The roster in the item store: listing a company, inviting (roster row and invitation in one
-//! transaction), activating on first sign-in, versioned edits and offboarding.
+//! transaction), activating on first sign-in, versioned edits and offboarding. People are keyed
+//! by their pool username (a UUID), the one the sign-in trigger's event carries.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
@@ -78,6 +79,20 @@ impl<'a> RosterRepo<'a> {
         Ok((entries, page.next))
     }
 
+    /// Everyone on the company's roster (every page), for views that name people.
+    pub async fn everyone(&self, company_id: &str) -> Result<Vec<RosterEntry>, StoreError> {
+        let mut all = Vec::new();
+        let mut cursor = None;
+        loop {
+            let (page, next) = self.list(company_id, 200, cursor).await?;
+            all.extend(page);
+            match next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
     /// Puts the invited entry and its invitation, both create-once: `ConditionFailed` if the
     /// username is already on this roster or invited anywhere.
     pub async fn invite(
@@ -92,24 +107,6 @@ impl<'a> RosterRepo<'a> {
                     table: Table::Invitations,
                     item: invitation_item(invitation),
                     condition: Condition::Absent,
-                },
-            ])
-            .await
-    }
-
-    /// Undoes `invite` when the directory refused the user, so nothing stays half written.
-    pub async fn withdraw(&self, entry: &RosterEntry) -> Result<(), StoreError> {
-        self.store
-            .transact(vec![
-                TxOp::Delete {
-                    table: Table::Employees,
-                    key: Key::with_sort(&entry.company_id, &entry.username),
-                    condition: unchanged_since(entry),
-                },
-                TxOp::Delete {
-                    table: Table::Invitations,
-                    key: Key::of(&entry.username),
-                    condition: Condition::equals("company_id", entry.company_id.as_str()),
                 },
             ])
             .await
@@ -220,21 +217,24 @@ mod tests {
 
     use super::*;
     use crate::adapters::embedded::SqliteStore;
+    use crate::fixtures::acme;
     use crate::roster::StaffRole;
+
+    /// Ram's username, as the pool made it when he was invited.
+    const RAM: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
     fn invited(at: DateTime<Utc>) -> (RosterEntry, Invitation) {
         let entry = RosterEntry {
-            sub: String::new(),
             status: EmploymentStatus::Invited,
             ..crate::fixtures::active_staff(
                 "acme",
-                "ram@acme.test",
+                (RAM, "ram@acme.test"),
                 StaffRole::Employee,
-                Some("manager@acme.test"),
+                Some(acme::MANAGER),
                 at,
             )
         };
-        let invitation = Invitation::new("ram@acme.test", "acme", "admin@acme.test", at);
+        let invitation = Invitation::new(RAM, "acme", acme::ADMIN, at);
         (entry, invitation)
     }
 
@@ -255,7 +255,7 @@ mod tests {
             let store = store.clone();
             tasks.push(tokio::spawn(async move {
                 RosterRepo::new(store.as_ref())
-                    .activate("ram@acme.test", "sub-ram", at)
+                    .activate(RAM, "sub-ram", at)
                     .await
                     .unwrap()
             }));
@@ -272,13 +272,13 @@ mod tests {
             }
         }
         assert_eq!(activated, 1);
-        let now = repo.get("acme", "ram@acme.test").await.unwrap().unwrap();
+        let now = repo.get("acme", RAM).await.unwrap().unwrap();
         assert_eq!((now.status, now.version), (EmploymentStatus::Active, 2));
-        assert_eq!(repo.invitation("ram@acme.test", at).await.unwrap(), None);
+        assert_eq!(repo.invitation(RAM, at).await.unwrap(), None);
     }
 
     #[tokio::test]
-    async fn an_expired_invitation_activates_nobody_and_a_withdrawal_leaves_nothing() {
+    async fn an_expired_invitation_activates_nobody() {
         let store = SqliteStore::open(&crate::fixtures::temp_dir("roster").join("t.db")).unwrap();
         let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
         let repo = RosterRepo::new(&store);
@@ -286,11 +286,11 @@ mod tests {
         repo.invite(&entry, &invitation).await.unwrap();
         let late = at + chrono::Duration::days(8);
         assert_eq!(
-            repo.activate("ram@acme.test", "s", late).await.unwrap(),
+            repo.activate(RAM, "s", late).await.unwrap(),
             Activation::NotInvited
         );
-        repo.withdraw(&entry).await.unwrap();
-        assert_eq!(repo.get("acme", "ram@acme.test").await.unwrap(), None);
-        assert_eq!(repo.invitation("ram@acme.test", at).await.unwrap(), None);
+        assert_eq!(repo.invitation(RAM, late).await.unwrap(), None);
+        let still = repo.get("acme", RAM).await.unwrap().unwrap();
+        assert_eq!(still.status, EmploymentStatus::Invited);
     }
 }

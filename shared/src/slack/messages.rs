@@ -62,15 +62,15 @@ pub fn leave_request(channel: &str, request: &LeaveRequest, who: &str) -> ChatMe
     }
 }
 
-/// The same message after the decision: no buttons, the outcome and who took it.
-pub fn leave_decided(channel: &str, request: &LeaveRequest, who: &str) -> ChatMessage {
+/// The same message after the decision: no buttons, the outcome and who took it (`by`, a
+/// display name).
+pub fn leave_decided(channel: &str, request: &LeaveRequest, who: &str, by: &str) -> ChatMessage {
     let outcome = match request.status {
         LeaveStatus::Approved => "Approved",
         LeaveStatus::Rejected => "Rejected",
         LeaveStatus::Cancelled => "Cancelled",
         LeaveStatus::Pending => "Pending",
     };
-    let by = request.decided_by.as_deref().unwrap_or("-");
     let text = format!("{} {outcome} by {}.", summary(request, who), escape(by));
     ChatMessage {
         channel: channel.into(),

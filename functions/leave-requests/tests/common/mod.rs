@@ -1,8 +1,10 @@
 //! The company the leave tests work in, on SQLite, with the clock in the test's hand.
 //!
-//! acme (Asia/Kathmandu, Monday to Friday): `admin@acme.test` (registered it, Slack `U0ADMIN`),
-//! `manager@acme.test` reporting to the admin (Slack `U0MANAGER`), `employee@acme.test` and
-//! `second@acme.test` reporting to the manager. globex: its own admin and employee.
+//! acme (Asia/Kathmandu, Monday to Friday): its admin (registered it, Slack `U0ADMIN`), the
+//! manager reporting to the admin (Slack `U0MANAGER`), the employee (the fixture's caller) and a
+//! second employee reporting to the manager. globex: its own admin and worker. Everyone is a
+//! [`Person`]: the username the pool made (a UUID, which mail and Slack must never show) and an
+//! email.
 
 #![allow(dead_code)]
 
@@ -13,7 +15,7 @@ use serde_json::{Value, json};
 use shared::adapters::embedded::SqliteStore;
 use shared::clock::ManualClock;
 use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::fixtures::{Call, outcome, temp_dir};
+use shared::fixtures::{Call, acme, outcome, temp_dir};
 use shared::function::RestFunction;
 use shared::ids::SequentialIds;
 use shared::leave::LeavePolicy;
@@ -33,17 +35,27 @@ pub struct World {
     pub dir: std::path::PathBuf,
 }
 
+/// A username (as the pool makes it) and an email.
+pub type Person = (&'static str, &'static str);
+
+pub const ADMIN: Person = (acme::ADMIN, "admin@acme.test");
+pub const MANAGER: Person = (acme::MANAGER, "manager@acme.test");
+pub const EMPLOYEE: Person = (acme::EMPLOYEE, "employee@acme.test");
+pub const SECOND: Person = ("1a2b3c4d-0000-4000-8000-acme00000004", "second@acme.test");
+pub const GLOBEX_ADMIN: Person = ("2b3c4d5e-0000-4000-8000-globex000001", "admin@globex.test");
+pub const WORKER: Person = ("2b3c4d5e-0000-4000-8000-globex000002", "worker@globex.test");
+
 pub fn utc(s: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
 }
 
-async fn company(store: &SqliteStore, id: &str, admin: &str) {
+async fn company(store: &SqliteStore, id: &str, (admin, email): Person) {
     CompanyRepo::new(store)
         .register(&Registration {
             company_id: id.into(),
-            owner_sub: format!("s-{admin}"),
+            owner_sub: admin.into(),
             owner_username: admin.into(),
-            owner_email: Some(admin.into()),
+            owner_email: Some(email.into()),
             profile: CompanyProfile {
                 name: id.into(),
                 time_zone: "Asia/Kathmandu".into(),
@@ -58,14 +70,14 @@ async fn company(store: &SqliteStore, id: &str, admin: &str) {
 pub async fn person(
     store: &SqliteStore,
     company_id: &str,
-    username: &str,
+    who: Person,
     role: StaffRole,
     manager: Option<&str>,
     slack: Option<&str>,
 ) {
     let entry = RosterEntry {
         slack_user_id: slack.map(str::to_string),
-        ..shared::fixtures::active_staff(company_id, username, role, manager, utc(NOW))
+        ..shared::fixtures::active_staff(company_id, who, role, manager, utc(NOW))
     };
     store.transact(vec![entry.create()]).await.unwrap();
 }
@@ -84,38 +96,23 @@ pub async fn world() -> World {
     let dir = temp_dir("leave");
     let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
     let clock = Arc::new(ManualClock::at(utc(NOW)));
-    company(&store, "acme", "admin@acme.test").await;
-    link_slack(&store, "acme", "admin@acme.test", "U0ADMIN").await;
+    company(&store, "acme", ADMIN).await;
+    link_slack(&store, "acme", ADMIN.0, "U0ADMIN").await;
     use StaffRole::*;
-    for (username, role, manager, slack) in [
-        (
-            "manager@acme.test",
-            Manager,
-            Some("admin@acme.test"),
-            Some("U0MANAGER"),
-        ),
-        (
-            "employee@acme.test",
-            Employee,
-            Some("manager@acme.test"),
-            Some("U0EMPLOYEE"),
-        ),
-        (
-            "second@acme.test",
-            Employee,
-            Some("manager@acme.test"),
-            None,
-        ),
+    for (who, role, manager, slack) in [
+        (MANAGER, Manager, Some(ADMIN.0), Some("U0MANAGER")),
+        (EMPLOYEE, Employee, Some(MANAGER.0), Some("U0EMPLOYEE")),
+        (SECOND, Employee, Some(MANAGER.0), None),
     ] {
-        person(&store, "acme", username, role, manager, slack).await;
+        person(&store, "acme", who, role, manager, slack).await;
     }
-    company(&store, "globex", "admin@globex.test").await;
+    company(&store, "globex", GLOBEX_ADMIN).await;
     person(
         &store,
         "globex",
-        "worker@globex.test",
+        WORKER,
         Employee,
-        Some("admin@globex.test"),
+        Some(GLOBEX_ADMIN.0),
         None,
     )
     .await;
@@ -133,24 +130,24 @@ pub async fn world() -> World {
     }
 }
 
-/// The claims of `username`, of `company` with the Cognito `group`.
-pub fn who(username: &str, group: &str, company: &str) -> Value {
+/// The claims of `person`, of `company` with the Cognito `group`, as the pool issues them.
+pub fn who((username, email): Person, group: &str, company: &str) -> Value {
     json!({
-        "cognito:username": username, "email": username, "sub": format!("s-{username}"),
+        "cognito:username": username, "email": email, "sub": username,
         "cognito:groups": group, "custom:company_id": company,
     })
 }
 
 pub fn employee() -> Value {
-    who("employee@acme.test", "employees", "acme")
+    who(EMPLOYEE, "employees", "acme")
 }
 
 pub fn manager() -> Value {
-    who("manager@acme.test", "managers", "acme")
+    who(MANAGER, "managers", "acme")
 }
 
 pub fn admin() -> Value {
-    who("admin@acme.test", "admins", "acme")
+    who(ADMIN, "admins", "acme")
 }
 
 pub async fn call(w: &World, c: Call<'_>) -> (u16, Value) {

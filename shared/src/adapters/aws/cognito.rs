@@ -120,21 +120,26 @@ impl UserDirectory for CognitoDirectory {
         for (name, value) in &user.attributes {
             attributes.push(attribute(name, value)?);
         }
+        // In an email sign-in pool the email goes in as the username and a UUID comes back.
         let out = self
             .client
             .admin_create_user()
             .user_pool_id(&self.user_pool_id)
-            .username(&user.username)
+            .username(&user.email)
             .set_user_attributes(Some(attributes))
             .set_temporary_password(user.temporary_password.clone())
             .desired_delivery_mediums(DeliveryMediumType::Email)
             .send()
             .await
             .map_err(directory_error)?;
-        for group in &user.groups {
-            self.add_to_group(&user.username, group).await?;
-        }
         let created: Option<&UserType> = out.user();
+        let username = created
+            .and_then(|u| u.username())
+            .ok_or_else(|| DirectoryError::Unavailable("AdminCreateUser named no user".into()))?
+            .to_string();
+        for group in &user.groups {
+            self.add_to_group(&username, group).await?;
+        }
         let status = created
             .and_then(|u| u.user_status())
             .map(|s| s.as_str().to_string())
@@ -143,7 +148,7 @@ impl UserDirectory for CognitoDirectory {
         groups.sort();
         groups.dedup();
         Ok(user_from(
-            &user.username,
+            &username,
             created.map(|u| u.attributes()).unwrap_or_default(),
             true,
             status,
@@ -164,7 +169,8 @@ impl UserDirectory for CognitoDirectory {
             .user_status()
             .map(|s| s.as_str().to_string())
             .unwrap_or_default();
-        let groups = self.groups_of(username).await?;
+        // Asked by email, Cognito answers with the username.
+        let groups = self.groups_of(out.username()).await?;
         Ok(user_from(
             out.username(),
             out.user_attributes(),

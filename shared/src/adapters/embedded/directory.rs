@@ -1,5 +1,9 @@
 //! The user-directory port on SQLite, standing in for a Cognito user pool: users with groups,
 //! attributes and argon2-hashed passwords, the temporary-password challenge included.
+//!
+//! As strict as the template's pool (`UsernameAttributes: [email]`): the pool makes every
+//! username (a UUID, which is also the `sub`, as Cognito does), the email is a unique,
+//! case-insensitive alias, and everything that takes a username takes the email too.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -13,12 +17,10 @@ use async_trait::async_trait;
 use rand::Rng;
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::ports::{DirectoryError, DirectoryUser, Email, Mailer, NewUser, UserDirectory};
-
-/// Cognito's user status for someone who must replace a temporary password.
-pub const FORCE_CHANGE_PASSWORD: &str = "FORCE_CHANGE_PASSWORD";
-/// Cognito's user status for a user who can sign in normally.
-pub const CONFIRMED: &str = "CONFIRMED";
+use crate::ports::{
+    CONFIRMED, DirectoryError, DirectoryUser, Email, FORCE_CHANGE_PASSWORD, Mailer, NewUser,
+    UserDirectory,
+};
 
 /// Why a sign-in failed.
 #[derive(Debug, thiserror::Error, Clone, PartialEq)]
@@ -116,7 +118,7 @@ impl LocalDirectory {
         conn.execute_batch(
             "PRAGMA journal_mode=WAL;
              CREATE TABLE IF NOT EXISTS users (
-                username TEXT PRIMARY KEY, sub TEXT NOT NULL UNIQUE, email TEXT NOT NULL,
+                username TEXT PRIMARY KEY, sub TEXT NOT NULL UNIQUE, email TEXT NOT NULL UNIQUE,
                 enabled INTEGER NOT NULL, status TEXT NOT NULL, password_hash TEXT NOT NULL,
                 groups_json TEXT NOT NULL, attributes_json TEXT NOT NULL);",
         )
@@ -141,28 +143,31 @@ impl LocalDirectory {
         f(&conn)
     }
 
-    fn row(conn: &Connection, username: &str) -> Result<Row, DirectoryError> {
+    /// The user whose username, or email alias, is `who`.
+    fn row(conn: &Connection, who: &str) -> Result<Row, DirectoryError> {
         conn.query_row(
-            "SELECT sub, email, enabled, status, password_hash, groups_json, attributes_json FROM users WHERE username = ?1",
-            [username],
+            "SELECT username, sub, email, enabled, status, password_hash, groups_json, attributes_json
+             FROM users WHERE username = ?1 OR email = ?2",
+            [who, who.to_lowercase().as_str()],
             |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
-                    r.get::<_, bool>(2)?,
-                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(3)?,
                     r.get::<_, String>(4)?,
                     r.get::<_, String>(5)?,
                     r.get::<_, String>(6)?,
+                    r.get::<_, String>(7)?,
                 ))
             },
         )
         .optional()
         .map_err(fault)?
-        .map(|(sub, email, enabled, status, password_hash, groups, attributes)| Row {
+        .map(|(username, sub, email, enabled, status, password_hash, groups, attributes)| Row {
             user: DirectoryUser {
                 sub,
-                username: username.to_string(),
+                username,
                 email,
                 enabled,
                 status,
@@ -200,26 +205,39 @@ impl LocalDirectory {
         })
     }
 
-    /// Self sign-up with the user's own password (confirmed at once: no email round trip locally).
-    pub fn sign_up(
+    /// The user a self sign-up would create, not yet stored: the pool makes the username first,
+    /// so the PreSignUp trigger sees it, as Cognito's does. `UserExists` if the email is taken.
+    pub fn new_sign_up(
         &self,
-        username: &str,
         email: &str,
         password: &str,
     ) -> Result<DirectoryUser, DirectoryError> {
-        check_username(username)?;
+        let email = check_email(email)?;
         check_password_policy(password)?;
-        let user = DirectoryUser {
-            sub: uuid::Uuid::new_v4().to_string(),
-            username: username.to_string(),
-            email: email.to_string(),
+        if self.with(|c| Self::row(c, &email)).is_ok() {
+            return Err(DirectoryError::UserExists);
+        }
+        let username = new_username();
+        Ok(DirectoryUser {
+            sub: username.clone(),
+            username,
+            email,
             enabled: true,
+            // Confirmed at once: locally there is no email round trip.
             status: CONFIRMED.into(),
             groups: Vec::new(),
             attributes: BTreeMap::new(),
-        };
-        self.insert(&user, password)?;
-        Ok(user)
+        })
+    }
+
+    /// Stores a user from [`LocalDirectory::new_sign_up`] with their password.
+    pub fn complete_sign_up(
+        &self,
+        user: &DirectoryUser,
+        password: &str,
+    ) -> Result<(), DirectoryError> {
+        check_password_policy(password)?;
+        self.insert(user, password)
     }
 
     /// Removes a user (undoing a sign-up that a trigger refused).
@@ -231,7 +249,14 @@ impl LocalDirectory {
         })
     }
 
-    /// Checks a password, as Cognito's USER_PASSWORD_AUTH flow does.
+    /// Self sign-up in one step, for tests and the demo (no triggers run).
+    pub fn sign_up(&self, email: &str, password: &str) -> Result<DirectoryUser, DirectoryError> {
+        let user = self.new_sign_up(email, password)?;
+        self.complete_sign_up(&user, password)?;
+        Ok(user)
+    }
+
+    /// Checks a password, as Cognito's USER_PASSWORD_AUTH flow does; `username` may be the email.
     pub fn authenticate(
         &self,
         username: &str,
@@ -283,17 +308,13 @@ impl LocalDirectory {
         check_password_policy(password)?;
         let password_hash = hash(password)?;
         self.with(|c| {
-            let n = c
-                .execute(
-                    "UPDATE users SET password_hash = ?2, status = ?3 WHERE username = ?1",
-                    rusqlite::params![username, password_hash, CONFIRMED],
-                )
-                .map_err(fault)?;
-            if n == 0 {
-                Err(DirectoryError::UserNotFound)
-            } else {
-                Ok(())
-            }
+            let username = Self::row(c, username)?.user.username;
+            c.execute(
+                "UPDATE users SET password_hash = ?2, status = ?3 WHERE username = ?1",
+                rusqlite::params![username, password_hash, CONFIRMED],
+            )
+            .map_err(fault)?;
+            Ok(())
         })
     }
 
@@ -302,12 +323,7 @@ impl LocalDirectory {
         &self,
         user: &NewUser,
     ) -> Result<(DirectoryUser, String), DirectoryError> {
-        check_username(&user.username)?;
-        if !user.email.contains('@') {
-            return Err(DirectoryError::Invalid(
-                "email: not an email address".into(),
-            ));
-        }
+        let email = check_email(&user.email)?;
         let password = match &user.temporary_password {
             Some(p) => {
                 check_password_policy(p)?;
@@ -318,10 +334,11 @@ impl LocalDirectory {
         let mut groups = user.groups.clone();
         groups.sort();
         groups.dedup();
+        let username = new_username();
         let created = DirectoryUser {
-            sub: uuid::Uuid::new_v4().to_string(),
-            username: user.username.clone(),
-            email: user.email.clone(),
+            sub: username.clone(),
+            username,
+            email,
             enabled: true,
             status: FORCE_CHANGE_PASSWORD.into(),
             groups,
@@ -342,7 +359,7 @@ impl LocalDirectory {
             c.execute(
                 "UPDATE users SET enabled = ?2, groups_json = ?3, attributes_json = ?4 WHERE username = ?1",
                 rusqlite::params![
-                    username,
+                    row.user.username,
                     row.user.enabled,
                     serde_json::to_string(&row.user.groups).unwrap_or_default(),
                     serde_json::to_string(&row.user.attributes).unwrap_or_default()
@@ -354,18 +371,27 @@ impl LocalDirectory {
     }
 }
 
-fn check_username(username: &str) -> Result<(), DirectoryError> {
-    if username.is_empty()
-        || username.len() > 128
-        || username
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(DirectoryError::Invalid(
-            "username: 1 to 128 characters without spaces".into(),
-        ));
+/// A username as an email sign-in pool makes it.
+fn new_username() -> String {
+    uuid::Uuid::new_v4().to_string()
+}
+
+/// The email as the pool keeps it (lower case), or Cognito's refusal: the email is the username
+/// the caller gives, and a pool with `UsernameAttributes: [email]` takes nothing else.
+fn check_email(email: &str) -> Result<String, DirectoryError> {
+    let email = email.trim().to_lowercase();
+    let well_formed = email.len() <= 128
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email
+            .split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.'));
+    if well_formed {
+        Ok(email)
+    } else {
+        Err(DirectoryError::Invalid(
+            "email: Username should be an email.".into(),
+        ))
     }
-    Ok(())
 }
 
 #[async_trait]
@@ -373,16 +399,17 @@ impl UserDirectory for LocalDirectory {
     async fn create_user(&self, user: &NewUser) -> Result<DirectoryUser, DirectoryError> {
         let (created, password) = self.create_user_with_password(user)?;
         if let Some((mailer, from)) = &self.invitation_mail {
+            // The person signs in with their email; the generated username is no use to them.
             let text = format!(
-                "You have been invited to the Genese Attendance System.\n\nUsername: {}\nTemporary password: {password}\n\n\
+                "You have been invited to the Genese Attendance System.\n\nSign in with: {}\nTemporary password: {password}\n\n\
                  Set your own password within 7 days (locally: POST /local/auth/new-password with\n\
-                 {{\"username\", \"temporaryPassword\", \"newPassword\"}}).\n",
-                created.username
+                 {{\"username\", \"temporaryPassword\", \"newPassword\"}}, your email as the username).\n",
+                created.email
             );
             let html = format!(
-                "<p>You have been invited to the Genese Attendance System.</p><p>Username: <b>{}</b><br>\
+                "<p>You have been invited to the Genese Attendance System.</p><p>Sign in with: <b>{}</b><br>\
                  Temporary password: <b>{password}</b></p><p>Set your own password within 7 days.</p>",
-                created.username
+                created.email
             );
             let invitation = Email {
                 from: from.clone(),
