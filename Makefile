@@ -70,7 +70,7 @@ dates: unit test-deps
 	scripts/date-run.sh
 
 # The SAM template is code: linted by cfn-lint and SAM's own validator, checked by checkov
-# (skips justified in .checkov.yaml), and tested by `cargo test` (local/src/template_tests.rs).
+# (skips justified in .checkov.yaml), and tested by `cargo test -p local` (local/src/template_tests.rs).
 iac: $(STAMP)
 	cfn-lint template.yaml
 	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=ap-south-1 sam validate --lint --template template.yaml
@@ -80,10 +80,14 @@ iac: $(STAMP)
 test: lint iac unit dates fuzz
 
 # Every Lambda function's bootstrap for arm64 (cross-linked by zig), zipped as Lambda takes it,
-# with each zip's size. Only the crates under functions/: the embedded stack never ships.
-FUNCTION_PACKAGES := $(notdir $(wildcard functions/*))
+# with each zip's size: built exactly as `sam build` builds it (scripts/sam-builds.py reads each
+# function's CodeUri and Binary from template.yaml), so with no -p and the workspace's default
+# members, which are the function crates only.
 package: $(STAMP) bench-aarch64-target
-	cargo lambda build --release --arm64 --output-format zip $(addprefix -p ,$(FUNCTION_PACKAGES))
+	@$(VENV)/bin/python scripts/sam-builds.py template.yaml | while read -r dir binary; do \
+	  echo "cargo lambda build --release --arm64 --output-format zip --bin $$binary   (in $$dir)"; \
+	  ( cd "$$dir" && cargo lambda build --release --arm64 --output-format zip --bin "$$binary" ) || exit 1; \
+	done
 	@python3 scripts/zip-sizes.py target/lambda
 
 # The measurements behind BENCHMARKS.md (not part of `make test`: slow, and the numbers are read,

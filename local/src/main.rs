@@ -18,6 +18,8 @@ mod streams;
 mod tokens;
 
 #[cfg(test)]
+mod sam_build_tests;
+#[cfg(test)]
 mod samconfig_tests;
 #[cfg(test)]
 mod template_tests;

@@ -1,6 +1,7 @@
 //! samconfig.toml is the deploy half of the template: `sam deploy --config-env dev|prod` must
 //! stand up the stack named for its stage, asking before it changes prod, and every parameter it
-//! overrides must be one the template declares, with a value the template allows.
+//! overrides must be one the template declares, with a value the template allows. buildspec.yml
+//! runs those commands where nobody can answer a prompt: each must know its region and never ask.
 
 use std::collections::BTreeMap;
 
@@ -25,11 +26,30 @@ fn template_parameters() -> BTreeMap<String, Yaml> {
         .collect()
 }
 
+/// What `sam <command> --config-env <env>` reads: the environment's global parameters, then the
+/// command's own over them.
+fn settings(config: &Toml, env: &str, command: &str) -> toml::Table {
+    let section = |name: &str| {
+        config
+            .get(env)
+            .and_then(|e| e.get(name))
+            .and_then(|c| c.get("parameters"))
+            .and_then(Toml::as_table)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut merged = section("global");
+    merged.extend(section(command));
+    merged
+}
+
 fn deploy(config: &Toml, env: &str) -> toml::Table {
-    config[env]["deploy"]["parameters"]
-        .as_table()
-        .unwrap_or_else(|| panic!("samconfig.toml has no [{env}.deploy.parameters]"))
-        .clone()
+    let deploy = settings(config, env, "deploy");
+    assert!(
+        deploy.contains_key("parameter_overrides"),
+        "samconfig.toml has no [{env}.deploy.parameters]"
+    );
+    deploy
 }
 
 /// `Key=Value Key="Value with spaces"` as SAM writes parameter overrides.
@@ -139,4 +159,55 @@ fn overrides_parse_as_sam_writes_them() {
     assert_eq!(parsed["Stage"], "prod");
     assert_eq!(parsed["MailFrom"], "Careers <careers@genese.example>");
     assert_eq!(parsed["Days"], "3");
+}
+
+/// The commands of every phase of buildspec.yml, in order.
+fn buildspec_commands() -> Vec<String> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../buildspec.yml");
+    let spec: Yaml = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    ["install", "pre_build", "build", "post_build"]
+        .iter()
+        .flat_map(|phase| {
+            spec["phases"][phase]["commands"]
+                .as_sequence()
+                .cloned()
+                .unwrap_or_default()
+        })
+        .filter_map(|c| c.as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn codebuild_installs_its_toolchain_and_deploys_without_a_prompt() {
+    let commands = buildspec_commands();
+    let config = samconfig();
+    let has = |needle: &str| commands.iter().any(|c| c.contains(needle));
+    // Rust is not on the image: the pinned toolchain and Lambda's arm64 target are installed.
+    assert!(has("rustup toolchain install"), "{commands:?}");
+    assert!(
+        has("rustup target add aarch64-unknown-linux-gnu"),
+        "{commands:?}"
+    );
+    let sam: Vec<&String> = commands.iter().filter(|c| c.contains("sam ")).collect();
+    for command in ["package", "deploy"] {
+        let line = sam
+            .iter()
+            .find(|c| c.contains(&format!("sam {command} ")))
+            .unwrap_or_else(|| panic!("buildspec.yml never runs `sam {command}`"));
+        assert!(line.contains("--config-env \"$DEPLOY_ENV\""), "{line}");
+        for env in ENVIRONMENTS {
+            let settings = settings(&config, env, command);
+            assert!(
+                settings.contains_key("region"),
+                "`sam {command} --config-env {env}` has no region"
+            );
+            assert!(
+                settings.contains_key("stack_name"),
+                "`sam {command} --config-env {env}` has no stack"
+            );
+        }
+    }
+    // A change set nobody can confirm would wait until the build times out.
+    let deploy = sam.iter().find(|c| c.contains("sam deploy ")).unwrap();
+    assert!(deploy.contains("--no-confirm-changeset"), "{deploy}");
 }
