@@ -13,6 +13,7 @@ use lambda_http::Body;
 use serde_json::{Map, Value, json};
 use shared::ApiError;
 use shared::function::RestFunction;
+use shared::http::MAX_SYNC_EVENT_BYTES;
 
 use crate::routes::{self, Route, Target};
 use crate::stack::Stack;
@@ -173,8 +174,20 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
         None
     };
 
-    let event = proxy_event(route, params, &parts, &bytes, claims, &request_id);
-    let request = match lambda_http::request::from_str(&event.to_string()) {
+    let event = proxy_event(route, params, &parts, &bytes, claims, &request_id).to_string();
+    // Lambda refuses a larger event, and API Gateway then answers 413 without the function.
+    if event.len() > MAX_SYNC_EVENT_BYTES {
+        return refuse(
+            ApiError::payload_too_large(format!(
+                "as the event API Gateway hands to the function this request is {} bytes; \
+                 Lambda takes at most {MAX_SYNC_EVENT_BYTES}",
+                event.len()
+            ))
+            .with_field("body"),
+            &request_id,
+        );
+    }
+    let request = match lambda_http::request::from_str(&event) {
         Ok(r) => r,
         Err(e) => {
             return refuse(
@@ -268,7 +281,9 @@ fn proxy_event(
             "httpMethod": route.method,
             "extendedRequestId": request_id,
             "requestTime": now.format("%d/%b/%Y:%H:%M:%S %z").to_string(),
-            "path": format!("/{STAGE}{}", parts.uri.path()),
+            // The path the client called: this stack serves without the stage in its paths, as
+            // a custom domain does (API Gateway's own endpoint would put `/v1` first).
+            "path": parts.uri.path(),
             "accountId": "000000000000",
             "protocol": "HTTP/1.1",
             "stage": STAGE,

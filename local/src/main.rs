@@ -7,6 +7,7 @@
 mod demo;
 mod demo_bank;
 mod gateway;
+mod iam;
 mod local_api;
 mod openapi;
 mod routes;
@@ -17,6 +18,8 @@ mod state_format;
 mod streams;
 mod tokens;
 
+#[cfg(test)]
+mod deploy_tests;
 #[cfg(test)]
 mod sam_build_tests;
 #[cfg(test)]

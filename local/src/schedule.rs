@@ -13,7 +13,9 @@ pub async fn run(stack: Arc<Stack>) {
     let mut tick = tokio::time::interval(EVERY);
     loop {
         tick.tick().await;
-        if let Err(e) = question_answer::sweep(stack.store.as_ref(), stack.clock.as_ref()).await {
+        if let Err(e) =
+            question_answer::sweep(stack.exam_sweep.as_ref(), stack.clock.as_ref()).await
+        {
             tracing::warn!(error = %e, "exam sweep failed; the next run retries");
         }
         if let Err(e) = stack.reminder.run().await {

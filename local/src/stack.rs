@@ -1,5 +1,6 @@
 //! The embedded stack's state: every stand-in adapter, opened under the state folder, and every
-//! function wired to them exactly as its Lambda `main.rs` wires it to AWS.
+//! function wired to them exactly as its Lambda `main.rs` wires it to AWS, each through its own
+//! IAM role from template.yaml (`crate::iam`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -20,9 +21,10 @@ use shared::config::{VarSource, required};
 use shared::exam::ExamPolicy;
 use shared::ids::UuidIds;
 use shared::leave::LeavePolicy;
-use shared::ports::{ChatPoster, Mailer};
+use shared::ports::{BlobStore, ChatPoster, FaceVerifier, ItemStore, Mailer, UserDirectory};
 use slack::{CheckoutReminder, Slack};
 
+use crate::iam::{GuardedBlobs, GuardedDirectory, GuardedFaces, GuardedMailer, GuardedStore, role};
 use crate::secrets;
 use crate::tokens::{CAREERS_CLIENT, TokenIssuer};
 
@@ -48,6 +50,50 @@ pub struct Stack {
     pub slack: Slack,
     pub reminder: CheckoutReminder,
     pub triggers: Triggers,
+    /// The exam sweep's view of the store (its own function in AWS).
+    pub exam_sweep: Arc<dyn ItemStore>,
+}
+
+/// The ports one function reaches, each through the role template.yaml gives it.
+struct Ports {
+    store: Arc<SqliteStore>,
+    directory: Arc<LocalDirectory>,
+    blobs: Arc<FileBlobStore>,
+    faces: Arc<DlibFaces>,
+    mail: Arc<dyn Mailer>,
+}
+
+impl Ports {
+    fn store(&self, function: &str) -> Arc<dyn ItemStore> {
+        Arc::new(GuardedStore {
+            role: role(function),
+            inner: self.store.clone(),
+        })
+    }
+    fn directory(&self, function: &str) -> Arc<dyn UserDirectory> {
+        Arc::new(GuardedDirectory {
+            role: role(function),
+            inner: self.directory.clone(),
+        })
+    }
+    fn blobs(&self, function: &str) -> Arc<dyn BlobStore> {
+        Arc::new(GuardedBlobs {
+            role: role(function),
+            inner: self.blobs.clone(),
+        })
+    }
+    fn faces(&self, function: &str) -> Arc<dyn FaceVerifier> {
+        Arc::new(GuardedFaces {
+            role: role(function),
+            inner: self.faces.clone(),
+        })
+    }
+    fn mail(&self, function: &str) -> Arc<dyn Mailer> {
+        Arc::new(GuardedMailer {
+            role: role(function),
+            inner: self.mail.clone(),
+        })
+    }
 }
 
 /// The Slack signing secret of the demo, used unless `SLACK_SIGNING_SECRET` is set. It signs
@@ -120,72 +166,84 @@ impl Stack {
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(".cache/face-data"));
         let faces = Arc::new(DlibFaces::open(&models, &state_dir.join("faces.sqlite3"))?);
-        let company_admin = CompanyAdmin {
+        let ports = Ports {
             store: store.clone(),
             directory: directory.clone(),
+            blobs: blobs.clone(),
+            faces,
+            mail,
+        };
+        const COMPANY_ADMIN: &str = "CompanyAdminFunction";
+        let company_admin = CompanyAdmin {
+            store: ports.store(COMPANY_ADMIN),
+            directory: ports.directory(COMPANY_ADMIN),
             clock: clock.clone(),
             ids: Arc::new(UuidIds),
-            faces: faces.clone(),
+            faces: ports.faces(COMPANY_ADMIN),
         };
         let question_collection = QuestionCollection {
-            store: store.clone(),
+            store: ports.store("QuestionCollectionFunction"),
             clock: clock.clone(),
             ids: Arc::new(UuidIds),
             policy: ExamPolicy::from_env(&LocalSettings)?,
         };
         let question_answer = QuestionAnswer {
-            store: store.clone(),
+            store: ports.store("QuestionAnswerFunction"),
             clock: clock.clone(),
         };
+        const PERSONAL_DETAILS: &str = "PersonalDetailsFunction";
         let personal_details = PersonalDetails {
-            store: store.clone(),
-            blobs: blobs.clone(),
+            store: ports.store(PERSONAL_DETAILS),
+            blobs: ports.blobs(PERSONAL_DETAILS),
             clock: clock.clone(),
         };
+        const ATTENDANCE_UPLOAD: &str = "AttendanceUploadFunction";
         let attendance_upload = AttendanceUpload {
-            store: store.clone(),
-            blobs: blobs.clone(),
-            faces: faces.clone(),
+            store: ports.store(ATTENDANCE_UPLOAD),
+            blobs: ports.blobs(ATTENDANCE_UPLOAD),
+            faces: ports.faces(ATTENDANCE_UPLOAD),
             clock: clock.clone(),
             policy: PunchPolicy::from_env(&LocalSettings)?,
         };
         let ses_notify = SesNotify {
-            store: store.clone(),
-            mailer: mail.clone(),
+            store: ports.store("SesNotifyFunction"),
+            mailer: ports.mail("SesNotifyFunction"),
             clock: clock.clone(),
             config: NotifyConfig::from_env(&LocalSettings)?,
         };
         let chat: Arc<dyn ChatPoster> = Arc::new(JsonlChat::new(chat_file(state_dir)));
         let leave_requests = LeaveRequests {
-            store: store.clone(),
+            store: ports.store("LeaveRequestsFunction"),
             clock: clock.clone(),
             ids: Arc::new(UuidIds),
             policy: LeavePolicy::from_env(&LocalSettings)?,
         };
         let leave_notify = LeaveNotify {
-            store: store.clone(),
-            mailer: mail.clone(),
+            store: ports.store("LeaveNotifyFunction"),
+            mailer: ports.mail("LeaveNotifyFunction"),
             chat: chat.clone(),
             clock: clock.clone(),
             config: leave_requests::NotifyConfig::from_env(&LeaveMailSettings)?,
         };
         let slack = Slack {
-            store: store.clone(),
+            store: ports.store("SlackFunction"),
             chat: chat.clone(),
             clock: clock.clone(),
             signing_secret: required(&LocalSettings, "SLACK_SIGNING_SECRET")?,
         };
         let reminder = CheckoutReminder {
-            store: store.clone(),
+            store: ports.store("CheckoutReminderFunction"),
             chat,
             clock: clock.clone(),
         };
+        const TRIGGERS: &str = "CognitoPreSignupFunction";
         let triggers = Triggers {
             policy: SignUpPolicy::from_env(&LocalSettings)?,
-            directories: Arc::new(SinglePool(directory.clone())),
-            store: store.clone(),
+            directories: Arc::new(SinglePool(ports.directory(TRIGGERS))),
+            store: ports.store(TRIGGERS),
             clock: clock.clone(),
         };
+        let exam_sweep = ports.store("ExamSweepFunction");
         Ok(Stack {
             state_dir: state_dir.to_path_buf(),
             store,
@@ -204,6 +262,7 @@ impl Stack {
             slack,
             reminder,
             triggers,
+            exam_sweep,
         })
     }
 }

@@ -16,6 +16,9 @@ pub const ORIGIN_VAR: &str = "CORS_ALLOW_ORIGIN";
 pub const ALLOW_METHODS: &str = "GET,POST,PUT,DELETE,OPTIONS";
 pub const ALLOW_HEADERS: &str = "Authorization,Content-Type,Idempotency-Key";
 pub const MAX_AGE_SECONDS: &str = "600";
+/// Response headers a page may read besides the safe ones: where a created resource is, and
+/// whether an answer is the replay of a first one.
+pub const EXPOSE_HEADERS: &str = "Location,Idempotent-Replay";
 
 /// The configured origin, read once per process.
 pub fn configured_origin() -> Option<&'static HeaderValue> {
@@ -35,6 +38,10 @@ pub fn allow(mut response: Response<Body>, origin: Option<&HeaderValue>) -> Resp
     if let Some(origin) = origin {
         let headers = response.headers_mut();
         headers.insert("access-control-allow-origin", origin.clone());
+        headers.insert(
+            "access-control-expose-headers",
+            HeaderValue::from_static(EXPOSE_HEADERS),
+        );
         headers.insert("vary", HeaderValue::from_static("Origin"));
     }
     response
@@ -71,6 +78,10 @@ mod tests {
         let answered = allow(Response::new(Body::Empty), Some(&portal));
         assert_eq!(answered.headers()["access-control-allow-origin"], portal);
         assert_eq!(answered.headers()["vary"], "Origin");
+        assert_eq!(
+            answered.headers()["access-control-expose-headers"],
+            "Location,Idempotent-Replay"
+        );
         let plain = allow(Response::new(Body::Empty), None);
         assert!(plain.headers().get("access-control-allow-origin").is_none());
     }

@@ -209,6 +209,7 @@ impl From<FaceError> for ApiError {
                 ApiError::too_many_requests("face matching is busy; retry shortly")
             }
             FaceError::Unavailable(m) => ApiError::unavailable(format!("faces: {m}")),
+            FaceError::Refused(m) => ApiError::internal(format!("faces: {m}")),
             // The photo problems, answered above.
             other => ApiError::invalid("photo", other.to_string()),
         }

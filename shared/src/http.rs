@@ -51,6 +51,40 @@ pub fn paged<T>(page: Result<T, StoreError>) -> Result<T, ApiError> {
     }
 }
 
+/// Lambda's largest synchronous event: the whole REST proxy event API Gateway sends, the body
+/// (base64 for binary media types) and every header twice (`headers` and `multiValueHeaders`)
+/// included. Beyond it Lambda refuses the invocation and API Gateway answers 413 itself.
+pub const MAX_SYNC_EVENT_BYTES: usize = 6_291_456;
+
+/// `path` (such as `/employees/u1`) as the client must call it. Behind API Gateway's default
+/// endpoint every path starts with the stage (`/v1/employees/u1`), behind a custom domain with its
+/// base path; the request context's `path` is the path the client called, so what it holds before
+/// the resource path is the prefix a `Location` needs.
+pub fn public_path(request: &Request, path: &str) -> String {
+    let called = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV1(ctx)) => ctx.path.clone(),
+        _ => None,
+    };
+    let resource_path = request.raw_http_path();
+    let prefix = called
+        .as_deref()
+        .and_then(|c| c.strip_suffix(resource_path))
+        .unwrap_or("");
+    format!("{prefix}{path}")
+}
+
+/// `response` with a `Location` header naming `path` as the client must call it.
+pub fn with_location(
+    request: &Request,
+    mut response: Response<Body>,
+    path: &str,
+) -> Response<Body> {
+    if let Ok(location) = public_path(request, path).parse() {
+        response.headers_mut().insert("location", location);
+    }
+    response
+}
+
 /// The API Gateway request id, for logs and problem `instance`.
 pub fn request_id(request: &Request) -> Option<String> {
     match request.request_context_ref() {
@@ -303,6 +337,25 @@ pub fn respond(
 mod tests {
     use super::*;
     use serde::Deserialize;
+
+    #[test]
+    fn a_location_is_the_path_as_the_client_called_it() {
+        let at = |called: Option<&str>| {
+            let request = crate::fixtures::rest_request("company-admin/post-employees.json", |e| {
+                e["requestContext"]["path"] = called.map_or(serde_json::Value::Null, |c| c.into());
+            });
+            public_path(&request, "/employees/u1")
+        };
+        // API Gateway's own endpoint puts the stage first; the fixture was called there.
+        assert_eq!(at(Some("/v1/employees")), "/v1/employees/u1");
+        // A custom domain with a base path, or none.
+        assert_eq!(
+            at(Some("/attendance/employees")),
+            "/attendance/employees/u1"
+        );
+        assert_eq!(at(Some("/employees")), "/employees/u1");
+        assert_eq!(at(None), "/employees/u1");
+    }
 
     #[derive(Debug, Deserialize)]
     #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -100,3 +100,27 @@ async fn the_local_matcher_tells_people_apart_and_gates_quality() {
         Err(FaceError::NotFound)
     );
 }
+
+#[tokio::test]
+async fn the_local_matcher_refuses_what_rekognition_refuses() {
+    let faces = DlibFaces::open(
+        &face_data_dir(),
+        &temp_dir("faces-ids").join("faces.sqlite3"),
+    )
+    .unwrap();
+    // Rekognition's ExternalImageId takes no `@`; its CollectionId no space.
+    for (collection, person) in [("acme", "ravi@acme.test"), ("acme corp", "ravi")] {
+        let refused = faces
+            .enrol(collection, person, &sample_photo("obama.jpg"))
+            .await;
+        assert!(
+            matches!(refused, Err(FaceError::Refused(_))),
+            "{collection} / {person}: {refused:?}"
+        );
+    }
+    let big = vec![0xFF; shared::ports::MAX_IMAGE_BYTES + 1];
+    assert!(matches!(
+        faces.compare("acme", "any", &big).await,
+        Err(FaceError::Refused(_))
+    ));
+}

@@ -6,4 +6,5 @@ mod blobs;
 mod directory;
 mod faces;
 mod mail;
+mod secrets;
 mod tables;

@@ -401,6 +401,46 @@ async fn values_and_ttl(store: &dyn ItemStore) {
     );
 }
 
+/// DynamoDB counts an item's size in bytes, not characters: Devanagari text of a length any
+/// character limit would pass is refused over 400 KB, on both sides, and nothing is written.
+async fn item_size_in_bytes(store: &dyn ItemStore) {
+    let text = |chars: usize| "न".repeat(chars);
+    // 140,000 characters, 420,000 bytes: refused, alone or in a transaction.
+    let big = item(json!({ "id": "q-big", "text": text(140_000) }));
+    let refused = store
+        .put(Table::Questions, big.clone(), Condition::Absent)
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    let refused = store
+        .transact(vec![TxOp::Put {
+            table: Table::Questions,
+            item: big,
+            condition: Condition::Absent,
+        }])
+        .await;
+    assert!(
+        matches!(refused, Err(StoreError::Invalid(_))),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.get(Table::Questions, &Key::of("q-big")).await,
+        Ok(None)
+    );
+    // 125,000 characters, 375,000 bytes: stored.
+    let fits = item(json!({ "id": "q-fits", "text": text(125_000) }));
+    store
+        .put(Table::Questions, fits.clone(), Condition::Absent)
+        .await
+        .unwrap();
+    assert_eq!(
+        store.get(Table::Questions, &Key::of("q-fits")).await,
+        Ok(Some(fits))
+    );
+}
+
 async fn suite(store: Arc<dyn ItemStore>) {
     conditional_writes(store.as_ref()).await;
     sort_key_queries(store.as_ref()).await;
@@ -408,6 +448,7 @@ async fn suite(store: Arc<dyn ItemStore>) {
     transactions(store.as_ref()).await;
     paging(store.as_ref()).await;
     values_and_ttl(store.as_ref()).await;
+    item_size_in_bytes(store.as_ref()).await;
 }
 
 #[tokio::test]

@@ -234,20 +234,34 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
         let response = send(&stack, Some(token), method, path, JSON, padded(cap + 1)).await;
         refused(response, 413, None, &format!("{method} {path}, over {cap}")).await;
     }
-    // A photo over 5 MiB decoded (the body itself is under the gateway's 10 MB).
-    let photo = "A".repeat((5 * 1024 * 1024 + 1024) / 3 * 4);
-    let body = json!({ "photo": photo }).to_string().into_bytes();
-    assert!(body.len() < GATEWAY_PAYLOAD_LIMIT);
+    // A photo over 4 MiB decoded: its event still fits Lambda's, and the function names it.
+    let photo_body = |decoded: usize| {
+        let photo = "A".repeat(decoded / 3 * 4);
+        json!({ "photo": photo }).to_string().into_bytes()
+    };
     for (token, path) in [
         (&c.employee, "/me/face".to_string()),
         (&c.admin, format!("/employees/{}/face", c.employee_username)),
     ] {
-        let response = send(&stack, Some(token), "PUT", &path, JSON, body.clone()).await;
+        let body = photo_body(4 * 1024 * 1024 + 3072);
+        let response = send(&stack, Some(token), "PUT", &path, JSON, body).await;
         refused(
             response,
             413,
             Some("photo"),
-            &format!("PUT {path}, a 5 MiB + photo"),
+            &format!("PUT {path}, a 4 MiB + photo"),
+        )
+        .await;
+        // A 5 MiB photo's body is under the gateway's 10 MB but its event is over Lambda's
+        // 6,291,456 bytes: refused by the gateway, before any function, naming the body.
+        let body = photo_body(5 * 1024 * 1024);
+        assert!(body.len() < GATEWAY_PAYLOAD_LIMIT);
+        let response = send(&stack, Some(token), "PUT", &path, JSON, body).await;
+        refused(
+            response,
+            413,
+            Some("body"),
+            &format!("PUT {path}, an event over 6 MB"),
         )
         .await;
     }

@@ -10,7 +10,7 @@ use serde_json::json;
 use shared::ApiError;
 use shared::attendance::{AttendanceRepo, PunchKind, person_key};
 use shared::claims::Claims;
-use shared::http::{body_bytes, json, path_param, query_param};
+use shared::http::{MAX_SYNC_EVENT_BYTES, body_bytes, json, path_param, query_param};
 use shared::ports::{Condition, Item, Table};
 
 use crate::AttendanceUpload;
@@ -18,8 +18,9 @@ use crate::members::member;
 
 /// How long an admin's photo link stays valid.
 const LINK_TTL: Duration = Duration::from_secs(5 * 60);
-/// API Gateway's own payload limit; the photo inside is capped (and named) by `decode_body`.
-const BODY_LIMIT: usize = 10 * 1024 * 1024;
+/// No larger body reaches a Lambda function; the photo inside is capped (and named) by
+/// `decode_body`.
+const BODY_LIMIT: usize = MAX_SYNC_EVENT_BYTES;
 
 /// The request's `{"photo": "<base64>"}`, checked by magic bytes, decoded, re-oriented,
 /// stripped of metadata, downscaled and re-encoded as JPEG.

@@ -226,7 +226,8 @@ async fn bad_photos_are_refused_by_kind_and_nothing_is_written() {
         ),
         (b"GIF89a\x01\x00\x01\x00".to_vec(), 415),
         (b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec(), 415),
-        (vec![0xFF; 6 * 1024 * 1024], 413),
+        // Over the 4 MiB cap, yet small enough for its event to reach the function.
+        (vec![0xFF; 4 * 1024 * 1024 + 1024], 413),
     ] {
         let (got, problem) = punch(&w, "check-in", &bytes, &[]).await;
         assert_eq!(

@@ -12,7 +12,7 @@ use shared::ApiError;
 use shared::claims::{COMPANY_ID_ATTRIBUTE, Claims};
 use shared::http::{
     DEFAULT_BODY_LIMIT, body_bytes, cursor_param, json, json_body, no_content, page_limit, paged,
-    path_param,
+    path_param, with_location,
 };
 use shared::ports::{DirectoryError, DirectoryUser, FORCE_CHANGE_PASSWORD, NewUser, StoreError};
 use shared::roster::{
@@ -179,11 +179,12 @@ pub async fn invite(
         Err(e) => return Err(e.into()),
     }
     tracing::info!(username = %entry.username, role = ?entry.role, "employee invited");
-    let mut response = json(StatusCode::CREATED, &view(&entry));
-    if let Ok(location) = format!("/employees/{}", entry.username).parse() {
-        response.headers_mut().insert("location", location);
-    }
-    Ok(response)
+    let created = json(StatusCode::CREATED, &view(&entry));
+    Ok(with_location(
+        request,
+        created,
+        &format!("/employees/{}", entry.username),
+    ))
 }
 
 /// The directory user an earlier try of this invitation made and could not record: invited into

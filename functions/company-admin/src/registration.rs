@@ -7,7 +7,7 @@ use lambda_http::{Body, Request, Response};
 use shared::ApiError;
 use shared::claims::{COMPANY_ID_ATTRIBUTE, Claims, Role};
 use shared::company::{CompanyProfile, CompanyRepo, Registration};
-use shared::http::{DEFAULT_BODY_LIMIT, json, json_body};
+use shared::http::{DEFAULT_BODY_LIMIT, json, json_body, with_location};
 
 use crate::CompanyAdmin;
 
@@ -56,10 +56,5 @@ pub async fn register(
     } else {
         StatusCode::OK
     };
-    let mut response = json(status, &company);
-    response.headers_mut().insert(
-        "location",
-        lambda_http::http::HeaderValue::from_static("/company"),
-    );
-    Ok(response)
+    Ok(with_location(request, json(status, &company), "/company"))
 }

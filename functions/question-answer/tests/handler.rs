@@ -360,6 +360,29 @@ async fn the_sweep_finalises_attempts_nobody_reads() {
     assert_eq!(sweep(w.store.as_ref(), w.clock.as_ref()).await.unwrap(), 0);
 }
 
+/// The schedule may start a sweep while the last one still runs (no reserved concurrency keeps
+/// them apart): each overdue attempt is finalised, and so mailed, once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn overlapping_sweeps_finalise_each_attempt_once() {
+    let w = world();
+    for i in 0..6 {
+        started(&w, &format!("u-{i}"), &format!("u{i}@example.com")).await;
+    }
+    w.clock.advance(Duration::minutes(31));
+    let runs: Vec<_> = (0..4)
+        .map(|_| {
+            let (store, clock) = (w.store.clone(), w.clock.clone());
+            tokio::spawn(async move { sweep(store.as_ref(), clock.as_ref()).await.unwrap() })
+        })
+        .collect();
+    let mut finalised = 0;
+    for run in runs {
+        finalised += run.await.unwrap();
+    }
+    assert_eq!(finalised, 6, "each attempt by exactly one of the runs");
+    assert_eq!(submissions(&w), 6);
+}
+
 #[tokio::test]
 async fn recruiters_list_results_by_score_and_running_exams_by_deadline() {
     let w = world();

@@ -8,9 +8,9 @@ use serde::Deserialize;
 use shared::ApiError;
 use shared::claims::Claims;
 use shared::exam::{
-    ApplicantView, Attempt, AttemptRepo, FrozenQuestion, Question, QuestionRepo, draw,
+    ApplicantView, Attempt, AttemptRepo, FrozenQuestion, Question, QuestionRepo, draw, frozen_size,
 };
-use shared::http::{body_bytes, json, json_body};
+use shared::http::{body_bytes, json, json_body, with_location};
 
 use crate::QuestionCollection;
 
@@ -20,12 +20,8 @@ use crate::QuestionCollection;
 #[serde(deny_unknown_fields)]
 pub(crate) struct StartRequest {}
 
-fn with_location(mut response: Response<Body>) -> Response<Body> {
-    if let Ok(location) = "/exams/current".parse() {
-        response.headers_mut().insert("location", location);
-    }
-    response
-}
+/// Where the caller's attempt is read.
+const CURRENT: &str = "/exams/current";
 
 /// Draws a fresh exam from the live bank and freezes each drawn question's content.
 async fn fresh_draw(app: &QuestionCollection) -> Result<Vec<FrozenQuestion>, ApiError> {
@@ -70,12 +66,23 @@ pub async fn start(
     let now = app.clock.now();
     // A retry or a second click must not cost a draw: the existing attempt answers it.
     if let Some(existing) = attempts.current(&claims.sub, now).await? {
-        return Ok(with_location(json(
-            StatusCode::OK,
-            &ApplicantView::of(&existing, now),
-        )));
+        return Ok(with_location(
+            request,
+            json(StatusCode::OK, &ApplicantView::of(&existing, now)),
+            CURRENT,
+        ));
     }
     let questions = fresh_draw(app).await?;
+    if !frozen_size::draw_fits(&questions) {
+        // Questions written before the policy grew: recruiters must shorten them.
+        tracing::error!(
+            "the drawn questions exceed an attempt item's {} bytes",
+            frozen_size::FROZEN_QUESTIONS_BYTES
+        );
+        return Err(ApiError::unavailable(
+            "the exam is not available yet; please try again later",
+        ));
+    }
     let attempt = Attempt::start(
         &claims.sub,
         claims.email.clone(),
@@ -93,10 +100,11 @@ pub async fn start(
     } else {
         StatusCode::OK
     };
-    Ok(with_location(json(
-        status,
-        &ApplicantView::of(&attempt, now),
-    )))
+    Ok(with_location(
+        request,
+        json(status, &ApplicantView::of(&attempt, now)),
+        CURRENT,
+    ))
 }
 
 /// `GET /exams/current`: the drawn questions without answers' correctness, saved answers, time left.

@@ -4,10 +4,12 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::{Value, json};
 use shared::ApiError;
-use shared::exam::{Difficulty, Question, QuestionDraft, QuestionFilter, QuestionRepo};
+use shared::exam::{
+    Difficulty, Question, QuestionDraft, QuestionFilter, QuestionRepo, frozen_size,
+};
 use shared::http::{
     DEFAULT_BODY_LIMIT, body_bytes, cursor_param, json, json_body, no_content, page_limit, paged,
-    parse_json, path_param, query_param,
+    parse_json, path_param, query_param, with_location,
 };
 use shared::ports::{Cursor, StoreError};
 
@@ -59,14 +61,17 @@ pub async fn create(
     request: &Request,
 ) -> Result<Response<Body>, ApiError> {
     let draft = json_body::<QuestionDraft>(request, DEFAULT_BODY_LIMIT)?.validated()?;
+    let id = app.ids.new_id();
+    frozen_size::check_fits(&id, &draft, &app.policy)?;
     let question = QuestionRepo::new(app.store.as_ref())
-        .create(app.ids.new_id(), draft, app.clock.now())
+        .create(id, draft, app.clock.now())
         .await?;
-    let mut response = json(StatusCode::CREATED, &question);
-    if let Ok(location) = format!("/questions/{}", question.id).parse() {
-        response.headers_mut().insert("location", location);
-    }
-    Ok(response)
+    let path = format!("/questions/{}", question.id);
+    Ok(with_location(
+        request,
+        json(StatusCode::CREATED, &question),
+        &path,
+    ))
 }
 
 async fn live(app: &QuestionCollection, request: &Request) -> Result<Question, ApiError> {
@@ -124,6 +129,7 @@ pub async fn update(
     let version = expected_version(&mut body)?;
     let draft = parse_json::<QuestionDraft>(Some("application/json"), body.to_string().as_bytes())?
         .validated()?;
+    frozen_size::check_fits(&current.id, &draft, &app.policy)?;
     if version != current.version {
         return Err(stale(&current, version));
     }

@@ -72,7 +72,8 @@ async fn a_recruiter_creates_reads_updates_and_deletes_a_question() {
     let (app, store) = world();
     let created = app.handle(rest_request(FIXTURE, |_| {})).await;
     assert_eq!(created.status(), 201, "{}", body(&created));
-    assert_eq!(created.headers()["location"], "/questions/q-1");
+    // With the stage, as the client called API Gateway's own endpoint (`/v1/questions`).
+    assert_eq!(created.headers()["location"], "/v1/questions/q-1");
     let q = body(&created);
     assert_eq!(
         (
@@ -420,7 +421,7 @@ async fn starting_draws_the_policy_freezes_it_and_never_reveals_answers() {
     seed_bank(&app, 5).await;
     let started = exam_call(&app, "POST", "/exams", json!({}), None).await;
     assert_eq!(started.status(), 201, "{}", body(&started));
-    assert_eq!(started.headers()["location"], "/exams/current");
+    assert_eq!(started.headers()["location"], "/v1/exams/current");
     let exam = body(&started);
     let questions = exam["questions"].as_array().unwrap();
     assert_eq!(questions.len(), 4);
@@ -565,4 +566,95 @@ async fn an_attempt_read_after_its_deadline_is_finalised_on_the_spot() {
     assert_eq!(late["submittedAt"], "2026-11-24T04:30:00Z");
     assert_eq!(late["secondsLeft"], 0);
     assert!(!late.to_string().contains("score"));
+}
+
+/// A policy of `n` questions in `rust` alone.
+fn drawing(app: &QuestionCollection, n: u32) -> QuestionCollection {
+    QuestionCollection {
+        policy: ExamPolicy::from_env(&BTreeMap::from([(
+            "EXAM_QUESTIONS_PER_CATEGORY".to_string(),
+            format!("rust={n}"),
+        )]))
+        .unwrap(),
+        ..app.clone()
+    }
+}
+
+/// 2,000 characters of Devanagari and eight options of 480: every character limit holds, but it
+/// is some 18 KB as stored, three bytes a character.
+fn long_devanagari_question() -> Value {
+    let options: Vec<Value> = (0..8)
+        .map(|i| json!({ "text": format!("{i}{}", "ख".repeat(480)), "correct": i == 0 }))
+        .collect();
+    json!({ "text": "क".repeat(2000), "kind": "single", "category": "rust",
+        "difficulty": "hard", "points": 5, "options": options })
+}
+
+#[tokio::test]
+async fn a_question_an_exam_cannot_freeze_is_refused_when_written_not_when_drawn() {
+    let (app, store) = world();
+    // Four such questions fit a four-question exam: stored, and the exam starts.
+    let small = drawing(&app, 4);
+    for _ in 0..4 {
+        let created = call(
+            &small,
+            "POST",
+            "/questions",
+            "/questions",
+            None,
+            Value::Null,
+            Some(long_devanagari_question()),
+        )
+        .await;
+        assert_eq!(created.status(), 201, "{:?}", body(&created));
+    }
+    let started = exam_call(&small, "POST", "/exams", json!({}), None).await;
+    assert_eq!(started.status(), 201, "{:?}", body(&started));
+
+    // Under a fifty-question policy, each question may take a fiftieth of the item: refused,
+    // naming the field, and nothing written.
+    let big = drawing(&app, 50);
+    let refused = call(
+        &big,
+        "POST",
+        "/questions",
+        "/questions",
+        None,
+        Value::Null,
+        Some(long_devanagari_question()),
+    )
+    .await;
+    assert_eq!(refused.status(), 422, "{:?}", body(&refused));
+    assert_eq!(body(&refused)["field"], "options");
+    assert!(
+        body(&refused)["detail"].as_str().unwrap().contains("bytes"),
+        "{:?}",
+        body(&refused)
+    );
+    assert!(
+        store
+            .get(Table::Questions, &Key::of("q-5"))
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    // Questions stored before the policy grew: fifty of them would exceed DynamoDB's item, so
+    // the start is refused as unavailable (the bank needs attention), not failed by the store.
+    let repo = QuestionRepo::new(store.as_ref());
+    for i in 0..50 {
+        let draft: QuestionDraft = serde_json::from_value(long_devanagari_question()).unwrap();
+        repo.create(format!("old-{i}"), draft, app.clock.now())
+            .await
+            .unwrap();
+    }
+    let late = exam_call(
+        &big,
+        "POST",
+        "/exams",
+        json!({"sub": "another-applicant", "cognito:username": "another-applicant"}),
+        None,
+    )
+    .await;
+    assert_eq!(late.status(), 503, "{:?}", body(&late));
 }

@@ -52,7 +52,7 @@ pub struct Slack {
     pub store: Arc<dyn ItemStore>,
     pub chat: Arc<dyn ChatPoster>,
     pub clock: Arc<dyn Clock>,
-    /// The app's signing secret (`SLACK_SIGNING_SECRET`).
+    /// The app's signing secret: from Secrets Manager at init in AWS, `SLACK_SIGNING_SECRET` locally.
     pub signing_secret: String,
 }
 

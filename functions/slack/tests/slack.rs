@@ -481,3 +481,39 @@ async fn the_reminder_fires_once_after_the_work_day_for_open_days_only() {
         "only the unlinked person's day is open"
     );
 }
+
+/// The schedule may start a run while the last one still runs (no reserved concurrency keeps
+/// them apart): each reminder is posted once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn overlapping_reminder_runs_post_each_reminder_once() {
+    let w = world().await;
+    let date = NaiveDate::from_ymd_opt(2026, 9, 22).unwrap();
+    let punch = Punch {
+        at: "2026-09-22T03:15:00Z".parse().unwrap(),
+        similarity: 92.0,
+        photo_key: "k".into(),
+    };
+    AttendanceRepo::new(w.store.as_ref())
+        .check_in(&AttendanceDay::checked_in("acme", EMPLOYEE.0, date, punch))
+        .await
+        .unwrap();
+    // 17:05 in Kathmandu: the work day is over.
+    w.clock.set("2026-09-22T11:20:00Z".parse().unwrap());
+    let runs: Vec<_> = (0..5)
+        .map(|_| {
+            let reminder = CheckoutReminder {
+                store: w.store.clone(),
+                chat: w.app.chat.clone(),
+                clock: w.clock.clone(),
+            };
+            tokio::spawn(async move { reminder.run().await.unwrap() })
+        })
+        .collect();
+    // A run that finds another one sending the same reminder leaves it to that one.
+    for run in runs {
+        run.await.unwrap();
+    }
+    let posted = chat(&w);
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0]["channel"], "U0EMPLOYEE");
+}

@@ -5,6 +5,7 @@ mod attempt;
 mod attempts;
 mod bank;
 mod draw;
+pub mod frozen_size;
 mod grade;
 mod policy;
 mod question;

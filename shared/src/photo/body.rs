@@ -7,15 +7,17 @@ use serde::Deserialize;
 use crate::error::ApiError;
 use crate::http::parse_json;
 
-/// Largest photo accepted, decoded.
-pub const MAX_PHOTO_BYTES: usize = 5 * 1024 * 1024;
+/// Largest photo accepted, decoded: 4 MiB. As base64 text in a JSON body (4/3 of it) inside the
+/// REST event, with the request's headers twice, it must stay under Lambda's 6,291,456-byte
+/// event limit, or API Gateway answers the request itself; 5 MiB would be some 7 MB there.
+pub const MAX_PHOTO_BYTES: usize = 4 * 1024 * 1024;
 
 /// A photo body, `{"photo": "<base64 of JPEG, PNG or WebP>"}` (a `data:` URL prefix tolerated).
 #[derive(Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PhotoBody {
-    /// Base64 of the image, at most 5 MiB decoded.
+    /// Base64 of the image, at most 4 MiB decoded.
     #[cfg_attr(
         feature = "openapi",
         schema(
@@ -55,7 +57,7 @@ pub fn decode_body(content_type: Option<&str>, bytes: &[u8]) -> Result<Vec<u8>, 
 
 fn too_big() -> ApiError {
     ApiError::payload_too_large(format!(
-        "the photo is larger than {} MB",
+        "the photo is larger than {} MiB; send it smaller or at a lower quality",
         MAX_PHOTO_BYTES / (1024 * 1024)
     ))
     .with_field("photo")
@@ -64,6 +66,32 @@ fn too_big() -> ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The REST event a photo body travels in: the check-in fixture with the body, and headers
+    /// filling API Gateway's 10,240-byte quota, which the event carries twice.
+    fn event_bytes(photo_bytes: usize) -> usize {
+        let mut event = crate::fixtures::load("attendance-upload/post-check-in.json");
+        let photo = STANDARD.encode(vec![0u8; photo_bytes]);
+        event["body"] = serde_json::json!({ "photo": photo }).to_string().into();
+        let filler = "x".repeat(10 * 1024);
+        event["headers"]["x-filler"] = filler.clone().into();
+        event["multiValueHeaders"]["x-filler"] = serde_json::json!([filler]);
+        event.to_string().len()
+    }
+
+    #[test]
+    fn the_largest_photo_fits_lambdas_event_limit_and_five_mib_would_not() {
+        let limit = crate::http::MAX_SYNC_EVENT_BYTES;
+        assert!(
+            event_bytes(MAX_PHOTO_BYTES) < limit,
+            "{}",
+            event_bytes(MAX_PHOTO_BYTES)
+        );
+        assert!(
+            event_bytes(5 * 1024 * 1024) > limit,
+            "the old cap was past it"
+        );
+    }
 
     fn body(photo: &str) -> Vec<u8> {
         serde_json::json!({ "photo": photo })

@@ -8,6 +8,7 @@ pub mod blobs;
 pub mod chat;
 pub mod directory;
 pub mod faces;
+pub mod item_size;
 pub mod mail;
 pub mod tables;
 
@@ -16,7 +17,8 @@ pub use chat::{ChatError, ChatMessage, ChatPoster, Posted};
 pub use directory::{
     CONFIRMED, DirectoryError, DirectoryUser, FORCE_CHANGE_PASSWORD, NewUser, UserDirectory,
 };
-pub use faces::{FaceError, FaceVerifier};
+pub use faces::{FaceError, FaceVerifier, MAX_IMAGE_BYTES, check_request};
+pub use item_size::{MAX_ITEM_BYTES, check_item_size, item_size};
 pub use mail::{Email, MailError, Mailer};
 pub use tables::{
     Condition, Cursor, Item, ItemStore, Key, Page, Query, SortCondition, StoreError, Table,

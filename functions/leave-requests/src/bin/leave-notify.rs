@@ -6,19 +6,19 @@ use std::sync::Arc;
 use aws_lambda_events::event::dynamodb::Event;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use leave_requests::{LeaveNotify, NOTIFY_TABLES, NotifyConfig};
-use shared::adapters::aws::{DynamoStore, SesMailer, sdk_config};
+use shared::adapters::aws::{DynamoStore, SesMailer, sdk_config, slack_secrets};
 use shared::adapters::slack_web::{SLACK_API, SlackWebChat};
 use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames, required};
+use shared::config::{ProcessEnv, TableNames};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &NOTIFY_TABLES)?;
     let config = NotifyConfig::from_env(&ProcessEnv)?;
-    // Resolved by CloudFormation from Secrets Manager; never in the template or the repository.
-    let token = required(&ProcessEnv, "SLACK_BOT_TOKEN")?;
     let sdk = sdk_config().await;
+    // From Secrets Manager at init: never in the environment, the template or the repository.
+    let token = slack_secrets(&sdk, &ProcessEnv).await?.bot_token;
     let app = LeaveNotify {
         store: Arc::new(DynamoStore::at_init(&sdk, tables, &ProcessEnv).await?),
         mailer: Arc::new(SesMailer::new(aws_sdk_sesv2::Client::new(&sdk))),

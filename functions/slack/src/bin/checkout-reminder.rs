@@ -6,18 +6,18 @@ use std::sync::Arc;
 
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::{Value, json};
-use shared::adapters::aws::{DynamoStore, sdk_config};
+use shared::adapters::aws::{DynamoStore, sdk_config, slack_secrets};
 use shared::adapters::slack_web::{SLACK_API, SlackWebChat};
 use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames, required};
+use shared::config::{ProcessEnv, TableNames};
 use slack::{CheckoutReminder, REMINDER_TABLES};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     shared::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &REMINDER_TABLES)?;
-    let token = required(&ProcessEnv, "SLACK_BOT_TOKEN")?;
     let config = sdk_config().await;
+    let token = slack_secrets(&config, &ProcessEnv).await?.bot_token;
     let reminder = CheckoutReminder {
         store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         chat: Arc::new(SlackWebChat::new(token, SLACK_API)?),

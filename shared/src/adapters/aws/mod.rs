@@ -9,6 +9,8 @@ mod dynamodb;
 mod rekognition;
 #[cfg(feature = "aws-s3")]
 mod s3;
+#[cfg(feature = "aws-secrets")]
+mod secrets;
 #[cfg(feature = "aws-ses")]
 mod ses;
 #[cfg(feature = "aws-dynamodb")]
@@ -22,6 +24,8 @@ pub use dynamodb::{DynamoStore, create_tables};
 pub use rekognition::RekognitionFaces;
 #[cfg(feature = "aws-s3")]
 pub use s3::S3BlobStore;
+#[cfg(feature = "aws-secrets")]
+pub use secrets::{SLACK_SECRET_VAR, SlackSecrets, slack_secrets};
 #[cfg(feature = "aws-ses")]
 pub use ses::SesMailer;
 #[cfg(feature = "aws-dynamodb")]
@@ -38,7 +42,8 @@ pub async fn sdk_config() -> aws_config::SdkConfig {
     feature = "aws-s3",
     feature = "aws-ses",
     feature = "aws-cognito",
-    feature = "aws-rekognition"
+    feature = "aws-rekognition",
+    feature = "aws-secrets"
 ))]
 pub(crate) fn describe<E, R>(
     e: &aws_smithy_runtime_api::client::result::SdkError<E, R>,

@@ -10,7 +10,7 @@ use aws_sdk_rekognition::types::{Attribute, Image, QualityFilter, Reason};
 use aws_smithy_runtime_api::client::result::SdkError;
 
 use super::{THROTTLING, describe};
-use crate::ports::{FaceError, FaceVerifier};
+use crate::ports::{FaceError, FaceVerifier, check_request};
 
 /// Smallest face box, as a share of the image's shorter side (about 80 px at 1280).
 const MIN_FACE_SHARE: f32 = 0.08;
@@ -129,8 +129,10 @@ impl FaceVerifier for RekognitionFaces {
         person: &str,
         jpeg: &[u8],
     ) -> Result<String, FaceError> {
-        self.gate(jpeg).await?;
         let collection = self.collection(collection);
+        // Refused here rather than by the service, with the same reason, before any call.
+        check_request(&collection, Some(person), Some(jpeg))?;
+        self.gate(jpeg).await?;
         for first_try in [true, false] {
             let indexed = self
                 .client
@@ -191,11 +193,13 @@ impl FaceVerifier for RekognitionFaces {
         face_id: &str,
         jpeg: &[u8],
     ) -> Result<f32, FaceError> {
+        let collection = self.collection(collection);
+        check_request(&collection, None, Some(jpeg))?;
         self.gate(jpeg).await?;
         let out = self
             .client
             .search_faces_by_image()
-            .collection_id(self.collection(collection))
+            .collection_id(collection)
             .image(image(jpeg))
             .max_faces(50)
             .face_match_threshold(0.0)
@@ -215,10 +219,12 @@ impl FaceVerifier for RekognitionFaces {
         if face_ids.is_empty() {
             return Ok(());
         }
+        let collection = self.collection(collection);
+        check_request(&collection, None, None)?;
         match self
             .client
             .delete_faces()
-            .collection_id(self.collection(collection))
+            .collection_id(collection)
             .set_face_ids(Some(face_ids.to_vec()))
             .send()
             .await

@@ -238,3 +238,34 @@ async fn offboarding_deletes_the_faces_and_tolerates_a_missing_collection() {
     faces.delete("acme", &[]).await.unwrap();
     assert_eq!(operations(&replay), Vec::<String>::new());
 }
+
+#[tokio::test]
+async fn an_external_image_id_rekognition_would_refuse_is_never_sent() {
+    // Rekognition's ExternalImageId is [a-zA-Z0-9_.\-:]+: an email (the username before the
+    // pool made them) fails every enrolment. Refused here, before any call, as a fault of ours.
+    let (faces, replay) = replaying(&[(200, "detect-faces-one"), (200, "index-faces")]);
+    let refused = faces
+        .enrol("acme", "ravi@acme.test", SELFIE)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&refused, FaceError::Refused(m) if m.contains("ExternalImageId")),
+        "{refused:?}"
+    );
+    assert!(operations(&replay).is_empty(), "nothing was sent");
+    // An image over Rekognition's 5 MB is refused the same way.
+    let big = vec![0xFF; crate::ports::MAX_IMAGE_BYTES + 1];
+    assert!(matches!(
+        faces.compare("acme", RAVI_FACE, &big).await,
+        Err(FaceError::Refused(_))
+    ));
+    // A pool username (a UUID) is what goes out.
+    faces
+        .enrol("acme", "3f2a8c1e-5b7d-4e9f-a1c3-0d4e5f6a7b8c", SELFIE)
+        .await
+        .unwrap();
+    assert_eq!(
+        sent(&replay)[1].1["ExternalImageId"],
+        "3f2a8c1e-5b7d-4e9f-a1c3-0d4e5f6a7b8c"
+    );
+}

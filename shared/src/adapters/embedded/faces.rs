@@ -13,7 +13,7 @@ use dlib_face_recognition::{
 };
 use rusqlite::{Connection, OptionalExtension};
 
-use crate::ports::{FaceError, FaceVerifier};
+use crate::ports::{FaceError, FaceVerifier, check_request};
 
 /// Smallest face box accepted, in pixels (normalised photos are at most 1280 a side).
 pub const MIN_FACE_PIXELS: i64 = 80;
@@ -160,6 +160,8 @@ impl FaceVerifier for DlibFaces {
         person: &str,
         jpeg: &[u8],
     ) -> Result<String, FaceError> {
+        // As strict as Rekognition about what it is sent.
+        check_request(collection, Some(person), Some(jpeg))?;
         let (collection, person, jpeg) =
             (collection.to_string(), person.to_string(), jpeg.to_vec());
         self.blocking(move |me| {
@@ -183,6 +185,7 @@ impl FaceVerifier for DlibFaces {
         face_id: &str,
         jpeg: &[u8],
     ) -> Result<f32, FaceError> {
+        check_request(collection, None, Some(jpeg))?;
         let (collection, face_id, jpeg) =
             (collection.to_string(), face_id.to_string(), jpeg.to_vec());
         self.blocking(move |me| {
@@ -194,6 +197,7 @@ impl FaceVerifier for DlibFaces {
     }
 
     async fn delete(&self, collection: &str, face_ids: &[String]) -> Result<(), FaceError> {
+        check_request(collection, None, None)?;
         let (collection, face_ids) = (collection.to_string(), face_ids.to_vec());
         self.blocking(move |me| {
             let db = me.db.lock().unwrap_or_else(|p| p.into_inner());

@@ -12,9 +12,11 @@ use serde_json::Value;
 
 use super::checkpoint::{self, Checkpointer};
 use super::stream;
+use crate::ports::item_size::MAX_TRANSACTION_BYTES;
 use crate::ports::tables::key_of;
 use crate::ports::{
     Condition, Cursor, Item, ItemStore, Key, Page, Query, SortCondition, StoreError, Table, TxOp,
+    check_item_size, item_size,
 };
 
 /// A SQLite file holding every table.
@@ -334,6 +336,7 @@ impl ItemStore for SqliteStore {
 
     async fn put(&self, table: Table, item: Item, condition: Condition) -> Result<(), StoreError> {
         let key = key_of(&table.spec(), &item)?;
+        check_item_size(&item)?;
         self.with(|c| {
             let tx = c
                 .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -372,9 +375,14 @@ impl ItemStore for SqliteStore {
             ));
         }
         let mut targets = Vec::with_capacity(ops.len());
+        let mut written = 0;
         for op in &ops {
             let target = match op {
-                TxOp::Put { table, item, .. } => (*table, key_of(&table.spec(), item)?),
+                TxOp::Put { table, item, .. } => {
+                    check_item_size(item)?;
+                    written += item_size(item);
+                    (*table, key_of(&table.spec(), item)?)
+                }
                 TxOp::Delete { table, key, .. } | TxOp::Check { table, key, .. } => {
                     check_key_shape(*table, key)?;
                     (*table, key.clone())
@@ -386,6 +394,11 @@ impl ItemStore for SqliteStore {
                 ));
             }
             targets.push(target);
+        }
+        if written > MAX_TRANSACTION_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "Transaction request cannot be larger than 4 MB ({written} bytes)"
+            )));
         }
         self.with(|c| {
             let tx = c
