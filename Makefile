@@ -59,6 +59,8 @@ lint: setup
 # Unit, conformance (SQLite and moto_server) and end-to-end tests (the genese-local binary).
 # The stack is built with the workspace's features, as the tests are, so nothing builds twice.
 unit: setup
+	@# Every locked crate for every target (arm64's too), so tests resolve builds offline.
+	cargo fetch --locked
 	cargo build --workspace --bin genese-local
 	cargo test --workspace -- --skip authz::
 	@# The authorization matrix on its own, so its size (routes x callers = cells) is printed.

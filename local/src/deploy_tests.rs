@@ -3,34 +3,7 @@
 
 use serde_norway::Value;
 
-fn template() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
-    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
-
-fn resources(template: &Value) -> Vec<(String, Value)> {
-    template["Resources"]
-        .as_mapping()
-        .unwrap()
-        .iter()
-        .map(|(id, r)| (id.as_str().unwrap().to_string(), r.clone()))
-        .collect()
-}
-
-fn functions(template: &Value) -> Vec<(String, Value)> {
-    resources(template)
-        .into_iter()
-        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
-        .collect()
-}
-
-/// The logical id a `!Ref` names, if `value` is one.
-fn reference(value: &Value) -> Option<&str> {
-    match value {
-        Value::Tagged(t) if t.tag == "Ref" => t.value.as_str(),
-        _ => None,
-    }
-}
+use crate::template::{functions, reference, template};
 
 fn strings(value: &Value) -> Vec<String> {
     match value {
@@ -45,8 +18,7 @@ fn strings(value: &Value) -> Vec<String> {
 
 #[test]
 fn the_api_stage_logs_only_after_the_accounts_logging_role_is_set() {
-    let template = template();
-    let api = &template["Resources"]["Api"];
+    let api = &template()["Resources"]["Api"];
     assert!(!api["Properties"]["AccessLogSetting"].is_null());
     // Without it the stage races ApiGatewayAccount on the first deploy of an account.
     let depends = strings(&api["DependsOn"]);
@@ -58,15 +30,14 @@ fn the_api_stage_logs_only_after_the_accounts_logging_role_is_set() {
 
 #[test]
 fn alarms_publish_to_a_topic_whose_key_cloudwatch_may_use() {
-    let template = template();
-    let topic = &template["Resources"]["AlarmTopic"]["Properties"];
+    let topic = &template()["Resources"]["AlarmTopic"]["Properties"];
     let key_id = reference(&topic["KmsMasterKeyId"]).unwrap_or_else(|| {
         panic!(
             "the alarm topic's key is {:?}: alias/aws/sns cannot grant CloudWatch",
             topic["KmsMasterKeyId"]
         )
     });
-    let key = &template["Resources"][key_id];
+    let key = &template()["Resources"][key_id];
     assert_eq!(key["Type"], "AWS::KMS::Key");
     assert_eq!(key["Properties"]["EnableKeyRotation"], true);
     let statements = key["Properties"]["KeyPolicy"]["Statement"]
@@ -87,8 +58,7 @@ fn no_function_reserves_concurrency() {
     // A new account's concurrency quota may be 10, all of it unreserved by rule: reserving even
     // one fails the deploy. The scheduled runs that reserved one each are idempotent instead
     // (tests: overlapping reminder runs post once; overlapping sweeps finalise once).
-    let template = template();
-    for (id, function) in functions(&template) {
+    for (id, function) in functions() {
         assert!(
             function["Properties"]["ReservedConcurrentExecutions"].is_null(),
             "{id} reserves concurrency"
@@ -102,9 +72,10 @@ const SECONDS_PER_RECORD: u64 = 2;
 
 #[test]
 fn a_stream_batch_fits_its_functions_timeout() {
-    let template = template();
-    let default_timeout = template["Globals"]["Function"]["Timeout"].as_u64().unwrap();
-    for (id, function) in functions(&template) {
+    let default_timeout = template()["Globals"]["Function"]["Timeout"]
+        .as_u64()
+        .unwrap();
+    for (id, function) in functions() {
         let timeout = function["Properties"]["Timeout"]
             .as_u64()
             .unwrap_or(default_timeout);
@@ -128,8 +99,7 @@ fn a_stream_batch_fits_its_functions_timeout() {
 
 #[test]
 fn the_user_pool_mails_through_ses_not_cognitos_capped_sender() {
-    let template = template();
-    let email = &template["Resources"]["UserPool"]["Properties"]["EmailConfiguration"];
+    let email = &template()["Resources"]["UserPool"]["Properties"]["EmailConfiguration"];
     assert_eq!(
         email["EmailSendingAccount"], "DEVELOPER",
         "Cognito's default sender allows about 50 mails a day"
@@ -139,8 +109,7 @@ fn the_user_pool_mails_through_ses_not_cognitos_capped_sender() {
 
 #[test]
 fn cvs_reach_the_portal_only_and_replaced_ones_expire() {
-    let template = template();
-    let bucket = &template["Resources"]["CvBucket"]["Properties"];
+    let bucket = &template()["Resources"]["CvBucket"]["Properties"];
     for rule in bucket["CorsConfiguration"]["CorsRules"]
         .as_sequence()
         .unwrap()
@@ -178,15 +147,11 @@ fn texts(value: &Value) -> Vec<String> {
 fn no_secret_sits_in_a_functions_environment() {
     // A dynamic reference resolves at deploy time into the function's configuration, in plain
     // text for anyone who may read it; functions read their secrets at init instead.
-    let template = template();
-    let mut globals = vec![(
-        "Globals".to_string(),
-        template["Globals"]["Function"].clone(),
-    )];
+    let mut globals = vec![("Globals", &template()["Globals"]["Function"])];
     globals.extend(
-        functions(&template)
+        functions()
             .into_iter()
-            .map(|(id, f)| (id, f["Properties"].clone())),
+            .map(|(id, f)| (id, &f["Properties"])),
     );
     for (id, properties) in globals {
         for text in texts(&properties["Environment"]) {
@@ -196,7 +161,7 @@ fn no_secret_sits_in_a_functions_environment() {
             );
         }
     }
-    for (id, function) in functions(&template) {
+    for (id, function) in functions() {
         let env = &function["Properties"]["Environment"]["Variables"];
         if env.get("SLACK_SECRET_ID").is_none() {
             continue;

@@ -16,6 +16,7 @@ mod secrets;
 mod stack;
 mod state_format;
 mod streams;
+mod template;
 mod tokens;
 
 #[cfg(test)]

@@ -124,14 +124,8 @@ mod tests {
 
     /// (method, path, binary) of every `Api` event in the SAM template.
     fn template_routes() -> Vec<(String, String, String)> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
-        let template: serde_norway::Value =
-            serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let mut routes = Vec::new();
-        for (_, resource) in template["Resources"].as_mapping().unwrap() {
-            if resource["Type"].as_str() != Some("AWS::Serverless::Function") {
-                continue;
-            }
+        for (_, resource) in crate::template::functions() {
             let binary = resource["Metadata"]["BuildProperties"]["Binary"]
                 .as_str()
                 .unwrap()

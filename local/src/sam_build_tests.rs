@@ -9,8 +9,6 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::Command;
 
-use serde_norway::Value;
-
 /// Crates only the embedded stack, the OpenAPI document and the tests use. (`dlib` does not even
 /// link on arm64, so with it `sam build` fails outright.)
 const EMBEDDED_ONLY: [&str; 8] = [
@@ -33,16 +31,11 @@ fn workspace() -> &'static Path {
 
 /// (logical id, `CodeUri`, `Binary`) of every function in the template.
 fn builds() -> Vec<(String, String, String)> {
-    let text = std::fs::read_to_string(workspace().join("template.yaml")).unwrap();
-    let template: Value = serde_norway::from_str(&text).unwrap();
-    template["Resources"]
-        .as_mapping()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+    crate::template::functions()
+        .into_iter()
         .map(|(id, r)| {
             (
-                id.as_str().unwrap().to_string(),
+                id.to_string(),
                 r["Properties"]["CodeUri"].as_str().unwrap().to_string(),
                 r["Metadata"]["BuildProperties"]["Binary"]
                     .as_str()
@@ -75,6 +68,9 @@ fn resolved(dir: &Path) -> BTreeSet<(String, String)> {
         dir,
         &[
             "tree",
+            // Resolution only, from the lockfile and the crates `make unit` fetched (for every
+            // target, Lambda's arm64 included): the test never waits on the network.
+            "--offline",
             "--edges",
             "normal,build",
             "--target",

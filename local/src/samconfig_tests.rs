@@ -16,9 +16,7 @@ fn samconfig() -> Toml {
 }
 
 fn template_parameters() -> BTreeMap<String, Yaml> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
-    let template: Yaml = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    template["Parameters"]
+    crate::template::template()["Parameters"]
         .as_mapping()
         .unwrap()
         .iter()

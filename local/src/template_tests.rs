@@ -10,22 +10,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_norway::Value;
 use shared::ports::Table;
 
-fn template() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
-    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
-}
+use crate::template::template;
 
 /// (logical id, binary, resource) of every `AWS::Serverless::Function`.
-fn functions(template: &Value) -> Vec<(String, String, Value)> {
-    template["Resources"]
-        .as_mapping()
-        .unwrap()
-        .iter()
-        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+fn functions() -> Vec<(String, String, Value)> {
+    crate::template::functions()
+        .into_iter()
         .map(|(id, r)| {
             let binary = r["Metadata"]["BuildProperties"]["Binary"].as_str();
             (
-                id.as_str().unwrap().to_string(),
+                id.to_string(),
                 binary.unwrap_or_default().to_string(),
                 r.clone(),
             )
@@ -73,7 +67,7 @@ fn lambda_binaries() -> BTreeSet<String> {
 fn every_lambda_binary_has_exactly_one_function_resource() {
     let template = template();
     let mut deployed: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (id, binary, r) in functions(&template) {
+    for (id, binary, r) in functions() {
         assert_eq!(r["Metadata"]["BuildMethod"], "rust-cargolambda", "{id}");
         assert_eq!(r["Properties"]["CodeUri"], ".", "{id}: the workspace root");
         deployed.entry(binary).or_default().push(id);
@@ -142,8 +136,7 @@ fn tables_of(binary: &str) -> &'static [Table] {
 
 #[test]
 fn each_function_is_given_exactly_the_tables_it_uses() {
-    let template = template();
-    for (id, binary, r) in functions(&template) {
+    for (id, binary, r) in functions() {
         let given: BTreeSet<String> = r["Properties"]["Environment"]["Variables"]
             .as_mapping()
             .map(|vars| {
@@ -166,7 +159,7 @@ fn only_slacks_routes_skip_the_cognito_authorizer() {
         template["Resources"]["Api"]["Properties"]["Auth"]["DefaultAuthorizer"],
         "CognitoAuthorizer"
     );
-    for (id, _, r) in functions(&template) {
+    for (id, _, r) in functions() {
         let Some(events) = r["Properties"]["Events"].as_mapping() else {
             continue;
         };
@@ -203,9 +196,8 @@ fn statements(policies: &Value) -> Vec<Value> {
 
 #[test]
 fn no_policy_grants_a_wildcard_action_or_a_full_access_policy() {
-    let template = template();
     let mut checked = 0;
-    for (id, _, r) in functions(&template) {
+    for (id, _, r) in functions() {
         let policies = &r["Properties"]["Policies"];
         for policy in policies.as_sequence().into_iter().flatten() {
             let text = serde_norway::to_string(policy).unwrap();
@@ -238,7 +230,7 @@ fn every_function_logs_to_a_kept_group_and_has_error_and_throttle_alarms() {
     let resources = &template["Resources"];
     // Dimensions hold `!Ref <function>`; the logical id names the function.
     let refers_to = |r: &Value, id: &str| serde_norway::to_string(r).unwrap().contains(id);
-    for (id, _, r) in functions(&template) {
+    for (id, _, r) in functions() {
         let group = r["Properties"]["LoggingConfig"]["LogGroup"].clone();
         let group_id = serde_norway::to_string(&group).unwrap();
         let group_id = group_id.trim().trim_start_matches("!Ref").trim();
@@ -279,8 +271,7 @@ fn allows_on_table(statement: &Value, action: &str, name: &str) -> bool {
 fn every_function_may_read_the_table_its_init_warm_up_reads() {
     // DynamoStore::at_init reads a never-existing key of the first configured table (in
     // `Table` order); without GetItem there, every cold start would log an access denial.
-    let template = template();
-    for (id, binary, r) in functions(&template) {
+    for (id, binary, r) in functions() {
         let Some(first) = tables_of(&binary).iter().min() else {
             continue;
         };

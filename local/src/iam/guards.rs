@@ -20,6 +20,7 @@ use shared::ports::{
 };
 
 use super::grants::{ACCOUNT, Grants, PARTITION, REGION, arn};
+use crate::template::{reference, resources};
 
 /// One function's role: its grants, and the resources its environment names.
 #[derive(Debug)]
@@ -39,12 +40,7 @@ impl Role {
     /// The role template.yaml gives the function `function` (a logical id).
     pub fn of(template: &Value, function: &str) -> Role {
         let env = &template["Resources"][function]["Properties"]["Environment"]["Variables"];
-        let referenced = |var: &str| -> Option<String> {
-            match &env[var] {
-                Value::Tagged(t) if t.tag == "Ref" => t.value.as_str().map(str::to_string),
-                _ => None,
-            }
-        };
+        let referenced = |var: &str| reference(&env[var]).map(str::to_string);
         let tables = Table::ALL
             .into_iter()
             .filter_map(|t| referenced(&t.env_var()).map(|id| (t, arn(template, &id))))
@@ -52,15 +48,13 @@ impl Role {
         let bucket = referenced("PHOTO_BUCKET")
             .or_else(|| referenced("CV_BUCKET"))
             .map(|id| arn(template, &id));
-        let pools: Vec<&str> = template["Resources"]
-            .as_mapping()
-            .into_iter()
-            .flatten()
-            .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Cognito::UserPool"))
-            .filter_map(|(id, _)| id.as_str())
-            .collect();
+        // A trigger is invoked by the template's one pool; other functions name theirs.
         let user_pool = referenced("USER_POOL_ID")
-            .or_else(|| pools.first().map(|p| p.to_string()))
+            .or_else(|| {
+                resources("AWS::Cognito::UserPool")
+                    .first()
+                    .map(|(id, _)| id.to_string())
+            })
             .map(|id| arn(template, &id))
             .unwrap_or_default();
         Role {
@@ -393,7 +387,8 @@ mod tests {
     use shared::ports::{Condition, Query};
 
     use super::*;
-    use crate::iam::{role, template};
+    use crate::iam::role;
+    use crate::template::functions;
 
     fn guarded(function: &str) -> GuardedStore {
         let path = shared::fixtures::temp_dir("iam").join("tables.sqlite3");
@@ -412,15 +407,9 @@ mod tests {
 
     #[test]
     fn every_function_of_the_template_has_a_role_this_stack_can_read() {
-        let functions: Vec<&str> = template()["Resources"]
-            .as_mapping()
-            .unwrap()
-            .iter()
-            .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
-            .filter_map(|(id, _)| id.as_str())
-            .collect();
+        let functions = functions();
         assert!(functions.len() >= 12);
-        for function in functions {
+        for (function, _) in functions {
             // Panics on a policy form the reader does not model.
             let role = role(function);
             assert!(!role.tables.is_empty(), "{function} names no table");

@@ -5,20 +5,11 @@
 mod grants;
 mod guards;
 
-use std::sync::{Arc, OnceLock};
-
-use serde_norway::Value;
+use std::sync::Arc;
 
 pub use guards::{GuardedBlobs, GuardedDirectory, GuardedFaces, GuardedMailer, GuardedStore, Role};
 
-/// The template this build was made from.
-const TEMPLATE: &str = include_str!("../../../template.yaml");
-
-/// The template, parsed once.
-pub fn template() -> &'static Value {
-    static PARSED: OnceLock<Value> = OnceLock::new();
-    PARSED.get_or_init(|| serde_norway::from_str(TEMPLATE).expect("template.yaml parses"))
-}
+use crate::template::template;
 
 /// The role of the function with logical id `function`.
 pub fn role(function: &str) -> Arc<Role> {
