@@ -25,7 +25,7 @@ const EMBEDDED_ONLY: [&str; 8] = [
 /// Features of `shared` that bring the stand-ins or the OpenAPI schemas.
 const EMBEDDED_FEATURES: [&str; 3] = ["embedded", "faces-dlib", "openapi"];
 
-fn workspace() -> &'static Path {
+pub(crate) fn workspace() -> &'static Path {
     Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
 }
 
@@ -46,11 +46,16 @@ fn builds() -> Vec<(String, String, String)> {
         .collect()
 }
 
-fn cargo(dir: &Path, args: &[&str]) -> String {
+/// `cargo <args>` in `dir`, its output. On the real clock even inside the date run: resolving a
+/// build involves no date, and rustc (which cargo asks about the target) deadlocks under
+/// libfaketime.
+pub(crate) fn cargo(dir: &Path, args: &[&str]) -> String {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .args(args)
         .current_dir(dir)
+        .env_remove("LD_PRELOAD")
+        .env_remove("FAKETIME")
         .output()
         .unwrap();
     assert!(

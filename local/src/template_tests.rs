@@ -29,20 +29,17 @@ fn functions() -> Vec<(String, String, Value)> {
 
 /// Every binary target of the crates under `functions/`, from `cargo metadata`.
 fn lambda_binaries() -> BTreeSet<String> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let output = std::process::Command::new(cargo)
-        .args([
+    let output = crate::sam_build_tests::cargo(
+        crate::sam_build_tests::workspace(),
+        &[
             "metadata",
             "--no-deps",
             "--format-version",
             "1",
             "--offline",
-        ])
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "cargo metadata failed");
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        ],
+    );
+    let metadata: serde_json::Value = serde_json::from_str(&output).unwrap();
     let mut binaries = BTreeSet::new();
     for package in metadata["packages"].as_array().unwrap() {
         let manifest = package["manifest_path"].as_str().unwrap();
