@@ -3,7 +3,7 @@
 
 use serde_norway::Value;
 
-use crate::template::{functions, reference, template};
+use aws_mode::template::{functions, reference, template};
 
 fn strings(value: &Value) -> Vec<String> {
     match value {

@@ -16,7 +16,6 @@ mod secrets;
 mod stack;
 mod state_format;
 mod streams;
-mod template;
 mod tokens;
 
 #[cfg(test)]

@@ -125,7 +125,7 @@ mod tests {
     /// (method, path, binary) of every `Api` event in the SAM template.
     fn template_routes() -> Vec<(String, String, String)> {
         let mut routes = Vec::new();
-        for (_, resource) in crate::template::functions() {
+        for (_, resource) in aws_mode::template::functions() {
             let binary = resource["Metadata"]["BuildProperties"]["Binary"]
                 .as_str()
                 .unwrap()

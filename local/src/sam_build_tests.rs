@@ -31,7 +31,7 @@ pub(crate) fn workspace() -> &'static Path {
 
 /// (logical id, `CodeUri`, `Binary`) of every function in the template.
 fn builds() -> Vec<(String, String, String)> {
-    crate::template::functions()
+    aws_mode::template::functions()
         .into_iter()
         .map(|(id, r)| {
             (

@@ -16,7 +16,7 @@ fn samconfig() -> Toml {
 }
 
 fn template_parameters() -> BTreeMap<String, Yaml> {
-    crate::template::template()["Parameters"]
+    aws_mode::template::template()["Parameters"]
         .as_mapping()
         .unwrap()
         .iter()

@@ -10,11 +10,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_norway::Value;
 use shared::ports::Table;
 
-use crate::template::template;
+use aws_mode::template::template;
 
 /// (logical id, binary, resource) of every `AWS::Serverless::Function`.
 fn functions() -> Vec<(String, String, Value)> {
-    crate::template::functions()
+    aws_mode::template::functions()
         .into_iter()
         .map(|(id, r)| {
             let binary = r["Metadata"]["BuildProperties"]["Binary"].as_str();

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use genese_tests::moto::MotoServer;
+use aws_mode::moto::MotoServer;
 use shared::adapters::aws::S3BlobStore;
 use shared::adapters::embedded::FileBlobStore;
 use shared::fixtures::temp_dir;

@@ -5,8 +5,9 @@
 
 use std::collections::BTreeMap;
 
-use genese_tests::moto::MotoServer;
-use genese_tests::template;
+use aws_mode::moto::MotoServer;
+use aws_mode::names::Names;
+use aws_mode::world::{MOTO_ACCOUNT, user_pool};
 use shared::adapters::aws::CognitoDirectory;
 use shared::adapters::embedded::LocalDirectory;
 use shared::fixtures::temp_dir;
@@ -120,9 +121,8 @@ async fn cognito_directory_conforms_on_the_emulator() {
     let moto = MotoServer::start();
     let config = moto.sdk_config().await;
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
-    let pool = template::user_pool(&cognito, "genese-conformance")
-        .await
-        .unwrap();
+    let mut names = Names::new("us-east-1", MOTO_ACCOUNT, "genese-conformance");
+    let pool = user_pool::make(&cognito, &mut names).await.unwrap();
     suite(
         &CognitoDirectory::new(cognito, pool.id.clone()),
         &pool.clients["careers-portal"],

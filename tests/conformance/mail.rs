@@ -1,6 +1,6 @@
 //! The mail port: a sent message is observable with its sender, recipients and subject.
 
-use genese_tests::moto::MotoServer;
+use aws_mode::moto::MotoServer;
 use shared::adapters::aws::SesMailer;
 use shared::adapters::embedded::EmlMailer;
 use shared::fixtures::temp_dir;

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use genese_tests::moto::MotoServer;
+use aws_mode::moto::MotoServer;
 use shared::adapters::aws::{SLACK_SECRET_VAR, slack_secrets};
 
 #[tokio::test]

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use genese_tests::moto::MotoServer;
+use aws_mode::moto::MotoServer;
 use serde_json::{Value, json};
 use shared::adapters::aws::{DynamoStore, create_tables};
 use shared::adapters::embedded::SqliteStore;

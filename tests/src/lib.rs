@@ -1,9 +1,8 @@
-//! Harnesses for the cross-crate tests: a real `moto_server` (the local AWS emulator) and the
-//! real `genese-local` binary, each started on a free loopback port and stopped when dropped.
+//! Harnesses for the cross-crate tests: the real `genese-local` binary, started on a free
+//! loopback port and stopped when dropped, and what the tests share. The emulator and the
+//! template's resources on it are `aws_mode::moto` and `aws_mode::world`.
 
 pub mod dates;
 pub mod local_stack;
-pub mod moto;
 pub mod slack;
-pub mod template;
 pub mod tokens;

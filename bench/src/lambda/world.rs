@@ -6,9 +6,11 @@
 use std::collections::BTreeMap;
 
 use aws_config::SdkConfig;
+use aws_mode::moto::MotoServer;
+use aws_mode::names::Names;
+use aws_mode::world::{MOTO_ACCOUNT, user_pool};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use chrono::{Datelike, Duration, Utc};
-use genese_tests::moto::MotoServer;
 
 use serde_json::{Value, json};
 use shared::adapters::aws::{DynamoStore, create_tables};
@@ -161,12 +163,12 @@ impl World {
     /// A user pool with the `admins` group and `count` signed-up users without a company, and
     /// each one's `POST /companies`.
     async fn company_owners(&self, count: usize) -> Result<(String, Vec<Invocation>), String> {
-        let pool_id = genese_tests::template::user_pool(
-            &self.cognito,
+        let mut names = Names::new(
+            "us-east-1",
+            MOTO_ACCOUNT,
             &format!("genese-bench-{}", self.runs),
-        )
-        .await?
-        .id;
+        );
+        let pool_id = user_pool::make(&self.cognito, &mut names).await?.id;
         let template = template(Function::CompanyAdmin);
         let mut invocations = Vec::with_capacity(count);
         for i in 0..count {

@@ -1,13 +1,10 @@
 //! A function's permissions as template.yaml grants them: the `Allow` statements of its
-//! `Policies`, with `!GetAtt`, `!Ref` and `!Sub` resolved to this stack's ARNs, matched as IAM
-//! matches (actions case-insensitively; `*` and `?` wildcards in actions and resources).
+//! `Policies`, with `!GetAtt`, `!Ref` and `!Sub` resolved to one deployment's ARNs
+//! ([`aws_mode::names`]), matched as IAM matches (actions case-insensitively; `*` and `?`
+//! wildcards in actions and resources).
 
+use aws_mode::names::Names;
 use serde_norway::Value;
-
-/// The partition, region and account the embedded stack's ARNs name.
-pub const PARTITION: &str = "aws";
-pub const REGION: &str = "local";
-pub const ACCOUNT: &str = "000000000000";
 
 /// One `Allow` statement: any of its actions on any of its resources.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -23,10 +20,11 @@ pub struct Grants {
 }
 
 impl Grants {
-    /// The statements of `function`'s `Policies` in `template`. Panics on a policy form this
-    /// reader does not know (a SAM policy template, a `Deny`, a `Condition`): the template test
-    /// then names it, rather than the stack granting less or more than AWS would.
-    pub fn of(template: &Value, function: &str) -> Grants {
+    /// The statements of `function`'s `Policies` in `template`, resolved to `names`. Panics on
+    /// a policy form this reader does not know (a SAM policy template, a `Deny`, a `Condition`):
+    /// the template test then names it, rather than the stack granting less or more than AWS
+    /// would.
+    pub fn of(template: &Value, names: &Names, function: &str) -> Grants {
         let resource = &template["Resources"][function];
         let mut statements = Vec::new();
         for policy in resource["Properties"]["Policies"]
@@ -47,9 +45,14 @@ impl Grants {
                     statement.get("Condition").is_none(),
                     "{function}: conditions are not modelled"
                 );
+                let resolve = |value: &Value| {
+                    names
+                        .resolve(value)
+                        .unwrap_or_else(|e| panic!("{function}: {e}"))
+                };
                 statements.push(Statement {
-                    actions: resolve(template, &statement["Action"]),
-                    resources: resolve(template, &statement["Resource"]),
+                    actions: resolve(&statement["Action"]),
+                    resources: resolve(&statement["Resource"]),
                 });
             }
         }
@@ -90,82 +93,6 @@ pub fn matches(pattern: &str, text: &str) -> bool {
         }
     }
     p[pi..].iter().all(|c| *c == '*')
-}
-
-/// The `Arn` attribute of the template resource `id`, as this stack names it (its logical id
-/// stands for its physical name).
-pub fn arn(template: &Value, id: &str) -> String {
-    let kind = template["Resources"][id]["Type"].as_str().unwrap_or("");
-    match kind {
-        "AWS::DynamoDB::Table" => format!("arn:{PARTITION}:dynamodb:{REGION}:{ACCOUNT}:table/{id}"),
-        "AWS::S3::Bucket" => format!("arn:{PARTITION}:s3:::{id}"),
-        "AWS::Cognito::UserPool" => {
-            format!("arn:{PARTITION}:cognito-idp:{REGION}:{ACCOUNT}:userpool/{id}")
-        }
-        "AWS::SQS::Queue" => format!("arn:{PARTITION}:sqs:{REGION}:{ACCOUNT}:{id}"),
-        "AWS::SNS::Topic" => format!("arn:{PARTITION}:sns:{REGION}:{ACCOUNT}:{id}"),
-        "AWS::Serverless::Function" => {
-            format!("arn:{PARTITION}:lambda:{REGION}:{ACCOUNT}:function:{id}")
-        }
-        other => panic!("the ARN of `{id}` ({other}) is not modelled"),
-    }
-}
-
-/// A policy value (a string, a list, or an intrinsic function) as the strings it stands for.
-fn resolve(template: &Value, value: &Value) -> Vec<String> {
-    match value {
-        Value::String(s) => vec![s.clone()],
-        Value::Sequence(items) => items.iter().flat_map(|v| resolve(template, v)).collect(),
-        Value::Tagged(tagged) => {
-            let inner = tagged.value.as_str().unwrap_or_else(|| {
-                panic!("only the short forms of intrinsics are modelled: {tagged:?}")
-            });
-            let text = match tagged.tag.to_string().trim_start_matches('!') {
-                "GetAtt" => {
-                    let (id, attribute) = inner.split_once('.').expect("!GetAtt Resource.Attr");
-                    assert_eq!(attribute, "Arn", "!GetAtt {inner} is not modelled");
-                    arn(template, id)
-                }
-                "Ref" => reference(template, inner),
-                "Sub" => sub(template, inner),
-                other => panic!("!{other} is not modelled"),
-            };
-            vec![text]
-        }
-        other => panic!("a policy value of this shape is not modelled: {other:?}"),
-    }
-}
-
-/// `!Ref name`: a pseudo parameter, a parameter (its default), or a resource (its name).
-fn reference(template: &Value, name: &str) -> String {
-    match name {
-        "AWS::Partition" => PARTITION.into(),
-        "AWS::Region" => REGION.into(),
-        "AWS::AccountId" => ACCOUNT.into(),
-        _ => match template["Parameters"][name]["Default"].as_str() {
-            Some(default) => default.to_string(),
-            None => name.to_string(),
-        },
-    }
-}
-
-/// `!Sub text`: every `${Name}` and `${Resource.Arn}` substituted.
-fn sub(template: &Value, text: &str) -> String {
-    let mut out = String::new();
-    let mut rest = text;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let end = rest[start..].find('}').expect("a closed ${…}") + start;
-        let name = &rest[start + 2..end];
-        out.push_str(&match name.split_once('.') {
-            Some((id, "Arn")) => arn(template, id),
-            Some(_) => panic!("${{{name}}} is not modelled"),
-            None => reference(template, name),
-        });
-        rest = &rest[end + 1..];
-    }
-    out.push_str(rest);
-    out
 }
 
 #[cfg(test)]
@@ -218,7 +145,12 @@ Resources:
 "#,
         )
         .unwrap();
-        let grants = Grants::of(&template, "F");
+        let mut names = Names::new("local", "000000000000", "genese-local");
+        for (id, kind) in [("T", "AWS::DynamoDB::Table"), ("B", "AWS::S3::Bucket")] {
+            let physical = names.conventional(kind, id, id).unwrap();
+            names.insert(id, physical);
+        }
+        let grants = Grants::of(&template, &names, "F");
         let table = "arn:aws:dynamodb:local:000000000000:table/T";
         assert!(grants.allows("dynamodb:GetItem", table));
         assert!(

@@ -19,8 +19,10 @@ use shared::ports::{
     StoreError, Table, TxOp, UserDirectory,
 };
 
-use super::grants::{ACCOUNT, Grants, PARTITION, REGION, arn};
-use crate::template::{reference, resources};
+use aws_mode::names::Names;
+use aws_mode::template::{reference, resources};
+
+use super::grants::Grants;
 
 /// One function's role: its grants, and the resources its environment names.
 #[derive(Debug)]
@@ -34,20 +36,24 @@ pub struct Role {
     bucket: Option<String>,
     /// Its user pool (`USER_POOL_ID`): the pool a trigger is invoked by otherwise.
     user_pool: String,
+    /// The deployment's names (partition, region, account), for ARNs made per call.
+    names: &'static Names,
 }
 
 impl Role {
-    /// The role template.yaml gives the function `function` (a logical id).
-    pub fn of(template: &Value, function: &str) -> Role {
+    /// The role template.yaml gives the function `function` (a logical id), in the deployment
+    /// `names` describes.
+    pub fn of(template: &Value, names: &'static Names, function: &str) -> Role {
+        let arn = |id: &str| names.arn(id).unwrap_or_else(|e| panic!("{function}: {e}"));
         let env = &template["Resources"][function]["Properties"]["Environment"]["Variables"];
         let referenced = |var: &str| reference(&env[var]).map(str::to_string);
         let tables = Table::ALL
             .into_iter()
-            .filter_map(|t| referenced(&t.env_var()).map(|id| (t, arn(template, &id))))
+            .filter_map(|t| referenced(&t.env_var()).map(|id| (t, arn(&id))))
             .collect();
         let bucket = referenced("PHOTO_BUCKET")
             .or_else(|| referenced("CV_BUCKET"))
-            .map(|id| arn(template, &id));
+            .map(|id| arn(&id));
         // A trigger is invoked by the template's one pool; other functions name theirs.
         let user_pool = referenced("USER_POOL_ID")
             .or_else(|| {
@@ -55,14 +61,15 @@ impl Role {
                     .first()
                     .map(|(id, _)| id.to_string())
             })
-            .map(|id| arn(template, &id))
+            .map(|id| arn(&id))
             .unwrap_or_default();
         Role {
             function: function.to_string(),
-            grants: Grants::of(template, function),
+            grants: Grants::of(template, names, function),
             tables,
             bucket,
             user_pool,
+            names,
         }
     }
 
@@ -316,7 +323,15 @@ impl GuardedFaces {
     fn check(&self, actions: &[&str], collection: Option<&str>) -> Result<(), FaceError> {
         // DetectFaces works on no resource; collection calls on the company's collection.
         let resource = match collection {
-            Some(c) => format!("arn:{PARTITION}:rekognition:{REGION}:{ACCOUNT}:collection/{c}"),
+            Some(c) => {
+                let Names {
+                    partition,
+                    region,
+                    account,
+                    ..
+                } = self.role.names;
+                format!("arn:{partition}:rekognition:{region}:{account}:collection/{c}")
+            }
             None => "*".to_string(),
         };
         self.role
@@ -373,7 +388,13 @@ impl Mailer for GuardedMailer {
             .rsplit_once('<')
             .map_or(email.from.as_str(), |(_, a)| a.trim_end_matches('>'));
         let domain = address.rsplit_once('@').map_or(address, |(_, d)| d);
-        let identity = format!("arn:{PARTITION}:ses:{REGION}:{ACCOUNT}:identity/{domain}");
+        let Names {
+            partition,
+            region,
+            account,
+            ..
+        } = self.role.names;
+        let identity = format!("arn:{partition}:ses:{region}:{account}:identity/{domain}");
         self.role
             .may(&["ses:SendEmail"], &identity)
             .map_err(MailError::Unavailable)?;
@@ -388,7 +409,7 @@ mod tests {
 
     use super::*;
     use crate::iam::role;
-    use crate::template::functions;
+    use aws_mode::template::functions;
 
     fn guarded(function: &str) -> GuardedStore {
         let path = shared::fixtures::temp_dir("iam").join("tables.sqlite3");

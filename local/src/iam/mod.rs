@@ -5,13 +5,20 @@
 mod grants;
 mod guards;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use guards::{GuardedBlobs, GuardedDirectory, GuardedFaces, GuardedMailer, GuardedStore, Role};
 
-use crate::template::template;
+use aws_mode::names::Names;
+use aws_mode::template::template;
+
+/// The embedded stack's names: each resource is called by its logical id.
+fn names() -> &'static Names {
+    static NAMES: OnceLock<Names> = OnceLock::new();
+    NAMES.get_or_init(Names::embedded)
+}
 
 /// The role of the function with logical id `function`.
 pub fn role(function: &str) -> Arc<Role> {
-    Arc::new(Role::of(template(), function))
+    Arc::new(Role::of(template(), names(), function))
 }

@@ -9,11 +9,11 @@ mod dynamo_batch;
 use std::sync::Arc;
 use std::time::Instant;
 
+use aws_mode::moto::MotoServer;
 use aws_sdk_dynamodb::Client;
 use backend::Backend;
 use bench::results::write_part;
 use cases::Row;
-use genese_tests::moto::MotoServer;
 use serde_json::json;
 use shared::adapters::embedded::DlibFaces;
 use shared::fixtures::{face_data_dir, temp_dir};

@@ -1,69 +1,32 @@
-//! `template.yaml` as the tests' one source of what AWS is given: the user pool is made on moto
-//! exactly as the template declares it (username attributes, password policy, schema, app
-//! clients by name with their auth flows and attributes, groups), so a pool the template changes
-//! changes here too. The Lambda triggers are left out: moto cannot invoke our functions, and the
-//! trigger handlers are tested on their own events.
+//! The template's one user pool, made as it declares it: username attributes, password policy,
+//! schema, email configuration, app clients by name with their auth flows and attributes, and
+//! groups. The Lambda triggers are not attached: moto never invokes them, so AWS mode invokes
+//! them itself at the moments Cognito would.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
-    AttributeDataType, ExplicitAuthFlowsType, PasswordPolicyType, SchemaAttributeType,
-    UserPoolPolicyType, UsernameAttributeType, VerifiedAttributeType,
+    AttributeDataType, EmailConfigurationType, EmailSendingAccountType, ExplicitAuthFlowsType,
+    PasswordPolicyType, SchemaAttributeType, UserPoolPolicyType, UsernameAttributeType,
+    VerifiedAttributeType,
 };
-use serde_norway::Value;
 
-/// The SAM template at the workspace root, parsed (CloudFormation's `!Ref` and friends stay
-/// tagged values).
-pub fn template() -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../template.yaml");
-    let text = std::fs::read_to_string(&path).expect("template.yaml");
-    serde_norway::from_str(&text).expect("template.yaml parses")
-}
-
-/// Every resource of `kind`, by logical id.
-pub fn resources<'a>(template: &'a Value, kind: &str) -> Vec<(&'a str, &'a Value)> {
-    template["Resources"]
-        .as_mapping()
-        .expect("Resources")
-        .iter()
-        .filter(|(_, r)| r["Type"].as_str() == Some(kind))
-        .map(|(id, r)| (id.as_str().expect("a logical id"), r))
-        .collect()
-}
-
-/// `!Ref <id>` of a property, if it is one.
-fn reference(value: &Value) -> Option<&str> {
-    match value {
-        Value::Tagged(tagged) if tagged.tag == "Ref" => tagged.value.as_str(),
-        _ => None,
-    }
-}
-
-fn strings(value: &Value) -> Vec<String> {
-    value
-        .as_sequence()
-        .map(|s| {
-            s.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use crate::names::{Names, Physical};
+use crate::template::{reference, resources, strings};
 
 /// A user pool made on the emulator from the template.
+#[derive(Clone, Debug)]
 pub struct Pool {
     pub id: String,
     /// App client ids by `ClientName`.
     pub clients: BTreeMap<String, String>,
 }
 
-/// Makes the template's one `AWS::Cognito::UserPool` (named `name` on the emulator) with its
-/// app clients and groups.
-pub async fn user_pool(cognito: &Client, name: &str) -> Result<Pool, String> {
-    let template = template();
-    let pools = resources(&template, "AWS::Cognito::UserPool");
+/// Makes the template's one `AWS::Cognito::UserPool` with its app clients and groups, and
+/// records the pool's id and ARN and each client's id in `names`.
+pub async fn make(cognito: &Client, names: &mut Names) -> Result<Pool, String> {
+    let pools = resources("AWS::Cognito::UserPool");
     let [(logical_id, pool)] = pools.as_slice() else {
         return Err(format!("the template declares {} user pools", pools.len()));
     };
@@ -76,6 +39,7 @@ pub async fn user_pool(cognito: &Client, name: &str) -> Result<Pool, String> {
         .set_require_numbers(password["RequireNumbers"].as_bool())
         .set_require_symbols(password["RequireSymbols"].as_bool())
         .build();
+    let name = names.resolve_one(&p["UserPoolName"])?;
     let mut request = cognito.create_user_pool().pool_name(name).policies(
         UserPoolPolicyType::builder()
             .password_policy(policy)
@@ -100,20 +64,39 @@ pub async fn user_pool(cognito: &Client, name: &str) -> Result<Pool, String> {
                 .build(),
         );
     }
+    let email = &p["EmailConfiguration"];
+    if !email.is_null() {
+        request = request.email_configuration(
+            EmailConfigurationType::builder()
+                .set_email_sending_account(
+                    email["EmailSendingAccount"]
+                        .as_str()
+                        .map(EmailSendingAccountType::from),
+                )
+                .set_source_arn(Some(names.resolve_one(&email["SourceArn"])?))
+                .set_from(Some(names.resolve_one(&email["From"])?))
+                .build(),
+        );
+    }
     let made = request
         .send()
         .await
         .map_err(|e| format!("user pool: {e:?}"))?;
-    let id = made
-        .user_pool()
-        .and_then(|p| p.id())
-        .ok_or("a user pool without an id")?
-        .to_string();
+    let made = made.user_pool().ok_or("CreateUserPool: no pool")?;
+    let id = made.id().ok_or("a user pool without an id")?.to_string();
+    let arn = made.arn().ok_or("a user pool without an ARN")?;
+    names.insert(
+        logical_id,
+        Physical::new(&id, arn).with(
+            "ProviderName",
+            format!("cognito-idp.{}.amazonaws.com/{id}", names.region),
+        ),
+    );
 
     let mut clients = BTreeMap::new();
-    for (client_id, client) in resources(&template, "AWS::Cognito::UserPoolClient") {
+    for (client_id, client) in resources("AWS::Cognito::UserPoolClient") {
         let c = &client["Properties"];
-        if reference(&c["UserPoolId"]) != Some(logical_id) {
+        if reference(&c["UserPoolId"]) != Some(*logical_id) {
             continue;
         }
         let client_name = c["ClientName"]
@@ -138,12 +121,13 @@ pub async fn user_pool(cognito: &Client, name: &str) -> Result<Pool, String> {
             .user_pool_client()
             .and_then(|c| c.client_id())
             .ok_or("an app client without an id")?;
+        names.insert(client_id, Physical::named(made));
         clients.insert(client_name.to_string(), made.to_string());
     }
 
-    for (group_id, group) in resources(&template, "AWS::Cognito::UserPoolGroup") {
+    for (group_id, group) in resources("AWS::Cognito::UserPoolGroup") {
         let g = &group["Properties"];
-        if reference(&g["UserPoolId"]) != Some(logical_id) {
+        if reference(&g["UserPoolId"]) != Some(*logical_id) {
             continue;
         }
         let group_name = g["GroupName"]

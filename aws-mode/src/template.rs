@@ -1,6 +1,7 @@
-//! template.yaml as this build was made from it (compiled in): the stack reads each function's
-//! IAM role from it, and the template tests hold it to the workspace. Parsed once;
-//! CloudFormation's short intrinsics (`!Ref`, `!GetAtt`, `!Sub`) stay tagged values.
+//! template.yaml as this build was made from it (compiled in): the embedded stack reads each
+//! function's IAM role from it, AWS mode makes its world from it, and the template tests hold it
+//! to the workspace. Parsed once; CloudFormation's short intrinsics (`!Ref`, `!GetAtt`, `!Sub`)
+//! stay tagged values.
 
 use std::sync::OnceLock;
 
@@ -26,7 +27,6 @@ pub fn resources(kind: &str) -> Vec<(&'static str, &'static Value)> {
 }
 
 /// Every `AWS::Serverless::Function`, by logical id.
-#[cfg(test)]
 pub fn functions() -> Vec<(&'static str, &'static Value)> {
     resources("AWS::Serverless::Function")
 }
@@ -37,4 +37,16 @@ pub fn reference(value: &Value) -> Option<&str> {
         Value::Tagged(t) if t.tag == "Ref" => t.value.as_str(),
         _ => None,
     }
+}
+
+/// A list of plain strings (`[a, b]`), empty when absent.
+pub fn strings(value: &Value) -> Vec<String> {
+    value
+        .as_sequence()
+        .map(|s| {
+            s.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
 }

@@ -1,5 +1,5 @@
 //! Starts `moto_server` (PyPI `moto[server]`, installed into `.venv` by `make setup`) on a free
-//! 127.0.0.1 port; `template` makes the product's resources on it.
+//! 127.0.0.1 port and stops it when dropped; [`crate::world`] makes the product's resources on it.
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -1,0 +1,14 @@
+//! AWS mode: the product in the shape it is deployed, made from `template.yaml` alone on the
+//! local AWS emulator (`moto_server`), so what is deployed is what runs here.
+//!
+//! - [`template`]: the one reader of `template.yaml` (compiled in);
+//! - [`names`]: CloudFormation's intrinsics resolved to one deployment's physical names;
+//! - [`moto`]: the emulator process;
+//! - [`world`]: every resource the template declares, made on the emulator;
+//! - [`deviations`]: where moto differs from AWS, each in one place with its source.
+
+pub mod deviations;
+pub mod moto;
+pub mod names;
+pub mod template;
+pub mod world;
