@@ -3,11 +3,16 @@
 //!
 //! - [`template`]: the one reader of `template.yaml` (compiled in);
 //! - [`names`]: CloudFormation's intrinsics resolved to one deployment's physical names;
+//! - [`grants`]: what each function's role allows, from its template statements;
 //! - [`moto`]: the emulator process;
 //! - [`world`]: every resource the template declares, made on the emulator;
+//! - [`front`]: every call a function makes, judged by its template statements on the way to
+//!   the emulator;
 //! - [`deviations`]: where moto differs from AWS, each in one place with its source.
 
 pub mod deviations;
+pub mod front;
+pub mod grants;
 pub mod moto;
 pub mod names;
 pub mod template;

@@ -17,6 +17,8 @@ use crate::template::{functions, resources};
 pub struct SlackSecret {
     /// The secret's name (`SlackSecretName`), which the functions' `SLACK_SECRET_ID` gives.
     pub name: String,
+    /// Its ARN, which Secrets Manager makes by appending six random characters to the name.
+    pub arn: String,
     pub signing_secret: String,
     pub bot_token: String,
 }
@@ -56,21 +58,20 @@ pub(super) async fn make(config: &SdkConfig, names: &Names) -> Result<SlackSecre
             .await
             .map_err(|e| format!("SES identity {sender}: {e:?}"))?;
     }
-    let slack = SlackSecret {
-        name: names.reference("SlackSecretName")?,
-        signing_secret: random(32),
-        bot_token: format!("xoxb-{}", random(24)),
-    };
-    let value = serde_json::json!({
-        "signingSecret": slack.signing_secret,
-        "botToken": slack.bot_token,
-    });
-    aws_sdk_secretsmanager::Client::new(config)
+    let name = names.reference("SlackSecretName")?;
+    let (signing_secret, bot_token) = (random(32), format!("xoxb-{}", random(24)));
+    let value = serde_json::json!({ "signingSecret": signing_secret, "botToken": bot_token });
+    let made = aws_sdk_secretsmanager::Client::new(config)
         .create_secret()
-        .name(&slack.name)
+        .name(&name)
         .secret_string(value.to_string())
         .send()
         .await
-        .map_err(|e| format!("secret {}: {e:?}", slack.name))?;
-    Ok(slack)
+        .map_err(|e| format!("secret {name}: {e:?}"))?;
+    Ok(SlackSecret {
+        arn: made.arn().ok_or("CreateSecret: no ARN")?.to_string(),
+        name,
+        signing_secret,
+        bot_token,
+    })
 }

@@ -19,10 +19,9 @@ use shared::ports::{
     StoreError, Table, TxOp, UserDirectory,
 };
 
+use aws_mode::grants::Grants;
 use aws_mode::names::Names;
 use aws_mode::template::{reference, resources};
-
-use super::grants::Grants;
 
 /// One function's role: its grants, and the resources its environment names.
 #[derive(Debug)]

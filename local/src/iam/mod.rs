@@ -2,7 +2,6 @@
 //! only through its own role, made from its template statements, so a call its policy does not
 //! allow fails here as it would in AWS instead of on deploy day.
 
-mod grants;
 mod guards;
 
 use std::sync::{Arc, OnceLock};

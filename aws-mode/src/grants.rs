@@ -1,9 +1,9 @@
 //! A function's permissions as template.yaml grants them: the `Allow` statements of its
 //! `Policies`, with `!GetAtt`, `!Ref` and `!Sub` resolved to one deployment's ARNs
-//! ([`aws_mode::names`]), matched as IAM matches (actions case-insensitively; `*` and `?`
+//! ([`crate::names`]), matched as IAM matches (actions case-insensitively; `*` and `?`
 //! wildcards in actions and resources).
 
-use aws_mode::names::Names;
+use crate::names::Names;
 use serde_norway::Value;
 
 /// One `Allow` statement: any of its actions on any of its resources.
