@@ -14,7 +14,7 @@ FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 # What the date run fakes the clock with.
 TEST_PACKAGES := faketime
 
-.PHONY: run test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz
+.PHONY: run test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz aws-bootstraps
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -56,9 +56,15 @@ lint: setup
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
 
-# Unit, conformance (SQLite and moto_server) and end-to-end tests (the genese-local binary).
-# The stack is built with the workspace's features, as the tests are, so nothing builds twice.
-unit: setup
+# AWS mode's bootstraps, each built with the features `sam build` resolves for it (natively, in
+# the dev profile): aws-mode's tests run them on moto. See scripts/aws-bootstraps.sh.
+aws-bootstraps: setup
+	scripts/aws-bootstraps.sh
+
+# Unit, conformance (SQLite and moto_server), AWS mode (the real bootstraps on moto) and
+# end-to-end tests (the genese-local binary). The stack is built with the workspace's features,
+# as the tests are, so nothing builds twice.
+unit: setup aws-bootstraps
 	@# Every locked crate for every target (arm64's too), so tests resolve builds offline.
 	cargo fetch --locked
 	cargo build --workspace --bin genese-local

@@ -5,6 +5,8 @@
 //! - [`names`]: CloudFormation's intrinsics resolved to one deployment's physical names;
 //! - [`grants`]: what each function's role allows, from its template statements;
 //! - [`moto`]: the emulator process;
+//! - [`runtime_api`]: the Lambda Runtime API each bootstrap runs under;
+//! - [`instance`]: one function's real bootstrap, spawned as Lambda spawns it;
 //! - [`world`]: every resource the template declares, made on the emulator;
 //! - [`front`]: every call a function makes, judged by its template statements on the way to
 //!   the emulator;
@@ -13,7 +15,9 @@
 pub mod deviations;
 pub mod front;
 pub mod grants;
+pub mod instance;
 pub mod moto;
 pub mod names;
+pub mod runtime_api;
 pub mod template;
 pub mod world;

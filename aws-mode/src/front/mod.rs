@@ -216,6 +216,13 @@ fn denied(service: &str, message: &str) -> Response {
         "x-amzn-errortype",
         HeaderValue::from_static("AccessDeniedException"),
     );
+    // Every AWS answer carries the service's time; the SDK corrects its clock skew from it.
+    let now = chrono::Utc::now()
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string();
+    if let Ok(date) = HeaderValue::from_str(&now) {
+        headers.insert("date", date);
+    }
     response
 }
 

@@ -9,9 +9,9 @@ use serde::Serialize;
 
 use crate::lambda::cpu_share::CpuShare;
 use crate::lambda::fixtures::{Function, Invocation};
-use crate::lambda::runtime_api::{RuntimeApi, Wait};
 use crate::lambda::spawn::{self, Language};
 use crate::lambda::world::World;
+use aws_mode::runtime_api::{RuntimeApi, Wait};
 
 /// Longest init accepted (Lambda's own init limit).
 const INIT_LIMIT: Duration = Duration::from_secs(10);
@@ -98,7 +98,11 @@ async fn cold_start(
     invocations: &[Invocation],
     share: Option<&CpuShare>,
 ) -> Result<ColdStart, Wait> {
-    let mut api = RuntimeApi::start(function.crate_name())
+    let arn = format!(
+        "arn:aws:lambda:us-east-1:123456789012:function:{}",
+        function.crate_name()
+    );
+    let mut api = RuntimeApi::start(&arn)
         .await
         .map_err(|e| Wait::Failed(format!("runtime API: {e}")))?;
     let logs = crate::results::dir().join("cold-start-logs");

@@ -1,10 +1,10 @@
-//! The Lambda harness of `cold-start` and `size`: a Runtime API emulator, instances spawned as
+//! The Lambda harness of `cold-start` and `size`: the Runtime API emulator
+//! (`aws_mode::runtime_api`), instances spawned as
 //! Lambda spawns them, `moto_server` with fresh tables and data per run, and checked fixtures.
 
 pub mod cpu_share;
 pub mod fixtures;
 pub mod measure;
-pub mod runtime_api;
 pub mod spawn;
 pub mod tls;
 pub mod tls_front;

@@ -1,5 +1,5 @@
 //! Starting one function instance the way Lambda does: a clean environment holding what the
-//! Lambda service sets (runtime API, function name, memory, region, credentials, `_HANDLER`…)
+//! Lambda service sets (`aws_mode::instance::Service`) (runtime API, function name, memory, region, credentials, `_HANDLER`…)
 //! plus the function's own configuration, with the AWS endpoint pointed at moto.
 
 use std::path::{Path, PathBuf};
@@ -78,29 +78,26 @@ pub fn command(
             (command, handler, "AWS_Lambda_python3.11")
         }
     };
+    let log_group = format!("/aws/lambda/{}", function.crate_name());
+    let service = aws_mode::instance::Service {
+        runtime_api,
+        function_name: function.crate_name(),
+        memory_mb: MEMORY_MB,
+        log_group: &log_group,
+        region: "us-east-1",
+        access_key: "test",
+        secret_key: "test",
+        session_token: "test",
+    };
     command
         .env_clear()
         .current_dir(&task_root)
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
-        .env("LANG", "C.UTF-8")
-        .env("TZ", ":UTC")
+        .envs(service.variables())
+        // The baseline's handler and runtime override what a provided.al2023 instance has.
         .env("LAMBDA_TASK_ROOT", &task_root)
         .env("_HANDLER", handler)
         .env("AWS_EXECUTION_ENV", execution_env)
-        .env("AWS_LAMBDA_RUNTIME_API", runtime_api)
-        .env("AWS_LAMBDA_FUNCTION_NAME", function.crate_name())
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", MEMORY_MB.to_string())
-        .env(
-            "AWS_LAMBDA_LOG_GROUP_NAME",
-            format!("/aws/lambda/{}", function.crate_name()),
-        )
         .env("AWS_LAMBDA_LOG_STREAM_NAME", "bench")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_DEFAULT_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "test")
-        .env("AWS_SECRET_ACCESS_KEY", "test")
-        .env("AWS_SESSION_TOKEN", "test")
         .env("AWS_ENDPOINT_URL", aws_endpoint)
         .env("RUST_LOG", "info")
         .envs(function_env.iter().map(|(k, v)| (k, v)))

@@ -1,6 +1,7 @@
 //! A Lambda Runtime API emulator on 127.0.0.1: the four endpoints a runtime client calls
 //! (`invocation/next`, `{id}/response`, `{id}/error`, `init/error`), one function instance at a
-//! time, timing each phase the way Lambda reports it.
+//! time, timing each phase the way Lambda reports it. AWS mode runs every bootstrap under one;
+//! the bench times cold and warm invokes with it.
 //!
 //! Init ends when the runtime first asks for work (`next`); an invocation lasts from the moment
 //! its event is handed out by `next` to the moment its response (or error) arrives.
@@ -71,7 +72,7 @@ struct InFlight {
 }
 
 struct Shared {
-    function_name: String,
+    function_arn: String,
     queue: tokio::sync::Mutex<mpsc::Receiver<Queued>>,
     in_flight: Mutex<HashMap<String, InFlight>>,
     phase: watch::Sender<Phase>,
@@ -86,14 +87,14 @@ pub struct RuntimeApi {
 }
 
 impl RuntimeApi {
-    /// Listens on a free 127.0.0.1 port for the instance of `function_name`.
-    pub async fn start(function_name: &str) -> std::io::Result<RuntimeApi> {
+    /// Listens on a free 127.0.0.1 port for an instance of the function `function_arn`.
+    pub async fn start(function_arn: &str) -> std::io::Result<RuntimeApi> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let address = listener.local_addr()?;
         let (queue_tx, queue_rx) = mpsc::channel(4);
         let (phase_tx, phase_rx) = watch::channel(Phase::Initialising);
         let shared = Arc::new(Shared {
-            function_name: function_name.to_string(),
+            function_arn: function_arn.to_string(),
             queue: tokio::sync::Mutex::new(queue_rx),
             in_flight: Mutex::new(HashMap::new()),
             phase: phase_tx,
@@ -205,10 +206,7 @@ async fn next(State(shared): State<Arc<Shared>>) -> Response {
     set("lambda-runtime-deadline-ms", deadline.to_string());
     set(
         "lambda-runtime-invoked-function-arn",
-        format!(
-            "arn:aws:lambda:us-east-1:123456789012:function:{}",
-            shared.function_name
-        ),
+        shared.function_arn.clone(),
     );
     set(
         "lambda-runtime-trace-id",
