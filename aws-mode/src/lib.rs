@@ -8,10 +8,12 @@
 //! - [`runtime_api`]: the Lambda Runtime API each bootstrap runs under;
 //! - [`instance`]: one function's real bootstrap, spawned as Lambda spawns it;
 //! - [`world`]: every resource the template declares, made on the emulator;
+//! - [`authorizer`]: API Gateway's Cognito authorizer, for local tokens and moto's alike;
 //! - [`front`]: every call a function makes, judged by its template statements on the way to
 //!   the emulator;
 //! - [`deviations`]: where moto differs from AWS, each in one place with its source.
 
+pub mod authorizer;
 pub mod deviations;
 pub mod front;
 pub mod grants;

@@ -1,12 +1,13 @@
 //! The local token issuer standing in for Cognito: RS256 id tokens signed with a key generated
-//! on first run under the state folder, published as a JWKS, and verified as API Gateway's
-//! Cognito authorizer verifies them (signature and key id, issuer, audience, expiry, `token_use`).
+//! on first run under the state folder, published as a JWKS, and verified by the same Cognito
+//! authorizer AWS mode applies to moto's tokens (`aws_mode::authorizer`).
 
 use std::path::Path;
 
+use aws_mode::authorizer::CognitoAuthorizer;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
@@ -30,9 +31,9 @@ pub struct TokenIssuer {
     issuer: String,
     kid: String,
     encoding: EncodingKey,
-    decoding: DecodingKey,
-    n: String,
-    e: String,
+    authorizer: CognitoAuthorizer,
+    /// The JWKS document publishing the verification key.
+    jwks: Value,
 }
 
 /// Why a token was refused (logged; the client only sees 401).
@@ -69,13 +70,16 @@ impl TokenIssuer {
             .take(8)
             .map(|b| format!("{b:02x}"))
             .collect();
+        let jwks = json!({ "keys": [{ "kty": "RSA", "alg": "RS256", "use": "sig", "kid": kid, "n": n, "e": e }] });
+        let clients = CLIENTS.map(String::from);
+        let authorizer =
+            CognitoAuthorizer::new(&issuer, &clients, &jwks).map_err(TokenError::Key)?;
         Ok(TokenIssuer {
             issuer,
             kid,
             encoding: EncodingKey::from_rsa_pem(pem.as_bytes()).map_err(|e| key_err(&e))?,
-            decoding: DecodingKey::from_rsa_components(&n, &e).map_err(|e| key_err(&e))?,
-            n,
-            e,
+            authorizer,
+            jwks,
         })
     }
 
@@ -112,42 +116,12 @@ impl TokenIssuer {
 
     /// The JWKS document publishing the verification key.
     pub fn jwks(&self) -> Value {
-        json!({ "keys": [{ "kty": "RSA", "alg": "RS256", "use": "sig", "kid": self.kid, "n": self.n, "e": self.e }] })
+        self.jwks.clone()
     }
 
     /// Verifies a token and returns its claims as API Gateway REST hands them to a function:
     /// every value a string, groups joined by commas.
     pub fn verify(&self, token: &str) -> Result<Map<String, Value>, TokenError> {
-        let header =
-            jsonwebtoken::decode_header(token).map_err(|e| TokenError::Rejected(e.to_string()))?;
-        if header.kid.as_deref() != Some(self.kid.as_str()) {
-            return Err(TokenError::Rejected("unknown key id".into()));
-        }
-        let mut validation = Validation::new(Algorithm::RS256);
-        validation.set_issuer(&[&self.issuer]);
-        validation.set_audience(&CLIENTS);
-        validation.leeway = 0;
-        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-        let data = jsonwebtoken::decode::<Map<String, Value>>(token, &self.decoding, &validation)
-            .map_err(|e| TokenError::Rejected(e.to_string()))?;
-        if data.claims.get("token_use").and_then(Value::as_str) != Some("id") {
-            return Err(TokenError::Rejected("not an id token".into()));
-        }
-        Ok(data
-            .claims
-            .into_iter()
-            .map(|(k, v)| {
-                let text = match v {
-                    Value::String(s) => s,
-                    Value::Array(items) => items
-                        .iter()
-                        .filter_map(Value::as_str)
-                        .collect::<Vec<_>>()
-                        .join(","),
-                    other => other.to_string(),
-                };
-                (k, Value::String(text))
-            })
-            .collect())
+        self.authorizer.verify(token).map_err(TokenError::Rejected)
     }
 }
