@@ -3,6 +3,15 @@
 
 use serde_norway::Value;
 
+/// Per-item DynamoDB actions and the call moto names instead (see [`role_for_moto`]).
+const MOTO_DYNAMODB_CALLS: [(&str, &str); 5] = [
+    ("dynamodb:PutItem", "dynamodb:TransactWriteItems"),
+    ("dynamodb:UpdateItem", "dynamodb:TransactWriteItems"),
+    ("dynamodb:DeleteItem", "dynamodb:TransactWriteItems"),
+    ("dynamodb:ConditionCheckItem", "dynamodb:TransactWriteItems"),
+    ("dynamodb:GetItem", "dynamodb:TransactGetItems"),
+];
+
 /// moto evaluates a bucket policy's `Deny` without its `Condition` (it only knows
 /// `sts:ExternalId`: moto/iam/access_control.py `_check_conditions`, and s3/responses.py checks
 /// bucket policies for an explicit Deny), so the template's TLS-only policy
@@ -17,4 +26,73 @@ pub fn tls_only_policy(document: &Value) -> bool {
                     && s["Condition"]["Bool"]["aws:SecureTransport"].as_bool() == Some(false)
             })
     })
+}
+
+/// A role's policy as moto can enforce it. moto authorises every service but S3, SQS, IAM and
+/// STS on the resource `*` only (moto/core/responses.py `_authenticate_and_authorize_normal_action`
+/// passes `"*"`; only those four define `_determine_resource`), so a statement scoped to a table,
+/// pool, secret or identity ARN never matches there; and it names a DynamoDB call by its
+/// operation, so a transaction needs `dynamodb:TransactWriteItems` where AWS asks the per-item
+/// actions (moto/core/responses.py, the action from `X-Amz-Target`). So moto's copy of a role is
+/// the template's, widened exactly there: S3 statements keep their ARNs; other actions get `*`;
+/// a per-item action brings moto's transaction name. The front ([`crate::front`]) still judges
+/// every call by the template's own statements.
+pub fn role_for_moto(document: &serde_json::Value) -> serde_json::Value {
+    let mut statements = Vec::new();
+    for statement in document["Statement"].as_array().into_iter().flatten() {
+        let actions: Vec<&str> = statement["Action"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|a| a.as_str())
+            .collect();
+        let (s3, others): (Vec<&str>, Vec<&str>) = actions
+            .iter()
+            .partition(|a| a.to_ascii_lowercase().starts_with("s3:"));
+        if !s3.is_empty() {
+            statements.push(serde_json::json!({
+                "Effect": "Allow", "Action": s3, "Resource": statement["Resource"],
+            }));
+        }
+        if !others.is_empty() {
+            let mut widened: Vec<&str> = others.clone();
+            for (item, call) in MOTO_DYNAMODB_CALLS {
+                if others.iter().any(|a| a.eq_ignore_ascii_case(item)) && !widened.contains(&call) {
+                    widened.push(call);
+                }
+            }
+            statements
+                .push(serde_json::json!({ "Effect": "Allow", "Action": widened, "Resource": "*" }));
+        }
+    }
+    serde_json::json!({ "Version": "2012-10-17", "Statement": statements })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn moto_gets_the_role_widened_only_where_its_model_needs_it() {
+        let document = serde_json::json!({ "Statement": [
+            { "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:Query"], "Resource": ["arn:aws:dynamodb:r:a:table/T"] },
+            { "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": ["arn:aws:s3:::b/attendance/*"] },
+        ]});
+        let widened = role_for_moto(&document);
+        let statements = widened["Statement"].as_array().unwrap();
+        assert_eq!(statements[0]["Resource"], "*");
+        assert_eq!(
+            statements[0]["Action"],
+            serde_json::json!([
+                "dynamodb:PutItem",
+                "dynamodb:Query",
+                "dynamodb:TransactWriteItems"
+            ])
+        );
+        assert_eq!(
+            statements[1]["Resource"],
+            serde_json::json!(["arn:aws:s3:::b/attendance/*"]),
+            "S3 keeps its prefix"
+        );
+    }
 }

@@ -59,6 +59,18 @@ impl Grants {
         Grants { statements }
     }
 
+    /// The statements as the IAM policy document a role is given, resolved.
+    pub fn document(&self) -> serde_json::Value {
+        let statements: Vec<serde_json::Value> = self
+            .statements
+            .iter()
+            .map(|s| {
+                serde_json::json!({ "Effect": "Allow", "Action": s.actions, "Resource": s.resources })
+            })
+            .collect();
+        serde_json::json!({ "Version": "2012-10-17", "Statement": statements })
+    }
+
     /// Whether some statement allows `action` on `resource`.
     pub fn allows(&self, action: &str, resource: &str) -> bool {
         let action = action.to_ascii_lowercase();

@@ -12,6 +12,7 @@ use serde_norway::Value as Yaml;
 use tokio::process::{Child, Command};
 
 use crate::names::Names;
+use crate::roles::Session;
 use crate::runtime_api::RuntimeApi;
 
 /// Where `make aws-bootstraps` leaves each function's bootstrap.
@@ -107,13 +108,13 @@ const INIT_LIMIT: Duration = Duration::from_secs(20);
 
 impl Instance {
     /// Starts `function` (a logical id of `template`) with its calls going to `endpoint` signed
-    /// by `access_key`; its output goes to `log`.
+    /// by its role's `session`; its output goes to `log`.
     pub async fn start(
         template: &Yaml,
         function: &str,
         names: &Names,
         endpoint: &str,
-        access_key: &str,
+        session: &Session,
         log: std::fs::File,
     ) -> Result<Instance, String> {
         let binary = template["Resources"][function]["Metadata"]["BuildProperties"]["Binary"]
@@ -142,9 +143,9 @@ impl Instance {
             memory_mb,
             log_group: &log_group,
             region: &names.region,
-            access_key,
-            secret_key: "aws-mode",
-            session_token: "aws-mode",
+            access_key: &session.access_key,
+            secret_key: &session.secret_key,
+            session_token: &session.session_token,
         };
         let child = Command::new(&bootstrap)
             .env_clear()

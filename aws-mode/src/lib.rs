@@ -4,6 +4,7 @@
 //! - [`template`]: the one reader of `template.yaml` (compiled in);
 //! - [`names`]: CloudFormation's intrinsics resolved to one deployment's physical names;
 //! - [`grants`]: what each function's role allows, from its template statements;
+//! - [`roles`]: those roles on moto, with a session each and moto's enforcement on;
 //! - [`moto`]: the emulator process;
 //! - [`runtime_api`]: the Lambda Runtime API each bootstrap runs under;
 //! - [`instance`]: one function's real bootstrap, spawned as Lambda spawns it;
@@ -11,15 +12,18 @@
 //! - [`authorizer`]: API Gateway's Cognito authorizer, for local tokens and moto's alike;
 //! - [`front`]: every call a function makes, judged by its template statements on the way to
 //!   the emulator;
+//! - [`deployment`]: all of it started together, as AWS mode runs it;
 //! - [`deviations`]: where moto differs from AWS, each in one place with its source.
 
 pub mod authorizer;
+pub mod deployment;
 pub mod deviations;
 pub mod front;
 pub mod grants;
 pub mod instance;
 pub mod moto;
 pub mod names;
+pub mod roles;
 pub mod runtime_api;
 pub mod template;
 pub mod world;

@@ -1,16 +1,14 @@
 //! A real bootstrap (company-admin, built as `sam build` builds it) under the Runtime API
-//! emulator, with exactly the template's environment and its calls through the front to a real
-//! moto_server: a company's registration, as API Gateway would invoke it. Withholding one action
+//! emulator, with exactly the template's environment, signing with its role's session, its
+//! calls through the front to a real moto_server with IAM enforced: a company's registration, as API Gateway would invoke it. Withholding one action
 //! from the template makes the same registration fail on the call that needs it.
 
-use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_mode::front::{self, Front};
+use aws_mode::deployment::Deployment;
+use aws_mode::front;
 use aws_mode::instance::Instance;
-use aws_mode::moto::MotoServer;
 use aws_mode::template::template;
-use aws_mode::world;
 use aws_sdk_cognitoidentityprovider::types::AttributeType;
 use serde_json::Value;
 use serde_norway::Value as Yaml;
@@ -40,26 +38,12 @@ struct Registered {
 
 /// A signed-up user registers a company through the real bootstrap, under `template`'s roles.
 async fn register(template: &Yaml) -> Registered {
-    let moto = MotoServer::start();
-    let config = moto.sdk_config().await;
-    let world = world::make(&config, "genese-aws").await.unwrap();
-    let identities = front::identities(template, &world.names);
-    let key = identities
-        .iter()
-        .find(|(_, i)| i.function == "CompanyAdminFunction")
-        .map(|(k, _)| k.clone())
-        .unwrap();
-    let front = Front::start(
-        &moto.endpoint,
-        &world.names.account,
-        identities,
-        HashMap::new(),
-    )
-    .await
-    .unwrap();
+    let deployment = Deployment::start(template, "genese-aws").await.unwrap();
+    let world = &deployment.world;
+    let config = &deployment.operator;
 
     // The founder, as self sign-up leaves them: a confirmed user with no group.
-    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&config);
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(config);
     let made = cognito
         .admin_create_user()
         .user_pool_id(&world.pool.id)
@@ -85,8 +69,8 @@ async fn register(template: &Yaml) -> Registered {
         template,
         "CompanyAdminFunction",
         &world.names,
-        front.endpoint(),
-        &key,
+        deployment.front.endpoint(),
+        &deployment.sessions["CompanyAdminFunction"],
         log,
     )
     .await
@@ -119,7 +103,7 @@ async fn register(template: &Yaml) -> Registered {
         .unwrap();
     Registered {
         response,
-        calls: front.calls(),
+        calls: deployment.front.calls(),
         admin_groups: groups
             .groups()
             .iter()

@@ -1,71 +1,30 @@
-//! The recording front on a real moto_server: each function's calls judged by its template
-//! statements as AWS judges them, and refused as the service refuses them. Each test also
+//! The recording front on a real moto_server (IAM enforced, each function on its own role
+//! session): each function's calls judged by its template statements as AWS judges them, and
+//! refused as the service refuses them. Each test also
 //! withholds one grant from the template and shows the same call refused, so the check cannot
 //! silently switch off.
 
 use std::collections::HashMap;
 
-use aws_config::SdkConfig;
-use aws_mode::front::{self, Front, Identity};
-use aws_mode::moto::MotoServer;
+use aws_mode::deployment::Deployment;
 use aws_mode::template::template;
-use aws_mode::world::{self, World};
+use aws_mode::world;
+use aws_sdk_dynamodb::error::ProvideErrorMetadata;
 use aws_sdk_dynamodb::types::{AttributeValue, Put, TransactWriteItem};
 use serde_norway::Value;
 
-struct Stage {
-    _moto: MotoServer,
-    world: World,
-    front: Front,
-    config: SdkConfig,
-    /// Access key by function.
-    keys: HashMap<String, String>,
+async fn stage(template: &Value) -> Deployment {
+    Deployment::start(template, "genese-aws").await.unwrap()
 }
 
-async fn stage(template: &Value) -> Stage {
-    let moto = MotoServer::start();
-    let config = moto.sdk_config().await;
-    let world = world::make(&config, "genese-aws").await.unwrap();
-    let identities: HashMap<String, Identity> = front::identities(template, &world.names);
-    let keys = identities
-        .iter()
-        .map(|(key, identity)| (identity.function.clone(), key.clone()))
-        .collect();
-    let secrets = HashMap::from([(world.slack.name.clone(), world.slack.arn.clone())]);
-    let front = Front::start(&moto.endpoint, &world.names.account, identities, secrets)
-        .await
-        .unwrap();
-    Stage {
-        _moto: moto,
-        world,
-        front,
-        config,
-        keys,
-    }
+/// What the deployment calls the resource `id`.
+fn name(stage: &Deployment, id: &str) -> String {
+    stage.world.names.reference(id).unwrap()
 }
 
-impl Stage {
-    /// SDK configuration signing as `function`, through the front.
-    fn as_function(&self, function: &str) -> SdkConfig {
-        let credentials = aws_sdk_dynamodb::config::Credentials::new(
-            &self.keys[function],
-            "secret",
-            Some("session".into()),
-            None,
-            "front-test",
-        );
-        self.config
-            .to_builder()
-            .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(
-                credentials,
-            ))
-            .endpoint_url(self.front.endpoint())
-            .build()
-    }
-
-    fn table(&self, id: &str) -> String {
-        self.world.names.reference(id).unwrap()
-    }
+/// The error code an SDK call failed with, as the SDK read it from the answer.
+fn code(error: impl ProvideErrorMetadata) -> Option<String> {
+    error.code().map(str::to_string)
 }
 
 /// `template` with every resource of `function`'s statements that names `resource` removed.
@@ -99,7 +58,7 @@ fn key(person: &str) -> HashMap<String, AttributeValue> {
 async fn slacks_attendance_today_reads_what_the_template_grants_and_nothing_withheld() {
     let stage = stage(template()).await;
     let dynamodb = aws_sdk_dynamodb::Client::new(&stage.as_function("SlackFunction"));
-    let attendance = stage.table("AttendanceTable");
+    let attendance = name(&stage, "AttendanceTable");
     dynamodb
         .get_item()
         .table_name(&attendance)
@@ -107,7 +66,7 @@ async fn slacks_attendance_today_reads_what_the_template_grants_and_nothing_with
         .send()
         .await
         .expect("the template grants Slack GetItem on Attendance");
-    let questions = stage.table("QuestionsTable");
+    let questions = name(&stage, "QuestionsTable");
     let refused = dynamodb
         .get_item()
         .table_name(&questions)
@@ -116,8 +75,8 @@ async fn slacks_attendance_today_reads_what_the_template_grants_and_nothing_with
         .await
         .unwrap_err();
     assert_eq!(
-        refused.into_service_error().meta().code(),
-        Some("AccessDeniedException"),
+        code(refused),
+        Some("AccessDeniedException".into()),
         "the SDK reads the refusal as DynamoDB's"
     );
     let calls = stage.front.calls();
@@ -136,19 +95,19 @@ async fn slacks_attendance_today_reads_what_the_template_grants_and_nothing_with
     let dynamodb = aws_sdk_dynamodb::Client::new(&stage.as_function("SlackFunction"));
     let refused = dynamodb
         .get_item()
-        .table_name(stage.table("AttendanceTable"))
+        .table_name(name(&stage, "AttendanceTable"))
         .set_key(Some(key("c#u")))
         .send()
         .await
         .unwrap_err();
     assert_eq!(
-        refused.into_service_error().meta().code(),
-        Some("AccessDeniedException"),
+        code(refused),
+        Some("AccessDeniedException".into()),
         "without the grant the same read is refused"
     );
 }
 
-async fn stage_withholding(function: &str, resource: &str) -> Stage {
+async fn stage_withholding(function: &str, resource: &str) -> Deployment {
     stage(&withholding(function, resource)).await
 }
 
@@ -167,14 +126,14 @@ async fn a_transaction_is_judged_item_by_item_as_iam_does() {
             )
             .build()
     };
-    let companies = stage.table("CompaniesTable");
+    let companies = name(&stage, "CompaniesTable");
     dynamodb
         .transact_write_items()
         .transact_items(put(companies.clone(), "company_id", "acme"))
         .send()
         .await
         .expect("PutItem on Companies is granted: the transaction passes");
-    let questions = stage.table("QuestionsTable");
+    let questions = name(&stage, "QuestionsTable");
     let refused = dynamodb
         .transact_write_items()
         .transact_items(put(companies.clone(), "company_id", "globex"))
@@ -182,10 +141,7 @@ async fn a_transaction_is_judged_item_by_item_as_iam_does() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        refused.into_service_error().meta().code(),
-        Some("AccessDeniedException")
-    );
+    assert_eq!(code(refused), Some("AccessDeniedException".into()));
     let calls = stage.front.calls();
     let judged: Vec<_> = calls
         .iter()
@@ -201,7 +157,7 @@ async fn a_transaction_is_judged_item_by_item_as_iam_does() {
         denied.contains("dynamodb:PutItem") && denied.contains(&questions),
         "{denied}"
     );
-    let scan = aws_sdk_dynamodb::Client::new(&stage.config)
+    let scan = aws_sdk_dynamodb::Client::new(&stage.operator)
         .get_item()
         .table_name(&companies)
         .key("company_id", AttributeValue::S("globex".into()))
@@ -217,21 +173,18 @@ async fn a_transaction_is_judged_item_by_item_as_iam_does() {
     let dynamodb = aws_sdk_dynamodb::Client::new(&stage.as_function("CompanyAdminFunction"));
     let refused = dynamodb
         .transact_write_items()
-        .transact_items(put(stage.table("CompaniesTable"), "company_id", "acme"))
+        .transact_items(put(name(&stage, "CompaniesTable"), "company_id", "acme"))
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        refused.into_service_error().meta().code(),
-        Some("AccessDeniedException")
-    );
+    assert_eq!(code(refused), Some("AccessDeniedException".into()));
 }
 
 #[tokio::test]
 async fn a_photo_is_written_under_its_granted_prefix_only() {
     let stage = stage(template()).await;
     let s3 = world::s3_client(&stage.as_function("AttendanceUploadFunction"));
-    let bucket = stage.table("PhotoBucket");
+    let bucket = name(&stage, "PhotoBucket");
     s3.put_object()
         .bucket(&bucket)
         .key("attendance/acme/2027-01-04/u.jpg")
@@ -247,10 +200,7 @@ async fn a_photo_is_written_under_its_granted_prefix_only() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        refused.into_service_error().meta().code(),
-        Some("AccessDenied")
-    );
+    assert_eq!(code(refused), Some("AccessDenied".into()));
     let calls = stage.front.calls();
     assert_eq!(
         calls.last().unwrap().asks[0].resource,
@@ -274,17 +224,14 @@ async fn the_slack_secret_is_judged_by_its_full_arn() {
         .send()
         .await
         .unwrap_err();
-    assert_eq!(
-        refused.into_service_error().meta().code(),
-        Some("AccessDeniedException")
-    );
+    assert_eq!(code(refused), Some("AccessDeniedException".into()));
 }
 
 #[tokio::test]
 async fn the_operators_calls_pass_unjudged() {
     let stage = stage(template()).await;
     let operator = stage
-        .config
+        .operator
         .to_builder()
         .endpoint_url(stage.front.endpoint())
         .build();
@@ -297,4 +244,60 @@ async fn the_operators_calls_pass_unjudged() {
     assert_eq!(calls.len(), 1);
     assert_eq!(calls[0].function, None);
     assert!(calls[0].asks.is_empty() && calls[0].denied.is_none());
+}
+
+#[tokio::test]
+async fn moto_enforces_what_its_model_can_and_the_front_the_rest() {
+    let stage = stage(template()).await;
+    // Straight to moto, past the front, on Slack's own session.
+    let direct = stage
+        .as_function("SlackFunction")
+        .to_builder()
+        .endpoint_url(&stage.moto.endpoint)
+        .build();
+    let refused = world::s3_client(&direct)
+        .put_object()
+        .bucket(name(&stage, "PhotoBucket"))
+        .key("attendance/x.jpg")
+        .body(b"jpeg".to_vec().into())
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(
+        code(refused),
+        Some("AccessDenied".into()),
+        "moto enforces S3 by action and key"
+    );
+    let stranger = stage
+        .operator
+        .to_builder()
+        .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(
+            aws_sdk_dynamodb::config::Credentials::new("AKIANOBODY", "nothing", None, None, "x"),
+        ))
+        .build();
+    let unknown = aws_sdk_dynamodb::Client::new(&stranger)
+        .list_tables()
+        .send()
+        .await;
+    assert!(
+        unknown.is_err(),
+        "an unknown key is refused: enforcement is on"
+    );
+    // moto authorises DynamoDB on `*` only, so Slack's widened role lets it read any table…
+    aws_sdk_dynamodb::Client::new(&direct)
+        .get_item()
+        .table_name(name(&stage, "QuestionsTable"))
+        .key("id", AttributeValue::S("q".into()))
+        .send()
+        .await
+        .expect("moto's model cannot scope a table");
+    // …which is why every function call goes through the front, which does not.
+    let refused = aws_sdk_dynamodb::Client::new(&stage.as_function("SlackFunction"))
+        .get_item()
+        .table_name(name(&stage, "QuestionsTable"))
+        .key("id", AttributeValue::S("q".into()))
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(code(refused), Some("AccessDeniedException".into()));
 }

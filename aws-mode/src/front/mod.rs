@@ -30,34 +30,21 @@ pub struct Identity {
     pub grants: Grants,
 }
 
-/// An access key for every function of `template`, each holding that function's grants in the
-/// deployment `names` describes.
+/// The identity of every function of `template` that has a session, by the access key the
+/// session signs with, each holding that function's grants in the deployment `names` describes.
 pub fn identities(
     template: &serde_norway::Value,
     names: &crate::names::Names,
+    sessions: &std::collections::BTreeMap<String, crate::roles::Session>,
 ) -> HashMap<String, Identity> {
-    use rand::Rng;
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-    let mut rng = rand::thread_rng();
-    template["Resources"]
-        .as_mapping()
-        .into_iter()
-        .flatten()
-        .filter(|(_, r)| r["Type"].as_str() == Some("AWS::Serverless::Function"))
-        .filter_map(|(id, _)| id.as_str())
-        .map(|function| {
-            // The shape of the temporary keys STS hands a role's session.
-            let key: String = std::iter::once("ASIA".to_string())
-                .chain(
-                    (0..16)
-                        .map(|_| (ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).to_string()),
-                )
-                .collect();
+    sessions
+        .iter()
+        .map(|(function, session)| {
             let identity = Identity {
-                function: function.to_string(),
+                function: function.clone(),
                 grants: Grants::of(template, names, function),
             };
-            (key, identity)
+            (session.access_key.clone(), identity)
         })
         .collect()
 }

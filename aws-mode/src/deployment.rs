@@ -1,0 +1,68 @@
+//! One deployment on the emulator, as AWS mode runs it: moto started, the template's world made,
+//! the operator and each function's role session made, moto's IAM enforcement switched on, and
+//! the front judging each function's calls by the template's statements. `template` may differ
+//! from the compiled-in one only in its statements (a test withholding a grant).
+
+use std::collections::{BTreeMap, HashMap};
+
+use aws_config::SdkConfig;
+use serde_norway::Value as Yaml;
+
+use crate::front::{self, Front};
+use crate::moto::MotoServer;
+use crate::roles::{self, Session};
+use crate::world::{self, World};
+
+pub struct Deployment {
+    pub world: World,
+    /// Signs as the operator, straight to the emulator (set-up and reading back).
+    pub operator: SdkConfig,
+    /// Each function's session, by logical id.
+    pub sessions: BTreeMap<String, Session>,
+    pub front: Front,
+    /// Last, so the emulator stops after everything that talks to it.
+    pub moto: MotoServer,
+}
+
+impl Deployment {
+    /// Starts a deployment of `template` named `stack`.
+    pub async fn start(template: &Yaml, stack: &str) -> Result<Deployment, String> {
+        let moto = MotoServer::start();
+        let config = moto.sdk_config().await;
+        let world = world::make(&config, stack).await?;
+        let operator = roles::operator(&config).await?;
+        let sessions = roles::assume(&config, template, &world.names).await?;
+        roles::enforce(&moto.endpoint).await?;
+        let identities = front::identities(template, &world.names, &sessions);
+        let secrets = HashMap::from([(world.slack.name.clone(), world.slack.arn.clone())]);
+        let front = Front::start(&moto.endpoint, &world.names.account, identities, secrets)
+            .await
+            .map_err(|e| format!("front: {e}"))?;
+        Ok(Deployment {
+            world,
+            operator,
+            sessions,
+            front,
+            moto,
+        })
+    }
+
+    /// SDK configuration signing as `function`'s session, through the front.
+    pub fn as_function(&self, function: &str) -> SdkConfig {
+        let session = &self.sessions[function];
+        let credentials = aws_sdk_dynamodb::config::Credentials::new(
+            &session.access_key,
+            &session.secret_key,
+            Some(session.session_token.clone()),
+            None,
+            "aws-mode-session",
+        );
+        self.operator
+            .to_builder()
+            .credentials_provider(aws_sdk_dynamodb::config::SharedCredentialsProvider::new(
+                credentials,
+            ))
+            .endpoint_url(self.front.endpoint())
+            .build()
+    }
+}
