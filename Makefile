@@ -14,7 +14,7 @@ FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 # What the date run fakes the clock with.
 TEST_PACKAGES := faketime
 
-.PHONY: run test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz aws-bootstraps
+.PHONY: run run-aws test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz aws-bootstraps
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -51,6 +51,11 @@ build: setup
 # The embedded stack on 127.0.0.1:$(PORT) with demo data.
 run: build
 	PORT=$(PORT) STATE_DIR=$(STATE_DIR) ./target/local/genese-local
+
+# AWS mode by hand: the same gateway in front of the real bootstraps on moto (IAM enforced),
+# on 127.0.0.1:$(PORT), printing how to get a moto id token.
+run-aws: build aws-bootstraps
+	PORT=$(PORT) STATE_DIR=$(STATE_DIR) ./target/local/genese-local --aws
 
 lint: setup
 	cargo fmt --all -- --check

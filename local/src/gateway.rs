@@ -5,18 +5,17 @@
 use std::sync::Arc;
 
 use axum::body::{Body as AxumBody, to_bytes};
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lambda_http::Body;
 use serde_json::{Map, Value, json};
 use shared::ApiError;
-use shared::function::RestFunction;
 use shared::http::MAX_SYNC_EVENT_BYTES;
 
-use crate::routes::{self, Route, Target};
-use crate::stack::Stack;
+use crate::backend::Backend;
+use crate::routes::{self, Route};
 
 /// API Gateway's payload limit.
 pub const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
@@ -92,8 +91,9 @@ fn is_text(content_type: &str) -> bool {
         || ct.contains("x-www-form-urlencoded")
 }
 
-/// The fallback handler: every request not served by the stack's own `/local` routes.
-pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Response {
+/// The fallback handler: every request not served by the stack's own `/local` routes, handed
+/// to `backend` (the embedded handlers, or AWS mode's bootstraps).
+pub async fn handle(backend: Arc<dyn Backend>, request: Request) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
     let path = parts.uri.path().to_string();
@@ -160,7 +160,7 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
                 &request_id,
             );
         }
-        match stack.tokens.verify(token) {
+        match backend.authorize(token) {
             Ok(claims) => Some(claims),
             Err(e) => {
                 tracing::info!(request_id, error = %e, "token refused");
@@ -187,23 +187,9 @@ pub async fn handle(State(stack): State<Arc<Stack>>, request: Request) -> Respon
             &request_id,
         );
     }
-    let request = match lambda_http::request::from_str(&event) {
-        Ok(r) => r,
-        Err(e) => {
-            return refuse(
-                ApiError::internal(format!("building the proxy event: {e}")),
-                &request_id,
-            );
-        }
-    };
-    let response = match route.target {
-        Target::CompanyAdmin => stack.company_admin.handle(request).await,
-        Target::QuestionCollection => stack.question_collection.handle(request).await,
-        Target::QuestionAnswer => stack.question_answer.handle(request).await,
-        Target::PersonalDetails => stack.personal_details.handle(request).await,
-        Target::AttendanceUpload => stack.attendance_upload.handle(request).await,
-        Target::LeaveRequests => stack.leave_requests.handle(request).await,
-        Target::Slack => stack.slack.handle(request).await,
+    let response = match backend.invoke(route.target, &event).await {
+        Ok(response) => response,
+        Err(refusal) => return refuse(refusal, &request_id),
     };
     to_http(response, &request_id)
 }

@@ -2,8 +2,11 @@
 //! embedded stand-ins, in one process on 127.0.0.1.
 //!
 //! `PORT` (default 3000; 0 picks a free one) and `STATE_DIR` (default `var/state`) let tests and
-//! several stacks run side by side.
+//! several stacks run side by side. `--aws` serves AWS mode instead (`aws`): the same gateway in
+//! front of the real bootstraps on moto.
 
+mod aws;
+mod backend;
 mod demo;
 mod demo_bank;
 mod gateway;
@@ -18,6 +21,8 @@ mod state_format;
 mod streams;
 mod tokens;
 
+#[cfg(test)]
+mod aws_tests;
 #[cfg(test)]
 mod deploy_tests;
 #[cfg(test)]
@@ -38,6 +43,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::{get, post};
 
+use crate::backend::Backend;
 use crate::stack::Stack;
 
 /// One access-log line per request: method, path, status, latency, request id.
@@ -62,8 +68,23 @@ async fn access_log(request: Request, next: Next) -> Response {
     response
 }
 
+/// The gateway's fallback: every request not served by a route of the stack's own, handed to
+/// `backend` through the one routing and event-building path (`gateway::handle`).
+fn fallback<S: Clone + Send + Sync + 'static>(
+    router: Router<S>,
+    backend: Arc<dyn Backend>,
+) -> Router<S> {
+    router
+        .fallback(move |request: Request| {
+            let backend = backend.clone();
+            async move { gateway::handle(backend, request).await }
+        })
+        .layer(DefaultBodyLimit::max(gateway::MAX_PAYLOAD))
+        .layer(middleware::from_fn(access_log))
+}
+
 fn router(stack: Arc<Stack>) -> Router {
-    Router::new()
+    let routes = Router::new()
         .route("/health", get(gateway::health))
         .route("/local/auth/token", post(local_api::token))
         .route("/local/auth/sign-up", post(local_api::sign_up))
@@ -75,11 +96,16 @@ fn router(stack: Arc<Stack>) -> Router {
         .route(
             "/local/blobs/{*key}",
             get(local_api::blob_get).put(local_api::blob_put),
-        )
-        .fallback(gateway::handle)
-        .layer(DefaultBodyLimit::max(gateway::MAX_PAYLOAD))
-        .layer(middleware::from_fn(access_log))
-        .with_state(stack)
+        );
+    fallback(routes, stack.clone()).with_state(stack)
+}
+
+/// AWS mode's API: the gateway alone (no `/local` routes: nothing of the embedded stack runs).
+fn aws_router(backend: Arc<dyn Backend>) -> Router {
+    fallback(
+        Router::new().route("/health", get(gateway::health)),
+        backend,
+    )
 }
 
 #[tokio::main]
@@ -104,6 +130,9 @@ async fn main() -> stack::Result<()> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], port))).await?;
     let addr = listener.local_addr()?;
     let base_url = format!("http://{addr}");
+    if std::env::args().any(|a| a == "--aws") {
+        return aws::serve(listener, &base_url, &state_dir).await;
+    }
     let moved_aside = state_format::ensure(&state_dir)?;
     let stack = Arc::new(Stack::open(&state_dir, &base_url)?);
     let seeded = demo::seed_once(&stack).await?;

@@ -111,6 +111,10 @@ impl ApiError {
     pub fn internal(detail: impl Into<String>) -> Self {
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal error", detail)
     }
+    /// 502: the function behind the gateway failed (API Gateway's answer to a Lambda error).
+    pub fn bad_gateway(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_GATEWAY, "Bad gateway", detail)
+    }
     /// 503: a dependency is unavailable.
     pub fn unavailable(detail: impl Into<String>) -> Self {
         Self::new(
