@@ -7,6 +7,7 @@
 //! - [`roles`]: those roles on moto, with a session each and moto's enforcement on;
 //! - [`moto`]: the emulator process;
 //! - [`runtime_api`]: the Lambda Runtime API each bootstrap runs under;
+//! - [`mapping`]: the DynamoDB stream mappings (batch, retries, filters) as declared;
 //! - [`instance`]: one function's real bootstrap, spawned as Lambda spawns it;
 //! - [`world`]: every resource the template declares, made on the emulator;
 //! - [`authorizer`]: API Gateway's Cognito authorizer, for local tokens and moto's alike;
@@ -21,6 +22,7 @@ pub mod deviations;
 pub mod front;
 pub mod grants;
 pub mod instance;
+pub mod mapping;
 pub mod moto;
 pub mod names;
 pub mod roles;

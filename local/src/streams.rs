@@ -2,13 +2,16 @@
 //! (ExamAttempts → ses-notify, LeaveRequests → leave-notify) from the SQLite change log in order,
 //! hands batches to the very handler the Lambda runs, honours `ReportBatchItemFailures` (resume
 //! from the first failed record), and after the retries moves a poison record to its dead-letter
-//! file, as the mapping's on-failure destination would. Each keeps its own checkpoint.
+//! file, as the mapping's on-failure destination would. Each keeps its own checkpoint. Batch
+//! size, retries and filter criteria are the template's (`aws_mode::mapping`): a record no filter
+//! matches never reaches the function, as in Lambda.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
+use aws_mode::mapping::StreamMapping;
 use shared::adapters::embedded::StreamChange;
 use shared::ports::Table;
 use tokio::io::AsyncWriteExt;
@@ -31,6 +34,14 @@ impl Consumer {
         }
     }
 
+    /// The function's logical id in template.yaml.
+    fn function(self) -> &'static str {
+        match self {
+            Consumer::SesNotify => "SesNotifyFunction",
+            Consumer::LeaveNotify => "LeaveNotifyFunction",
+        }
+    }
+
     fn table(self) -> Table {
         match self {
             Consumer::SesNotify => Table::ExamAttempts,
@@ -46,16 +57,15 @@ impl Consumer {
     }
 }
 
-/// As the SAM template's mapping: batch size, retries, and how often an idle stream is polled.
-const BATCH: usize = 100;
-const MAX_RETRIES: u32 = 3;
+/// How often an idle stream is polled.
 const POLL: Duration = Duration::from_millis(250);
 
 /// Delivers `consumer`'s stream records until the process ends.
 pub async fn run(stack: Arc<Stack>, consumer: Consumer) {
+    let mapping = StreamMapping::of(consumer.function());
     let mut retries: (i64, u32) = (0, 0);
     loop {
-        match deliver_once(&stack, consumer, &mut retries).await {
+        match deliver_once(&stack, consumer, &mapping, &mut retries).await {
             Ok(true) => continue,
             Ok(false) => tokio::time::sleep(POLL).await,
             Err(e) => {
@@ -70,17 +80,29 @@ pub async fn run(stack: Arc<Stack>, consumer: Consumer) {
 async fn deliver_once(
     stack: &Stack,
     consumer: Consumer,
+    mapping: &StreamMapping,
     retries: &mut (i64, u32),
 ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let after = stack.store.checkpoint(consumer.name())?;
-    let changes = stack.store.stream_after(consumer.table(), after, BATCH)?;
+    let changes = stack
+        .store
+        .stream_after(consumer.table(), after, mapping.batch_size)?;
     if changes.is_empty() {
         return Ok(false);
     }
-    let records = changes
-        .iter()
-        .map(StreamChange::to_event_record)
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut records = Vec::with_capacity(changes.len());
+    for change in &changes {
+        let record = serde_json::to_value(change.to_event_record()?)?;
+        if mapping.accepts(&record) {
+            records.push(record);
+        }
+    }
+    let full = changes.len() == mapping.batch_size;
+    if records.is_empty() {
+        let last = changes.last().map(|c| c.sequence).unwrap_or(after);
+        stack.store.set_checkpoint(consumer.name(), last)?;
+        return Ok(full);
+    }
     // Through JSON, so the handler gets exactly what the Lambda runtime would deserialize.
     let wire = serde_json::json!({ "Records": records }).to_string();
     let event: Event = serde_json::from_str(&wire)?;
@@ -94,7 +116,7 @@ async fn deliver_once(
     let Some(failed) = failed else {
         let last = changes.last().map(|c| c.sequence).unwrap_or(after);
         stack.store.set_checkpoint(consumer.name(), last)?;
-        return Ok(changes.len() == BATCH);
+        return Ok(full);
     };
     // Everything before the failed record is done.
     stack.store.set_checkpoint(consumer.name(), failed - 1)?;
@@ -103,7 +125,7 @@ async fn deliver_once(
     } else {
         (failed, 1)
     };
-    if retries.1 > MAX_RETRIES {
+    if retries.1 > mapping.maximum_retry_attempts {
         if let Some(poison) = changes.iter().find(|c| c.sequence == failed) {
             dead_letter(stack, consumer, poison).await?;
         }
@@ -138,4 +160,32 @@ async fn dead_letter(
         "poison stream record moved to the dead-letter file"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_consumer_reads_the_stream_its_template_mapping_names() {
+        for consumer in [Consumer::SesNotify, Consumer::LeaveNotify] {
+            let mapping = StreamMapping::of(consumer.function());
+            // The table the functions name by this consumer's variable (TABLE_<NAME>).
+            let polled: Vec<String> = aws_mode::template::functions()
+                .iter()
+                .filter_map(|(_, f)| {
+                    let value = &f["Properties"]["Environment"]["Variables"]
+                        [consumer.table().env_var().as_str()];
+                    aws_mode::template::reference(value).map(str::to_string)
+                })
+                .collect();
+            assert!(!polled.is_empty(), "{}", consumer.name());
+            assert!(
+                polled.iter().all(|t| *t == mapping.table),
+                "{}: the stack polls {polled:?}, the template maps {}",
+                consumer.name(),
+                mapping.table
+            );
+        }
+    }
 }
