@@ -47,6 +47,41 @@ impl Deployment {
         })
     }
 
+    /// A confirmed user with no group, as self sign-up leaves one (the PreSignUp trigger aside):
+    /// the username the pool made for it.
+    pub async fn signed_up(&self, email: &str, password: &str) -> Result<String, String> {
+        use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+        let cognito = aws_sdk_cognitoidentityprovider::Client::new(&self.operator);
+        let pool = &self.world.pool.id;
+        let email_attribute = AttributeType::builder()
+            .name("email")
+            .value(email)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let made = cognito
+            .admin_create_user()
+            .user_pool_id(pool)
+            .username(email)
+            .user_attributes(email_attribute)
+            .message_action(MessageActionType::Suppress)
+            .send()
+            .await
+            .map_err(|e| format!("AdminCreateUser: {e:?}"))?;
+        cognito
+            .admin_set_user_password()
+            .user_pool_id(pool)
+            .username(email)
+            .password(password)
+            .permanent(true)
+            .send()
+            .await
+            .map_err(|e| format!("AdminSetUserPassword: {e:?}"))?;
+        made.user()
+            .and_then(|u| u.username())
+            .map(str::to_string)
+            .ok_or_else(|| "AdminCreateUser: no username".to_string())
+    }
+
     /// SDK configuration signing as `function`'s session, through the front.
     pub fn as_function(&self, function: &str) -> SdkConfig {
         let session = &self.sessions[function];

@@ -9,7 +9,6 @@ use aws_mode::deployment::Deployment;
 use aws_mode::front;
 use aws_mode::instance::Instance;
 use aws_mode::template::template;
-use aws_sdk_cognitoidentityprovider::types::AttributeType;
 use serde_json::Value;
 use serde_norway::Value as Yaml;
 
@@ -42,23 +41,11 @@ async fn register(template: &Yaml) -> Registered {
     let world = &deployment.world;
     let config = &deployment.operator;
 
-    // The founder, as self sign-up leaves them: a confirmed user with no group.
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(config);
-    let made = cognito
-        .admin_create_user()
-        .user_pool_id(&world.pool.id)
-        .username("founder@newco.test")
-        .user_attributes(
-            AttributeType::builder()
-                .name("email")
-                .value("founder@newco.test")
-                .build()
-                .unwrap(),
-        )
-        .send()
+    let username = deployment
+        .signed_up("founder@newco.test", "Founder-Pass-1!")
         .await
         .unwrap();
-    let username = made.user().unwrap().username().unwrap().to_string();
 
     let log_dir = std::env::temp_dir().join("genese-aws-mode");
     std::fs::create_dir_all(&log_dir).unwrap();

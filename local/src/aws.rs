@@ -152,31 +152,8 @@ pub async fn serve(
     let backend = std::sync::Arc::new(AwsBackend::start(&logs).await?);
     let deployment = &backend.deployment;
     let pool = &deployment.world.pool;
-    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&deployment.operator);
     let (email, password) = DEMO_FOUNDER;
-    cognito
-        .admin_create_user()
-        .user_pool_id(&pool.id)
-        .username(email)
-        .user_attributes(
-            aws_sdk_cognitoidentityprovider::types::AttributeType::builder()
-                .name("email")
-                .value(email)
-                .build()
-                .map_err(|e| e.to_string())?,
-        )
-        .send()
-        .await
-        .map_err(|e| format!("AdminCreateUser: {e:?}"))?;
-    cognito
-        .admin_set_user_password()
-        .user_pool_id(&pool.id)
-        .username(email)
-        .password(password)
-        .permanent(true)
-        .send()
-        .await
-        .map_err(|e| format!("AdminSetUserPassword: {e:?}"))?;
+    deployment.signed_up(email, password).await?;
     let moto = &deployment.moto.endpoint;
     println!("Genese in AWS mode listening on {base_url}");
     println!(

@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
+use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use serde_json::{Value, json};
 
 use crate::aws::AwsBackend;
@@ -48,30 +48,9 @@ async fn a_founder_registers_a_company_through_the_gateway_in_aws_mode() {
     let url = serve(backend.clone()).await;
     let http = reqwest::Client::new();
 
-    // A confirmed user with no group, as self sign-up leaves a founder.
-    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&backend.deployment.operator);
-    let pool = &backend.deployment.world.pool;
-    cognito
-        .admin_create_user()
-        .user_pool_id(&pool.id)
-        .username("founder@newco.test")
-        .user_attributes(
-            AttributeType::builder()
-                .name("email")
-                .value("founder@newco.test")
-                .build()
-                .unwrap(),
-        )
-        .send()
-        .await
-        .unwrap();
-    cognito
-        .admin_set_user_password()
-        .user_pool_id(&pool.id)
-        .username("founder@newco.test")
-        .password("Founder-Pass-1!")
-        .permanent(true)
-        .send()
+    backend
+        .deployment
+        .signed_up("founder@newco.test", "Founder-Pass-1!")
         .await
         .unwrap();
 
