@@ -9,8 +9,10 @@ use aws_config::SdkConfig;
 use serde_norway::Value as Yaml;
 
 use crate::front::{self, Front};
+use crate::grants::Grants;
 use crate::moto::MotoServer;
 use crate::roles::{self, Session};
+use crate::template::functions;
 use crate::world::{self, World};
 
 pub struct Deployment {
@@ -31,9 +33,14 @@ impl Deployment {
         let config = moto.sdk_config().await;
         let world = world::make(&config, stack).await?;
         let operator = roles::operator(&config).await?;
-        let sessions = roles::assume(&config, template, &world.names).await?;
+        // Each function's grants, read once: moto's copy of its role and the front judge by them.
+        let grants: BTreeMap<String, Grants> = functions()
+            .into_iter()
+            .map(|(id, _)| (id.to_string(), Grants::of(template, &world.names, id)))
+            .collect();
+        let sessions = roles::assume(&config, &world.names, &grants).await?;
         roles::enforce(&moto.endpoint).await?;
-        let identities = front::identities(template, &world.names, &sessions);
+        let identities = front::identities(&grants, &sessions);
         let secrets = HashMap::from([(world.slack.name.clone(), world.slack.arn.clone())]);
         let front = Front::start(&moto.endpoint, &world.names.account, identities, secrets)
             .await

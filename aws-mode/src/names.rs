@@ -97,6 +97,18 @@ impl Names {
         names
     }
 
+    /// The ARN of `resource` in `service`, in this deployment's partition, region and account
+    /// (`arn:aws:rekognition:<region>:<account>:collection/x`).
+    pub fn arn_in(&self, service: &str, resource: &str) -> String {
+        let Names {
+            partition,
+            region,
+            account,
+            ..
+        } = self;
+        format!("arn:{partition}:{service}:{region}:{account}:{resource}")
+    }
+
     /// The ARN and reference AWS gives a resource of `kind` called `name` (`None` for a kind
     /// nothing here names).
     pub fn conventional(&self, kind: &str, id: &str, name: &str) -> Option<Physical> {
@@ -108,30 +120,32 @@ impl Names {
         } = self;
         Some(match kind {
             "AWS::DynamoDB::Table" => {
-                let arn = format!("arn:{p}:dynamodb:{r}:{a}:table/{name}");
+                let arn = self.arn_in("dynamodb", &format!("table/{name}"));
                 Physical::new(name, &arn).with("StreamArn", format!("{arn}/stream/{id}"))
             }
             "AWS::S3::Bucket" => Physical::new(name, format!("arn:{p}:s3:::{name}")),
-            "AWS::Cognito::UserPool" => {
-                Physical::new(name, format!("arn:{p}:cognito-idp:{r}:{a}:userpool/{name}")).with(
-                    "ProviderName",
-                    format!("cognito-idp.{r}.amazonaws.com/{name}"),
-                )
-            }
+            "AWS::Cognito::UserPool" => Physical::new(
+                name,
+                self.arn_in("cognito-idp", &format!("userpool/{name}")),
+            )
+            .with(
+                "ProviderName",
+                format!("cognito-idp.{r}.amazonaws.com/{name}"),
+            ),
             "AWS::SQS::Queue" => Physical::new(
                 format!("https://sqs.{r}.amazonaws.com/{a}/{name}"),
-                format!("arn:{p}:sqs:{r}:{a}:{name}"),
+                self.arn_in("sqs", name),
             )
             .with("QueueName", name),
             "AWS::SNS::Topic" => {
-                let arn = format!("arn:{p}:sns:{r}:{a}:{name}");
+                let arn = self.arn_in("sns", name);
                 Physical::new(&arn, &arn).with("TopicName", name)
             }
             "AWS::Serverless::Function" => {
-                Physical::new(name, format!("arn:{p}:lambda:{r}:{a}:function:{name}"))
+                Physical::new(name, self.arn_in("lambda", &format!("function:{name}")))
             }
             "AWS::Logs::LogGroup" => {
-                Physical::new(name, format!("arn:{p}:logs:{r}:{a}:log-group:{name}:*"))
+                Physical::new(name, self.arn_in("logs", &format!("log-group:{name}:*")))
             }
             "AWS::KMS::Key" => Physical::new(name, format!("arn:{p}:kms:{r}:{a}:key/{name}")),
             _ => return None,

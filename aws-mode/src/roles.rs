@@ -8,11 +8,9 @@ use std::collections::BTreeMap;
 
 use aws_config::SdkConfig;
 use aws_sdk_dynamodb::config::{Credentials, SharedCredentialsProvider};
-use serde_norway::Value as Yaml;
 
 use crate::grants::Grants;
 use crate::names::Names;
-use crate::template::functions;
 
 /// Temporary credentials of one function's role session.
 #[derive(Clone, Debug)]
@@ -24,16 +22,17 @@ pub struct Session {
 
 const LAMBDA_TRUST: &str = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"lambda.amazonaws.com"},"Action":"sts:AssumeRole"}]}"#;
 
-/// A role and a session on it for every function of `template`, by logical id.
+/// A role with `grants` and a session on it for every function (by logical id), named in
+/// `names`'s deployment.
 pub async fn assume(
     config: &SdkConfig,
-    template: &Yaml,
     names: &Names,
+    grants: &BTreeMap<String, Grants>,
 ) -> Result<BTreeMap<String, Session>, String> {
     let iam = aws_sdk_iam::Client::new(config);
     let sts = aws_sdk_sts::Client::new(config);
     let mut sessions = BTreeMap::new();
-    for (function, _) in functions() {
+    for (function, grants) in grants {
         let role_name = format!("{}-role", names.reference(function)?);
         let role_name: String = role_name.chars().take(64).collect();
         let made = iam
@@ -47,8 +46,7 @@ pub async fn assume(
             .role()
             .map(|r| r.arn().to_string())
             .ok_or("CreateRole: no role")?;
-        let policy =
-            crate::deviations::role_for_moto(&Grants::of(template, names, function).document());
+        let policy = crate::deviations::role_for_moto(&grants.document());
         iam.put_role_policy()
             .role_name(&role_name)
             .policy_name("template-statements")
@@ -59,13 +57,13 @@ pub async fn assume(
         let assumed = sts
             .assume_role()
             .role_arn(&arn)
-            .role_session_name(function)
+            .role_session_name(function.as_str())
             .send()
             .await
             .map_err(|e| format!("{function}: AssumeRole: {e:?}"))?;
         let credentials = assumed.credentials().ok_or("AssumeRole: no credentials")?;
         sessions.insert(
-            function.to_string(),
+            function.clone(),
             Session {
                 access_key: credentials.access_key_id().to_string(),
                 secret_key: credentials.secret_access_key().to_string(),

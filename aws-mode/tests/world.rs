@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use aws_mode::moto::MotoServer;
-use aws_mode::template::{functions, resources};
+use aws_mode::template::{functions, resources, template};
 use aws_mode::world;
 
 #[tokio::test]
@@ -281,16 +281,26 @@ async fn the_world_on_moto_is_what_the_template_declares() {
     let secret: serde_json::Value = serde_json::from_str(secret.secret_string().unwrap()).unwrap();
     assert_eq!(secret["signingSecret"], world.slack.signing_secret.as_str());
 
-    // Every function's environment resolves in this world: nothing it is given is left unnamed.
-    for (id, function) in functions() {
-        for (var, value) in function["Properties"]["Environment"]["Variables"]
-            .as_mapping()
+    // The Globals' variables and the function's own, references resolved to this world.
+    let admin: std::collections::BTreeMap<String, String> =
+        aws_mode::instance::environment(template(), "CompanyAdminFunction", names)
+            .unwrap()
             .into_iter()
-            .flatten()
-        {
-            let resolved = names.resolve_one(value);
-            assert!(resolved.is_ok(), "{id}: {var:?}: {resolved:?}");
-        }
+            .collect();
+    assert_eq!(
+        admin["TABLE_COMPANIES"],
+        names.reference("CompaniesTable").unwrap()
+    );
+    assert_eq!(admin["USER_POOL_ID"], world.pool.id);
+    assert_eq!(
+        admin["CORS_ALLOW_ORIGIN"], "https://portal.genese.example",
+        "from Globals"
+    );
+    // Every function's environment (Globals and its own) resolves in this world: nothing it is
+    // given is left unnamed.
+    for (id, function) in functions() {
+        let environment = aws_mode::instance::environment(template(), id, names);
+        assert!(environment.is_ok(), "{id}: {environment:?}");
         for event in function["Properties"]["Events"]
             .as_mapping()
             .into_iter()

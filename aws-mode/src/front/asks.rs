@@ -210,21 +210,20 @@ mod tests {
         None
     }
 
+    /// What a DynamoDB call of operation `op` with `body` asks.
+    fn dynamodb(op: &str, body: &str) -> Vec<Ask> {
+        let target = format!("DynamoDB_20120810.{op}");
+        asks(
+            &request("dynamodb", "POST", "/", "", Some(&target), body),
+            none,
+        )
+        .unwrap()
+    }
+
     #[test]
     fn a_query_on_an_index_asks_for_the_index() {
         let body = r#"{"TableName":"T","IndexName":"slack","KeyConditionExpression":"x"}"#;
-        let asked = asks(
-            &request(
-                "dynamodb",
-                "POST",
-                "/",
-                "",
-                Some("DynamoDB_20120810.Query"),
-                body,
-            ),
-            none,
-        )
-        .unwrap();
+        let asked = dynamodb("Query", body);
         assert_eq!(
             asked,
             [ask(
@@ -237,18 +236,7 @@ mod tests {
     #[test]
     fn a_batch_asks_its_own_action_on_every_table() {
         let body = r#"{"RequestItems":{"A":[],"B":[]}}"#;
-        let asked = asks(
-            &request(
-                "dynamodb",
-                "POST",
-                "/",
-                "",
-                Some("DynamoDB_20120810.BatchWriteItem"),
-                body,
-            ),
-            none,
-        )
-        .unwrap();
+        let asked = dynamodb("BatchWriteItem", body);
         let tables: Vec<&str> = asked
             .iter()
             .map(|a| a.resource.rsplit('/').next().unwrap())

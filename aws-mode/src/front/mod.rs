@@ -11,7 +11,7 @@
 
 mod asks;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use axum::body::{Body, Bytes, to_bytes};
@@ -30,21 +30,20 @@ pub struct Identity {
     pub grants: Grants,
 }
 
-/// The identity of every function of `template` that has a session, by the access key the
-/// session signs with, each holding that function's grants in the deployment `names` describes.
+/// The identity of every function that has a session, by the access key the session signs
+/// with, each holding that function's `grants`.
 pub fn identities(
-    template: &serde_norway::Value,
-    names: &crate::names::Names,
-    sessions: &std::collections::BTreeMap<String, crate::roles::Session>,
+    grants: &BTreeMap<String, Grants>,
+    sessions: &BTreeMap<String, crate::roles::Session>,
 ) -> HashMap<String, Identity> {
     sessions
         .iter()
-        .map(|(function, session)| {
+        .filter_map(|(function, session)| {
             let identity = Identity {
                 function: function.clone(),
-                grants: Grants::of(template, names, function),
+                grants: grants.get(function)?.clone(),
             };
-            (session.access_key.clone(), identity)
+            Some((session.access_key.clone(), identity))
         })
         .collect()
 }
@@ -216,7 +215,9 @@ fn denied(service: &str, message: &str) -> Response {
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let Ok(body) = to_bytes(body, 64 * 1024 * 1024).await else {
-        return denied("s3", "the request body could not be read");
+        let mut response = Response::new(Body::from("the request body could not be read"));
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+        return response;
     };
     let path = parts.uri.path().to_string();
     let query = parts.uri.query().unwrap_or("").to_string();
@@ -285,6 +286,14 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     forward(&shared, parts, body).await
 }
 
+/// Headers that belong to one connection, not to the message, so never passed along.
+fn per_connection(name: &axum::http::HeaderName) -> bool {
+    matches!(
+        name.as_str(),
+        "content-length" | "connection" | "transfer-encoding"
+    )
+}
+
 /// Hands the request to the emulator unchanged (its `Host` too, so a signature moto checks still
 /// holds) and its answer back.
 async fn forward(shared: &Shared, parts: axum::http::request::Parts, body: Bytes) -> Response {
@@ -295,10 +304,7 @@ async fn forward(shared: &Shared, parts: axum::http::request::Parts, body: Bytes
     );
     let mut outgoing = shared.client.request(parts.method.clone(), url).body(body);
     for (name, value) in &parts.headers {
-        if !matches!(
-            name.as_str(),
-            "content-length" | "connection" | "transfer-encoding"
-        ) {
+        if !per_connection(name) {
             outgoing = outgoing.header(name, value);
         }
     }
@@ -317,10 +323,7 @@ async fn forward(shared: &Shared, parts: axum::http::request::Parts, body: Bytes
     let mut response = Response::new(Body::from(bytes));
     *response.status_mut() = status;
     for (name, value) in &headers {
-        if !matches!(
-            name.as_str(),
-            "content-length" | "connection" | "transfer-encoding"
-        ) {
+        if !per_connection(name) {
             response.headers_mut().append(name, value.clone());
         }
     }

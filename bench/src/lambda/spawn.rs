@@ -1,6 +1,7 @@
 //! Starting one function instance the way Lambda does: a clean environment holding what the
-//! Lambda service sets (`aws_mode::instance::Service`) (runtime API, function name, memory, region, credentials, `_HANDLER`…)
-//! plus the function's own configuration, with the AWS endpoint pointed at moto.
+//! Lambda service sets (`aws_mode::instance::Service`: runtime API, function name, memory,
+//! region, credentials, `_HANDLER`…) plus the function's own configuration, with the AWS
+//! endpoint pointed at moto.
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;

@@ -322,15 +322,10 @@ impl GuardedFaces {
     fn check(&self, actions: &[&str], collection: Option<&str>) -> Result<(), FaceError> {
         // DetectFaces works on no resource; collection calls on the company's collection.
         let resource = match collection {
-            Some(c) => {
-                let Names {
-                    partition,
-                    region,
-                    account,
-                    ..
-                } = self.role.names;
-                format!("arn:{partition}:rekognition:{region}:{account}:collection/{c}")
-            }
+            Some(c) => self
+                .role
+                .names
+                .arn_in("rekognition", &format!("collection/{c}")),
             None => "*".to_string(),
         };
         self.role
@@ -387,13 +382,7 @@ impl Mailer for GuardedMailer {
             .rsplit_once('<')
             .map_or(email.from.as_str(), |(_, a)| a.trim_end_matches('>'));
         let domain = address.rsplit_once('@').map_or(address, |(_, d)| d);
-        let Names {
-            partition,
-            region,
-            account,
-            ..
-        } = self.role.names;
-        let identity = format!("arn:{partition}:ses:{region}:{account}:identity/{domain}");
+        let identity = self.role.names.arn_in("ses", &format!("identity/{domain}"));
         self.role
             .may(&["ses:SendEmail"], &identity)
             .map_err(MailError::Unavailable)?;
