@@ -13,6 +13,7 @@
 //! - [`authorizer`]: API Gateway's Cognito authorizer, for local tokens and moto's alike;
 //! - [`front`]: every call a function makes, judged by its template statements on the way to
 //!   the emulator;
+//! - [`rekognition`]: a Rekognition endpoint on the local dlib matcher, as moto has none;
 //! - [`deployment`]: all of it started together, as AWS mode runs it;
 //! - [`deviations`]: where moto differs from AWS, each in one place with its source.
 
@@ -25,6 +26,7 @@ pub mod instance;
 pub mod mapping;
 pub mod moto;
 pub mod names;
+pub mod rekognition;
 pub mod roles;
 pub mod runtime_api;
 pub mod template;

