@@ -14,7 +14,7 @@ FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 # What the date run fakes the clock with.
 TEST_PACKAGES := faketime
 
-.PHONY: run run-aws test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz aws-bootstraps
+.PHONY: run run-aws aws-e2e test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz aws-bootstraps
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -73,9 +73,14 @@ unit: setup aws-bootstraps
 	@# Every locked crate for every target (arm64's too), so tests resolve builds offline.
 	cargo fetch --locked
 	cargo build --workspace --bin genese-local
-	cargo test --workspace -- --skip authz::
+	cargo test --workspace -- --skip authz:: --skip aws_e2e::
 	@# The authorization matrix on its own, so its size (routes x callers = cells) is printed.
 	cargo test --workspace --test e2e authz:: -- --nocapture
+
+# AWS mode's journeys (local/src/aws_e2e): the real bootstraps on moto with IAM enforced, behind
+# the gateway, each journey printed as it passes; then each test that withholds a permission.
+aws-e2e: setup aws-bootstraps
+	cargo test -p local aws_e2e:: -- --nocapture --test-threads=1
 
 # The same test binaries again under libfaketime at hard instants (month and year ends, a leap
 # day, a DST change): a test that assumes something about today fails here, not on that day.
@@ -90,7 +95,7 @@ iac: $(STAMP)
 	checkov --config-file .checkov.yaml --file template.yaml
 
 # The contract fuzz runs last: it needs the stack `unit` built, and is the slowest to read.
-test: lint iac unit dates fuzz
+test: lint iac unit aws-e2e dates fuzz
 
 # Every Lambda function's bootstrap for arm64 (cross-linked by zig), zipped as Lambda takes it,
 # with each zip's size: built exactly as `sam build` builds it (scripts/sam-builds.py reads each

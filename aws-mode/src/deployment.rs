@@ -11,6 +11,7 @@ use serde_norway::Value as Yaml;
 use crate::front::{self, Front};
 use crate::grants::Grants;
 use crate::moto::MotoServer;
+use crate::rekognition::RekognitionServer;
 use crate::roles::{self, Session};
 use crate::template::functions;
 use crate::world::{self, World};
@@ -22,8 +23,17 @@ pub struct Deployment {
     /// Each function's session, by logical id.
     pub sessions: BTreeMap<String, Session>,
     pub front: Front,
+    /// Rekognition, which moto lacks: the front sends `rekognition` calls here.
+    pub faces: RekognitionServer,
     /// Last, so the emulator stops after everything that talks to it.
     pub moto: MotoServer,
+}
+
+/// A folder of its own for one deployment's face collections.
+fn face_state() -> std::path::PathBuf {
+    static DEPLOYMENTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = DEPLOYMENTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    std::env::temp_dir().join(format!("genese-aws-mode-faces-{}-{n}", std::process::id()))
 }
 
 impl Deployment {
@@ -42,14 +52,27 @@ impl Deployment {
         roles::enforce(&moto.endpoint).await?;
         let identities = front::identities(&grants, &sessions);
         let secrets = HashMap::from([(world.slack.name.clone(), world.slack.arn.clone())]);
-        let front = Front::start(&moto.endpoint, &world.names.account, identities, secrets)
-            .await
-            .map_err(|e| format!("front: {e}"))?;
+        let faces = RekognitionServer::start_in_account(
+            &shared::fixtures::face_data_dir(),
+            &face_state(),
+            &world.names.account,
+        )?;
+        let elsewhere = HashMap::from([("rekognition".to_string(), faces.endpoint().to_string())]);
+        let front = Front::start(
+            &moto.endpoint,
+            &world.names.account,
+            identities,
+            secrets,
+            elsewhere,
+        )
+        .await
+        .map_err(|e| format!("front: {e}"))?;
         Ok(Deployment {
             world,
             operator,
             sessions,
             front,
+            faces,
             moto,
         })
     }

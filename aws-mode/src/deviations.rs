@@ -1,5 +1,23 @@
 //! Where moto 5.2.5 (scripts/requirements-dev.txt) differs from AWS in a way AWS mode must work
 //! around, each in one place with its source in moto, so a moto upgrade is checked here.
+//!
+//! The user pool's service side is missing in moto, and played by the front
+//! ([`crate::front::user_pool`]):
+//! - it never invokes a pool's Lambda triggers (moto/cognitoidp/models.py has no `LambdaConfig`
+//!   invocation at all);
+//! - `AdminCreateUser` without `TemporaryPassword` stores no password (`admin_create_user`
+//!   passes `None`), so an invited user could never sign in, and no invitation is mailed;
+//! - `SignUp` mails no code and `ConfirmSignUp` confirms whatever code it is given
+//!   (`confirm_sign_up` never reads it);
+//! - once IAM is enforced, only the operations in `PUBLIC_OPERATIONS`
+//!   (moto/core/authorization.py) may come unsigned, and `RespondToAuthChallenge`, which an app
+//!   client sends unsigned, is not among them.
+//!
+//! Presigned S3 URLs: once IAM is enforced, moto authenticates only an `Authorization` header
+//! (moto/iam/access_control.py `IAMRequestBase.__init__` reads it unconditionally), so a
+//! presigned request fails there with a 500. The front checks the URL as S3 does (expiry,
+//! signature over the signed headers) and hands moto the same request header-signed
+//! ([`crate::front`]'s `presigned`).
 
 use serde_norway::Value;
 

@@ -13,6 +13,15 @@ struct Statement {
     resources: Vec<String>,
 }
 
+/// The stream actions of the managed policy `service-role/AWSLambdaDynamoDBExecutionRole`
+/// (its log actions aside: logs are not modelled here).
+const STREAM_READER_ACTIONS: [&str; 4] = [
+    "dynamodb:DescribeStream",
+    "dynamodb:GetRecords",
+    "dynamodb:GetShardIterator",
+    "dynamodb:ListStreams",
+];
+
 /// What one function's role allows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Grants {
@@ -55,6 +64,19 @@ impl Grants {
                     resources: resolve(&statement["Resource"]),
                 });
             }
+        }
+        // SAM attaches AWSLambdaDynamoDBExecutionRole to a function with a stream event: the
+        // mapping reads the stream with the function's role.
+        let streams = resource["Properties"]["Events"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .any(|(_, e)| e["Type"].as_str() == Some("DynamoDB"));
+        if streams {
+            statements.push(Statement {
+                actions: STREAM_READER_ACTIONS.map(str::to_string).to_vec(),
+                resources: vec!["*".into()],
+            });
         }
         Grants { statements }
     }

@@ -15,9 +15,14 @@ use crate::names::Names;
 use crate::roles::Session;
 use crate::runtime_api::RuntimeApi;
 
-/// Where `make aws-bootstraps` leaves each function's bootstrap.
+/// Where `make aws-bootstraps` leaves each function's bootstrap; `AWS_MODE_BOOTSTRAPS` names
+/// another build's (another checkout's code, e.g. a revert, under this checkout's AWS mode).
 pub fn bootstraps_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/aws-mode/bootstraps")
+    std::env::var_os("AWS_MODE_BOOTSTRAPS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/aws-mode/bootstraps")
+        })
 }
 
 /// A function property as Lambda applies it: the function's own, else the Globals'.
@@ -47,6 +52,14 @@ pub fn environment(
             let value = names
                 .resolve_one(value)
                 .map_err(|e| format!("{function}: {name}: {e}"))?;
+            // CloudFormation resolves `{{resolve:…}}` at deploy time; nothing here does, and a
+            // function must not start on the literal text.
+            if value.contains("{{resolve:") {
+                return Err(format!(
+                    "{function}: {name} is a dynamic reference ({value}), which AWS mode does not \
+                     resolve (and which puts the secret in the function's configuration)"
+                ));
+            }
             merged.insert(name, value);
         }
     }
@@ -95,6 +108,14 @@ impl Service<'_> {
 /// The variables through which the date run (scripts/date-run.sh) fakes the clock: an instance
 /// keeps the clock of whoever invokes it, as a function and the Lambda service share one.
 const CLOCK_VARIABLES: [&str; 3] = ["LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC"];
+
+/// Nothing but the emulator is in reach: a call to the internet (Slack's API) goes through a
+/// proxy on a loopback port nobody serves (9, discard), so it is refused at once and nothing
+/// leaves the machine. The SDK's own client reads no proxy variables, and loopback is exempt.
+const OUT_OF_REACH: [(&str, &str); 2] = [
+    ("HTTPS_PROXY", "http://127.0.0.1:9"),
+    ("NO_PROXY", "127.0.0.1,localhost"),
+];
 
 /// A running instance; killed when dropped.
 pub struct Instance {
@@ -152,6 +173,7 @@ impl Instance {
             .envs(service.variables())
             .envs(environment(template, function, names)?)
             .env("AWS_ENDPOINT_URL", endpoint)
+            .envs(OUT_OF_REACH)
             .envs(
                 CLOCK_VARIABLES
                     .iter()

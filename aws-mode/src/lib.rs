@@ -9,6 +9,10 @@
 //! - [`runtime_api`]: the Lambda Runtime API each bootstrap runs under;
 //! - [`mapping`]: the DynamoDB stream mappings (batch, retries, filters) as declared;
 //! - [`instance`]: one function's real bootstrap, spawned as Lambda spawns it;
+//! - [`fleet`]: every function running, with the triggers, stream pollers and schedules that
+//!   invoke them besides the API;
+//! - [`event_source`]: a stream mapping's poller on the emulator's DynamoDB Streams;
+//! - [`trigger_event`]: a user pool trigger's event, for both stacks;
 //! - [`world`]: every resource the template declares, made on the emulator;
 //! - [`authorizer`]: API Gateway's Cognito authorizer, for local tokens and moto's alike;
 //! - [`front`]: every call a function makes, judged by its template statements on the way to
@@ -20,6 +24,8 @@
 pub mod authorizer;
 pub mod deployment;
 pub mod deviations;
+pub mod event_source;
+pub mod fleet;
 pub mod front;
 pub mod grants;
 pub mod instance;
@@ -30,4 +36,5 @@ pub mod rekognition;
 pub mod roles;
 pub mod runtime_api;
 pub mod template;
+pub mod trigger_event;
 pub mod world;

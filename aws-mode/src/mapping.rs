@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::template::{functions, reference};
+use crate::template::{attribute, functions, reference};
 
 /// One `Type: DynamoDB` event of a function.
 #[derive(Clone, Debug)]
@@ -17,6 +17,10 @@ pub struct StreamMapping {
     pub batch_size: usize,
     pub maximum_retry_attempts: u32,
     pub report_batch_item_failures: bool,
+    /// Where a new mapping starts reading (`TRIM_HORIZON` or `LATEST`).
+    pub starting_position: String,
+    /// Where a record that failed every retry is reported (the logical id of an SQS queue).
+    pub on_failure: Option<String>,
     /// The filter patterns (any may match); none means every record.
     filters: Vec<Value>,
 }
@@ -36,12 +40,8 @@ impl StreamMapping {
                 }
                 let p = &event["Properties"];
                 let stream = &p["Stream"];
-                let table = match stream {
-                    serde_norway::Value::Tagged(t) if t.tag == "GetAtt" => t
-                        .value
-                        .as_str()
-                        .and_then(|v| v.strip_suffix(".StreamArn"))
-                        .map(str::to_string),
+                let table = match attribute(stream) {
+                    Some((table, "StreamArn")) => Some(table.to_string()),
                     _ => reference(stream).map(str::to_string),
                 }
                 .unwrap_or_else(|| {
@@ -72,6 +72,12 @@ impl StreamMapping {
                     )
                     .iter()
                     .any(|t| t == "ReportBatchItemFailures"),
+                    starting_position: p["StartingPosition"]
+                        .as_str()
+                        .unwrap_or("LATEST")
+                        .to_string(),
+                    on_failure: attribute(&p["DestinationConfig"]["OnFailure"]["Destination"])
+                        .map(|(queue, _)| queue.to_string()),
                     filters,
                 });
             }
@@ -90,6 +96,47 @@ impl StreamMapping {
     /// Whether Lambda hands `record` (a stream record as the function receives it, JSON) on.
     pub fn accepts(&self, record: &Value) -> bool {
         self.filters.is_empty() || self.filters.iter().any(|f| matches(f, record))
+    }
+}
+
+/// How often the record a mapping is stuck on has failed. Lambda retries a batch from its first
+/// failed record, backing off, until the record has had `MaximumRetryAttempts` retries; then it
+/// gives up on that record and goes on. `K` names a record (its sequence number).
+#[derive(Debug)]
+pub struct Retries<K> {
+    record: Option<K>,
+    attempts: u32,
+}
+
+impl<K> Default for Retries<K> {
+    fn default() -> Self {
+        Retries {
+            record: None,
+            attempts: 0,
+        }
+    }
+}
+
+impl<K: PartialEq> Retries<K> {
+    /// Counts a failure of `record`: true when that was its last allowed attempt (the first
+    /// invocation and `maximum` retries), so the mapping gives up on it.
+    pub fn failed(&mut self, record: K, maximum: u32) -> bool {
+        if self.record.as_ref() == Some(&record) {
+            self.attempts += 1;
+        } else {
+            self.record = Some(record);
+            self.attempts = 1;
+        }
+        let exhausted = self.attempts > maximum;
+        if exhausted {
+            *self = Retries::default();
+        }
+        exhausted
+    }
+
+    /// How long to wait before the next retry: longer after each failure.
+    pub fn backoff(&self) -> std::time::Duration {
+        std::time::Duration::from_secs(u64::from(self.attempts.min(8)))
     }
 }
 
@@ -161,6 +208,10 @@ mod tests {
         assert_eq!(mapping.batch_size, 10);
         assert_eq!(mapping.maximum_retry_attempts, 3);
         assert!(mapping.report_batch_item_failures);
+        assert_eq!(
+            mapping.on_failure.as_deref(),
+            Some("SesNotifyDeadLetterQueue")
+        );
         assert!(mapping.accepts(&record("MODIFY", Some("submitted"))));
         assert!(!mapping.accepts(&record("INSERT", Some("in_progress"))));
         assert!(!mapping.accepts(&record("REMOVE", None)));
@@ -176,6 +227,23 @@ mod tests {
             !mapping.accepts(&record("REMOVE", None)),
             "a removal has no NewImage"
         );
+    }
+
+    #[test]
+    fn a_record_gets_its_first_attempt_and_the_retries_then_is_given_up() {
+        let mut retries = Retries::default();
+        assert!(!retries.failed(7, 2), "the first invocation");
+        assert!(!retries.failed(7, 2), "retry 1");
+        assert!(retries.failed(7, 2), "retry 2 was the last");
+        assert!(!retries.failed(7, 2), "counting starts over");
+        assert!(
+            Retries::default().failed(8, 0),
+            "with no retries the first failure gives up"
+        );
+        let mut fresh = Retries::default();
+        assert!(!fresh.failed(1, 3));
+        assert!(!fresh.failed(2, 3), "a new record resets the count");
+        assert_eq!(fresh.backoff(), std::time::Duration::from_secs(1));
     }
 
     #[test]

@@ -172,7 +172,7 @@ impl Names {
         self.attribute(id, "Arn")
     }
 
-    fn attribute(&self, id: &str, attribute: &str) -> Result<String, String> {
+    pub fn attribute(&self, id: &str, attribute: &str) -> Result<String, String> {
         self.physical(id)
             .ok_or_else(|| format!("`{id}` is not named in this deployment"))?
             .attributes

@@ -39,6 +39,14 @@ pub fn reference(value: &Value) -> Option<&str> {
     }
 }
 
+/// The resource and attribute a `!GetAtt Resource.Attribute` names, if `value` is one.
+pub fn attribute(value: &Value) -> Option<(&str, &str)> {
+    match value {
+        Value::Tagged(t) if t.tag == "GetAtt" => t.value.as_str()?.split_once('.'),
+        _ => None,
+    }
+}
+
 /// A list of plain strings (`[a, b]`), empty when absent.
 pub fn strings(value: &Value) -> Vec<String> {
     value

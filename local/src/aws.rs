@@ -5,21 +5,26 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use aws_lambda_events::apigw::ApiGatewayProxyResponse;
 use aws_mode::authorizer::{self, CognitoAuthorizer};
 use aws_mode::deployment::Deployment;
-use aws_mode::instance::Instance;
+use aws_mode::fleet::Fleet;
 use aws_mode::template::{functions, template};
+use axum::extract::{Path as PathPart, State};
+use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use lambda_http::Body;
 use serde_json::{Map, Value};
+use serde_norway::Value as Yaml;
 use shared::ApiError;
 
 use crate::backend::Backend;
+use crate::local_api::problem;
 use crate::routes::Target;
 
 /// How long API Gateway waits for an integration.
@@ -28,11 +33,14 @@ const INTEGRATION_TIMEOUT: Duration = Duration::from_secs(29);
 /// The stack name AWS mode deploys as.
 pub const STACK: &str = "genese-aws";
 
-/// The deployment and an instance of every function behind the API.
+/// The deployment and every function of the template running in it.
 pub struct AwsBackend {
-    pub deployment: Deployment,
+    pub fleet: Fleet,
     authorizer: CognitoAuthorizer,
-    instances: HashMap<Target, Instance>,
+    /// The function serving each API target (a logical id of the fleet).
+    functions: HashMap<Target, &'static str>,
+    /// Last, so the instances stop before the emulator they talk to.
+    pub deployment: Deployment,
 }
 
 /// The template's function (logical id) whose binary serves `target`.
@@ -45,26 +53,20 @@ fn function_of(target: Target) -> Result<&'static str, String> {
 }
 
 impl AwsBackend {
-    /// Deploys on a fresh moto and starts every API function; their logs go under `log_dir`.
+    /// Deploys on a fresh moto and starts every function; their logs go under `log_dir`.
     pub async fn start(log_dir: &Path) -> Result<AwsBackend, String> {
-        let deployment = Deployment::start(template(), STACK).await?;
-        std::fs::create_dir_all(log_dir).map_err(|e| format!("{}: {e}", log_dir.display()))?;
-        let mut instances = HashMap::new();
-        for target in Target::ALL {
-            let function = function_of(target)?;
-            let log = std::fs::File::create(log_dir.join(format!("{}.log", target.binary())))
-                .map_err(|e| e.to_string())?;
-            let instance = Instance::start(
-                template(),
-                function,
-                &deployment.world.names,
-                deployment.front.endpoint(),
-                &deployment.sessions[function],
-                log,
-            )
-            .await?;
-            instances.insert(target, instance);
-        }
+        AwsBackend::start_with(template(), log_dir).await
+    }
+
+    /// The same, for a `template` that differs from the compiled-in one only in its
+    /// statements (a test withholding a grant).
+    pub async fn start_with(template: &Yaml, log_dir: &Path) -> Result<AwsBackend, String> {
+        let deployment = Deployment::start(template, STACK).await?;
+        let fleet = Fleet::start(template, &deployment, log_dir).await?;
+        let functions = Target::ALL
+            .into_iter()
+            .map(|target| Ok((target, function_of(target)?)))
+            .collect::<Result<HashMap<_, _>, String>>()?;
         let pool = &deployment.world.pool;
         let clients: Vec<String> = pool.clients.values().cloned().collect();
         let authorizer = authorizer::of_moto_pool(
@@ -75,9 +77,10 @@ impl AwsBackend {
         )
         .await?;
         Ok(AwsBackend {
-            deployment,
+            fleet,
             authorizer,
-            instances,
+            functions,
+            deployment,
         })
     }
 }
@@ -121,9 +124,11 @@ impl Backend for AwsBackend {
         event: &str,
     ) -> Result<lambda_http::Response<Body>, ApiError> {
         let instance = self
-            .instances
+            .functions
             .get(&target)
-            .ok_or_else(|| ApiError::internal(format!("no instance of {}", target.binary())))?;
+            .ok_or_else(|| format!("no function serves {}", target.binary()))
+            .and_then(|function| self.fleet.instance(function))
+            .map_err(ApiError::internal)?;
         let event: Value = serde_json::from_str(event)
             .map_err(|e| ApiError::internal(format!("the proxy event: {e}")))?;
         // A function error is API Gateway's 502 ("Internal server error" from the integration).
@@ -138,8 +143,33 @@ impl Backend for AwsBackend {
     }
 }
 
-/// The founder `make run-aws` prints: a confirmed user with no group, as self sign-up leaves one
-/// (the PreSignUp trigger is not run here yet).
+/// `POST /local/schedules/{function}`: fires a scheduled function (a logical id, e.g.
+/// `ExamSweepFunction`) now, with the event its rule sends; its answer.
+pub async fn fire_schedule(
+    State(backend): State<Arc<AwsBackend>>,
+    PathPart(function): PathPart<String>,
+) -> Response {
+    if !Fleet::scheduled().contains(&function.as_str()) {
+        let known = Fleet::scheduled().join(", ");
+        return problem(ApiError::not_found(format!(
+            "`{function}` has no schedule; scheduled functions: {known}"
+        )));
+    }
+    match backend
+        .fleet
+        .fire_schedule(&function, &backend.deployment.world.names)
+        .await
+    {
+        Ok(answer) => axum::Json(answer).into_response(),
+        Err(e) => {
+            tracing::error!(%function, error = %e, "a scheduled invocation failed");
+            problem(ApiError::bad_gateway("the function failed"))
+        }
+    }
+}
+
+/// The founder `make run-aws` prints: a confirmed user with no group, as a self sign-up through
+/// the attendance portal leaves one (made by the operator, so no code mail to read first).
 const DEMO_FOUNDER: (&str, &str) = ("founder@newco.test", "Founder-Pass-1!");
 
 /// Serves AWS mode on `listener` until Ctrl-C; the functions' logs go under `state_dir/aws-mode`.
@@ -149,24 +179,31 @@ pub async fn serve(
     state_dir: &Path,
 ) -> crate::stack::Result<()> {
     let logs = state_dir.join("aws-mode");
-    let backend = std::sync::Arc::new(AwsBackend::start(&logs).await?);
+    let backend = Arc::new(AwsBackend::start(&logs).await?);
     let deployment = &backend.deployment;
     let pool = &deployment.world.pool;
     let (email, password) = DEMO_FOUNDER;
     deployment.signed_up(email, password).await?;
     let moto = &deployment.moto.endpoint;
+    let cognito = deployment.front.endpoint();
+    let scheduled = Fleet::scheduled().join(", ");
     println!("Genese in AWS mode listening on {base_url}");
     println!(
         "  the real bootstraps on moto ({moto}), IAM enforced; logs in {}",
         logs.display()
     );
     println!("  user pool {} (clients: {:?})", pool.id, pool.clients);
+    println!(
+        "  Cognito for the portals: {cognito} (moto behind the pool's triggers and mails; \
+         mails in {moto}/moto-api/data.json)"
+    );
+    println!("  schedules on demand: curl -s -X POST {base_url}/local/schedules/<{scheduled}>");
     println!("  a founder with no company: {email} / {password}; an id token from moto");
     println!(
         "  (USER_PASSWORD_AUTH, which moto allows on any client; the portals' clients use SRP):"
     );
     println!(
-        "    curl -s {moto}/ -H 'content-type: application/x-amz-json-1.1' \\\n      -H 'x-amz-target: AWSCognitoIdentityProviderService.InitiateAuth' \\\n      -d '{{\"AuthFlow\":\"USER_PASSWORD_AUTH\",\"ClientId\":\"{}\",\"AuthParameters\":{{\"USERNAME\":\"{email}\",\"PASSWORD\":\"{password}\"}}}}'",
+        "    curl -s {cognito}/ -H 'content-type: application/x-amz-json-1.1' \\\n      -H 'x-amz-target: AWSCognitoIdentityProviderService.InitiateAuth' \\\n      -d '{{\"AuthFlow\":\"USER_PASSWORD_AUTH\",\"ClientId\":\"{}\",\"AuthParameters\":{{\"USERNAME\":\"{email}\",\"PASSWORD\":\"{password}\"}}}}'",
         pool.clients["attendance-portal"]
     );
     println!(

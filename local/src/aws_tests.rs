@@ -7,10 +7,9 @@ use aws_sdk_cognitoidentityprovider::types::AuthFlowType;
 use serde_json::{Value, json};
 
 use crate::aws::AwsBackend;
-use crate::backend::Backend;
 
 /// The gateway on a free loopback port in front of `backend`; its base URL.
-async fn serve(backend: Arc<dyn Backend>) -> String {
+async fn serve(backend: Arc<AwsBackend>) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use aws_mode::trigger_event::PoolOf;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::Uri;
@@ -31,7 +32,8 @@ async fn with_directory<T: Send + 'static>(
         .map_err(|e| ApiError::internal(format!("directory task: {e}")))
 }
 
-fn problem(error: ApiError) -> Response {
+/// An error as the local routes answer it, as problem+json.
+pub fn problem(error: ApiError) -> Response {
     to_http(error.into_response(None), "local")
 }
 
@@ -153,24 +155,19 @@ struct SignUp {
     client_id: Option<String>,
 }
 
-/// A Cognito trigger event as the user pool would send it.
+/// A Cognito trigger event as the local pool sends it.
 fn trigger_event(source: &str, user: &DirectoryUser, client: &str) -> Value {
-    json!({
-        "version": "1",
-        "region": "local",
-        "userPoolId": "local_pool",
-        "userName": user.username,
-        "callerContext": { "awsSdkVersion": "aws-sdk-rust", "clientId": client },
-        "triggerSource": source,
-        "request": {
-            "userAttributes": {
-                "sub": user.sub, "email": user.email, "email_verified": "true",
-                "cognito:user_status": user.status,
-            },
-            "clientMetadata": {}
-        },
-        "response": {}
-    })
+    let pool = PoolOf {
+        region: "local",
+        id: "local_pool",
+    };
+    let attributes = serde_json::Map::from_iter([
+        ("sub".to_string(), json!(user.sub)),
+        ("email".to_string(), json!(user.email)),
+        ("email_verified".to_string(), json!("true")),
+        ("cognito:user_status".to_string(), json!(user.status)),
+    ]);
+    aws_mode::trigger_event::trigger_event(source, &pool, &user.username, attributes, client)
 }
 
 /// `POST /local/auth/sign-up`: self sign-up through an app client, with both triggers run.

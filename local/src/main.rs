@@ -22,6 +22,8 @@ mod streams;
 mod tokens;
 
 #[cfg(test)]
+mod aws_e2e;
+#[cfg(test)]
 mod aws_tests;
 #[cfg(test)]
 mod deploy_tests;
@@ -100,12 +102,13 @@ fn router(stack: Arc<Stack>) -> Router {
     fallback(routes, stack.clone()).with_state(stack)
 }
 
-/// AWS mode's API: the gateway alone (no `/local` routes: nothing of the embedded stack runs).
-fn aws_router(backend: Arc<dyn Backend>) -> Router {
-    fallback(
-        Router::new().route("/health", get(gateway::health)),
-        backend,
-    )
+/// AWS mode's API: the gateway, and the schedules fired on demand (nothing else of the
+/// embedded stack's `/local` routes: Cognito is moto's, behind the front).
+fn aws_router(backend: Arc<aws::AwsBackend>) -> Router {
+    let routes = Router::new()
+        .route("/health", get(gateway::health))
+        .route("/local/schedules/{function}", post(aws::fire_schedule));
+    fallback(routes, backend.clone()).with_state(backend)
 }
 
 #[tokio::main]

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
-use aws_mode::mapping::StreamMapping;
+use aws_mode::mapping::{Retries, StreamMapping};
 use shared::adapters::embedded::StreamChange;
 use shared::ports::Table;
 use tokio::io::AsyncWriteExt;
@@ -63,7 +63,7 @@ const POLL: Duration = Duration::from_millis(250);
 /// Delivers `consumer`'s stream records until the process ends.
 pub async fn run(stack: Arc<Stack>, consumer: Consumer) {
     let mapping = StreamMapping::of(consumer.function());
-    let mut retries: (i64, u32) = (0, 0);
+    let mut retries = Retries::default();
     loop {
         match deliver_once(&stack, consumer, &mapping, &mut retries).await {
             Ok(true) => continue,
@@ -81,7 +81,7 @@ async fn deliver_once(
     stack: &Stack,
     consumer: Consumer,
     mapping: &StreamMapping,
-    retries: &mut (i64, u32),
+    retries: &mut Retries<i64>,
 ) -> Result<bool, Box<dyn std::error::Error + Send + Sync>> {
     let after = stack.store.checkpoint(consumer.name())?;
     let changes = stack
@@ -120,21 +120,15 @@ async fn deliver_once(
     };
     // Everything before the failed record is done.
     stack.store.set_checkpoint(consumer.name(), failed - 1)?;
-    *retries = if retries.0 == failed {
-        (failed, retries.1 + 1)
-    } else {
-        (failed, 1)
-    };
-    if retries.1 > mapping.maximum_retry_attempts {
+    if retries.failed(failed, mapping.maximum_retry_attempts) {
         if let Some(poison) = changes.iter().find(|c| c.sequence == failed) {
             dead_letter(stack, consumer, poison).await?;
         }
         stack.store.set_checkpoint(consumer.name(), failed)?;
-        *retries = (0, 0);
         return Ok(true);
     }
     // The mapping backs off before retrying the batch from the failed record.
-    tokio::time::sleep(Duration::from_secs(u64::from(retries.1))).await;
+    tokio::time::sleep(retries.backoff()).await;
     Ok(false)
 }
 

@@ -28,13 +28,7 @@ impl LocalStack {
 
     /// The slash `command` with `text`, typed by the Slack user `user`; the status and the reply.
     pub async fn slash_command(&self, user: &str, command: &str, text: &str) -> (u16, Value) {
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("team_id", "T0")
-            .append_pair("user_id", user)
-            .append_pair("command", command)
-            .append_pair("text", text)
-            .append_pair("response_url", "https://hooks.slack.com/commands/T0/1/x")
-            .finish();
+        let body = command_form(user, command, text);
         let response = self.slack_post("/slack/commands", body.into_bytes()).await;
         let status = response.status().as_u16();
         (status, response.json().await.unwrap_or(Value::Null))
@@ -43,21 +37,38 @@ impl LocalStack {
     /// Clicks `action` on leave `id` as the Slack user `user`: the interaction fixture's payload,
     /// form-encoded and signed, as Slack posts it; the status.
     pub async fn slack_click(&self, user: &str, action: &str, id: &str) -> u16 {
-        let fixture = load("slack/post-interaction.json");
-        let form = fixture["body"].as_str().expect("a form body");
-        let (_, payload) = form_urlencoded::parse(form.as_bytes())
-            .next()
-            .expect("a payload field");
-        let mut payload: Value = serde_json::from_str(&payload).expect("a JSON payload");
-        payload["user"]["id"] = json!(user);
-        payload["actions"][0]["action_id"] = json!(action);
-        payload["actions"][0]["value"] = json!(id);
-        let body = form_urlencoded::Serializer::new(String::new())
-            .append_pair("payload", &payload.to_string())
-            .finish();
+        let body = click_form(user, action, id);
         self.slack_post("/slack/interactions", body.into_bytes())
             .await
             .status()
             .as_u16()
     }
+}
+
+/// The form Slack posts for the slash `command` with `text`, typed by the Slack user `user`.
+pub fn command_form(user: &str, command: &str, text: &str) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("team_id", "T0")
+        .append_pair("user_id", user)
+        .append_pair("command", command)
+        .append_pair("text", text)
+        .append_pair("response_url", "https://hooks.slack.com/commands/T0/1/x")
+        .finish()
+}
+
+/// The form Slack posts when `user` clicks `action` on leave `id`: the interaction fixture's
+/// payload with those three changed.
+pub fn click_form(user: &str, action: &str, id: &str) -> String {
+    let fixture = load("slack/post-interaction.json");
+    let form = fixture["body"].as_str().expect("a form body");
+    let (_, payload) = form_urlencoded::parse(form.as_bytes())
+        .next()
+        .expect("a payload field");
+    let mut payload: Value = serde_json::from_str(&payload).expect("a JSON payload");
+    payload["user"]["id"] = json!(user);
+    payload["actions"][0]["action_id"] = json!(action);
+    payload["actions"][0]["value"] = json!(id);
+    form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish()
 }

@@ -54,6 +54,41 @@ pub fn asks(
         region, account, ..
     } = request;
     match request.service {
+        // The stream API signs as `dynamodb` too; a shard iterator names no stream, so only a
+        // statement on every stream (as SAM's AWSLambdaDynamoDBExecutionRole is) grants it.
+        "dynamodb"
+            if request
+                .target
+                .is_some_and(|t| t.starts_with("DynamoDBStreams_")) =>
+        {
+            let op = operation()?;
+            let body = json()?;
+            let resource = body["StreamArn"].as_str().unwrap_or("*");
+            Ok(vec![ask(format!("dynamodb:{op}"), resource)])
+        }
+        // SQS's JSON protocol names the queue by URL: `<endpoint>/<account>/<name>`.
+        "sqs" => {
+            let op = operation()?;
+            let body = json()?;
+            let url = body["QueueUrl"]
+                .as_str()
+                .ok_or("an SQS request without QueueUrl")?;
+            let name = url.rsplit('/').next().unwrap_or_default();
+            Ok(vec![ask(
+                format!("sqs:{op}"),
+                format!("arn:aws:sqs:{region}:{account}:{name}"),
+            )])
+        }
+        // Rekognition authorises collection operations on the collection, the rest on `*`.
+        "rekognition" => {
+            let op = operation()?;
+            let body = json()?;
+            let resource = match body["CollectionId"].as_str() {
+                Some(id) => format!("arn:aws:rekognition:{region}:{account}:collection/{id}"),
+                None => "*".to_string(),
+            };
+            Ok(vec![ask(format!("rekognition:{op}"), resource)])
+        }
         "dynamodb" => {
             let op = operation()?;
             let body = json()?;
@@ -286,6 +321,47 @@ mod tests {
                 "ses:SendEmail",
                 "arn:aws:ses:us-east-1:123456789012:identity/careers@genese.example"
             )]
+        );
+    }
+
+    #[test]
+    fn queues_streams_and_collections_are_judged_on_their_arns() {
+        let judged = |service, target, body| {
+            asks(&request(service, "POST", "/", "", Some(target), body), none).unwrap()
+        };
+        assert_eq!(
+            judged(
+                "sqs",
+                "AmazonSQS.SendMessage",
+                r#"{"QueueUrl":"http://localhost:5000/123456789012/dlq"}"#
+            ),
+            [ask(
+                "sqs:SendMessage",
+                "arn:aws:sqs:us-east-1:123456789012:dlq"
+            )]
+        );
+        assert_eq!(
+            judged(
+                "dynamodb",
+                "DynamoDBStreams_20120810.GetRecords",
+                r#"{"ShardIterator":"x"}"#
+            ),
+            [ask("dynamodb:GetRecords", "*")]
+        );
+        assert_eq!(
+            judged(
+                "rekognition",
+                "RekognitionService.IndexFaces",
+                r#"{"CollectionId":"genese-acme"}"#
+            ),
+            [ask(
+                "rekognition:IndexFaces",
+                "arn:aws:rekognition:us-east-1:123456789012:collection/genese-acme"
+            )]
+        );
+        assert_eq!(
+            judged("rekognition", "RekognitionService.DetectFaces", "{}"),
+            [ask("rekognition:DetectFaces", "*")]
         );
     }
 

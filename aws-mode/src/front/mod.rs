@@ -7,12 +7,16 @@
 //! this (see [`crate::deviations`]), so this is the check that cannot be switched off.
 //!
 //! A call signed by a key no function holds (the world's set-up, a test reading back) is the
-//! operator's: forwarded unjudged, and recorded as such.
+//! operator's: forwarded unjudged, and recorded as such. An app client's Cognito calls are
+//! unsigned, and come here too: the front plays the user pool's service side around them
+//! ([`user_pool`]).
 
 mod asks;
+mod presigned;
+pub mod user_pool;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
@@ -20,6 +24,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::Response;
 
 pub use asks::Ask;
+pub use user_pool::UserPoolService;
 
 use crate::grants::Grants;
 
@@ -28,6 +33,8 @@ pub struct Identity {
     /// The function's logical id.
     pub function: String,
     pub grants: Grants,
+    /// The session whose key this is (a presigned URL is checked against its secret).
+    pub session: crate::roles::Session,
 }
 
 /// The identity of every function that has a session, by the access key the session signs
@@ -42,6 +49,7 @@ pub fn identities(
             let identity = Identity {
                 function: function.clone(),
                 grants: grants.get(function)?.clone(),
+                session: session.clone(),
             };
             Some((session.access_key.clone(), identity))
         })
@@ -61,12 +69,16 @@ pub struct Call {
 
 struct Shared {
     upstream: String,
+    /// Endpoints serving a service moto lacks, by SigV4 service name (`rekognition`).
+    elsewhere: HashMap<String, String>,
     account: String,
     identities: HashMap<String, Identity>,
     /// Secret ARNs by name: IAM judges a secret by its full ARN, which its name does not give.
     secrets: HashMap<String, String>,
     calls: Mutex<Vec<Call>>,
     client: reqwest::Client,
+    /// Set once the trigger functions run ([`Front::serve_user_pool`]).
+    user_pool: OnceLock<UserPoolService>,
 }
 
 /// A running front on 127.0.0.1; stops when dropped.
@@ -78,21 +90,24 @@ pub struct Front {
 
 impl Front {
     /// Starts a front before `upstream` (the emulator's endpoint) for the account `account`,
-    /// judging the keys in `identities`.
+    /// judging the keys in `identities`; a service in `elsewhere` goes to its own endpoint.
     pub async fn start(
         upstream: &str,
         account: &str,
         identities: HashMap<String, Identity>,
         secrets: HashMap<String, String>,
+        elsewhere: HashMap<String, String>,
     ) -> std::io::Result<Front> {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let endpoint = format!("http://{}", listener.local_addr()?);
         let shared = Arc::new(Shared {
             upstream: upstream.trim_end_matches('/').to_string(),
+            elsewhere,
             account: account.to_string(),
             identities,
             secrets,
             calls: Mutex::new(Vec::new()),
+            user_pool: OnceLock::new(),
             client: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
@@ -114,6 +129,14 @@ impl Front {
     /// Where the functions' SDKs send their calls (`AWS_ENDPOINT_URL`).
     pub fn endpoint(&self) -> &str {
         &self.endpoint
+    }
+
+    /// From now on, plays the user pool's service side (triggers, codes, invitations).
+    pub fn serve_user_pool(&self, service: UserPoolService) -> Result<(), String> {
+        self.shared
+            .user_pool
+            .set(service)
+            .map_err(|_| "the front already serves the user pool".to_string())
     }
 
     /// Every call so far, in order.
@@ -164,18 +187,27 @@ fn form_query(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// An S3 error as S3 answers it (XML, 403).
+fn s3_error(code: &str, message: &str) -> Response {
+    let body = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>{code}</Code>\
+         <Message>{}</Message></Error>",
+        message.replace('&', "&amp;").replace('<', "&lt;")
+    );
+    let mut response = Response::new(Body::from(body));
+    *response.status_mut() = StatusCode::FORBIDDEN;
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/xml"));
+    response
+}
+
 /// The refusal the service itself would answer.
 fn denied(service: &str, message: &str) -> Response {
+    if service == "s3" {
+        return s3_error("AccessDenied", message);
+    }
     let (status, content_type, body) = match service {
-        "s3" => (
-            StatusCode::FORBIDDEN,
-            "application/xml",
-            format!(
-                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>AccessDenied</Code>\
-                 <Message>{}</Message></Error>",
-                message.replace('&', "&amp;").replace('<', "&lt;")
-            ),
-        ),
         "ses" => (
             StatusCode::FORBIDDEN,
             "application/json",
@@ -275,6 +307,23 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             tracing::warn!(function = %identity.function, %message, "access denied");
             return denied(service, &message);
         }
+        if service == "s3" && presigned::is_presigned(&query) {
+            return match presigned::check(&parts, &identity.session, region) {
+                Ok(()) => match presigned::header_signed(&parts, &identity.session, region) {
+                    Ok((path_and_query, headers)) => {
+                        let mut parts = parts;
+                        match path_and_query.parse() {
+                            Ok(uri) => parts.uri = uri,
+                            Err(_) => return s3_error("InvalidURI", "the path does not parse"),
+                        }
+                        parts.headers = headers;
+                        forward(&shared, parts, body).await
+                    }
+                    Err(e) => s3_error("InternalError", &e),
+                },
+                Err((code, message)) => s3_error(&code, &message),
+            };
+        }
     } else {
         shared.calls.lock().unwrap().push(Call {
             function: None,
@@ -283,7 +332,16 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             denied: None,
         });
     }
-    forward(&shared, parts, body).await
+    let cognito = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.strip_prefix("AWSCognitoIdentityProviderService."))
+        .map(str::to_string);
+    match (cognito, shared.user_pool.get()) {
+        (Some(operation), Some(pool)) => pool.handle(&shared, &operation, parts, body).await,
+        _ => forward(&shared, parts, body).await,
+    }
 }
 
 /// Headers that belong to one connection, not to the message, so never passed along.
@@ -297,9 +355,14 @@ fn per_connection(name: &axum::http::HeaderName) -> bool {
 /// Hands the request to the emulator unchanged (its `Host` too, so a signature moto checks still
 /// holds) and its answer back.
 async fn forward(shared: &Shared, parts: axum::http::request::Parts, body: Bytes) -> Response {
+    let service =
+        credential(&parts.headers, parts.uri.query().unwrap_or("")).map(|(_, _, service)| service);
+    let upstream = service
+        .and_then(|s| shared.elsewhere.get(&s))
+        .unwrap_or(&shared.upstream);
     let url = format!(
         "{}{}",
-        shared.upstream,
+        upstream.trim_end_matches('/'),
         parts.uri.path_and_query().map_or("/", |p| p.as_str())
     );
     let mut outgoing = shared.client.request(parts.method.clone(), url).body(body);

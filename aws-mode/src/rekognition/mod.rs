@@ -1,15 +1,16 @@
 //! A Rekognition endpoint on the local dlib matcher, for AWS mode: moto has no Rekognition, so
 //! the functions' Rekognition calls come here. It speaks AWS JSON 1.1 as Rekognition does
 //! (`POST /`, `X-Amz-Target: RekognitionService.<Op>`), answers in the shapes recorded in
-//! `events/rekognition/`, and scores faces with the embedded matcher's own models and
-//! similarity, so a punch scores alike on both stacks. Signatures are not verified (moto does
+//! `events/rekognition/`, and scores faces with the embedded matcher's own models, on
+//! Rekognition's similarity scale (`similarity`), so both stacks decide a punch alike. Signatures are not verified (moto does
 //! not verify them either); the front before it judges IAM.
 //!
 //! - `operations`: what each operation checks, does and answers;
 //! - `constraints`: the API model's constraints, refused as `ValidationException`;
 //! - `refusals`: every error as the SDK reads it;
 //! - `face_detail` and `pose`: a dlib face described in Rekognition's terms;
-//! - `collections`: the collections and their faces, in SQLite.
+//! - `collections`: the collections and their faces, in SQLite;
+//! - `similarity`: dlib's distances on Rekognition's scale.
 
 mod collections;
 mod constraints;
@@ -17,6 +18,7 @@ mod face_detail;
 mod operations;
 mod pose;
 mod refusals;
+pub mod similarity;
 
 use std::path::Path;
 use std::sync::Arc;

@@ -9,7 +9,9 @@ use std::sync::Mutex;
 use base64::Engine;
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shared::adapters::embedded::{FaceModels, FoundFace, Picture, similarity};
+use shared::adapters::embedded::{FaceModels, FoundFace, Picture};
+
+use super::similarity::rekognition_similarity;
 
 use super::collections::{Collections, IndexedFace};
 use super::constraints::{IdPattern, Violations};
@@ -375,7 +377,12 @@ impl Rekognition {
             .map_err(internal)?
             .into_iter()
             // The local matcher's score, so both stacks judge a punch alike.
-            .map(|face| (similarity(probe.distance(&face.descriptor)), face))
+            .map(|face| {
+                (
+                    rekognition_similarity(probe.distance(&face.descriptor)),
+                    face,
+                )
+            })
             .filter(|(score, _)| f64::from(*score) >= threshold)
             .collect();
         matches.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -1,7 +1,7 @@
 //! The template's one user pool, made as it declares it: username attributes, password policy,
 //! schema, email configuration, app clients by name with their auth flows and attributes, and
-//! groups. The Lambda triggers are not attached: moto never invokes them, so AWS mode invokes
-//! them itself at the moments Cognito would.
+//! groups. The Lambda triggers are not attached: moto never invokes them, so AWS mode's front
+//! invokes them at the moments Cognito would (`crate::front::user_pool`).
 
 use std::collections::BTreeMap;
 
@@ -13,7 +13,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 
 use crate::names::{Names, Physical};
-use crate::template::{reference, resources, strings};
+use crate::template::{attribute, reference, resources, strings};
 
 /// A user pool made on the emulator from the template.
 #[derive(Clone, Debug)]
@@ -21,6 +21,10 @@ pub struct Pool {
     pub id: String,
     /// App client ids by `ClientName`.
     pub clients: BTreeMap<String, String>,
+    /// Whom the pool's own mails (codes, invitations) come from (`EmailConfiguration.From`).
+    pub mail_from: Option<String>,
+    /// The function (logical id) of each trigger in `LambdaConfig`, by trigger (`PreSignUp`).
+    pub triggers: BTreeMap<String, String>,
 }
 
 /// Makes the template's one `AWS::Cognito::UserPool` with its app clients and groups, and
@@ -65,7 +69,9 @@ pub async fn make(cognito: &Client, names: &mut Names) -> Result<Pool, String> {
         );
     }
     let email = &p["EmailConfiguration"];
+    let mut mail_from = None;
     if !email.is_null() {
+        mail_from = Some(names.resolve_one(&email["From"])?);
         request = request.email_configuration(
             EmailConfigurationType::builder()
                 .set_email_sending_account(
@@ -74,7 +80,7 @@ pub async fn make(cognito: &Client, names: &mut Names) -> Result<Pool, String> {
                         .map(EmailSendingAccountType::from),
                 )
                 .set_source_arn(Some(names.resolve_one(&email["SourceArn"])?))
-                .set_from(Some(names.resolve_one(&email["From"])?))
+                .set_from(mail_from.clone())
                 .build(),
         );
     }
@@ -141,5 +147,24 @@ pub async fn make(cognito: &Client, names: &mut Names) -> Result<Pool, String> {
             .await
             .map_err(|e| format!("group {group_name}: {e:?}"))?;
     }
-    Ok(Pool { id, clients })
+    let mut triggers = BTreeMap::new();
+    for (trigger, target) in p["LambdaConfig"].as_mapping().into_iter().flatten() {
+        let trigger = trigger.as_str().unwrap_or_default();
+        match attribute(target) {
+            Some((function, "Arn")) => {
+                triggers.insert(trigger.to_string(), function.to_string());
+            }
+            _ => {
+                return Err(format!(
+                    "LambdaConfig.{trigger} is not !GetAtt <Function>.Arn"
+                ));
+            }
+        }
+    }
+    Ok(Pool {
+        id,
+        clients,
+        mail_from,
+        triggers,
+    })
 }

@@ -110,8 +110,14 @@ async fn a_punch_scores_the_enrolled_face_high_for_the_same_person_and_low_for_a
     );
 }
 
+/// The deployed threshold, on Rekognition's scale (template.yaml's `FaceMatchThreshold`).
+fn deployed_threshold() -> f32 {
+    let default = &aws_mode::template::template()["Parameters"]["FaceMatchThreshold"]["Default"];
+    default.as_f64().expect("a numeric default") as f32
+}
+
 #[tokio::test]
-async fn the_endpoint_scores_exactly_as_the_embedded_matcher() {
+async fn the_endpoint_decides_as_the_embedded_matcher_on_rekognitions_scale() {
     let server = live();
     let endpoint = RekognitionFaces::new(client(&server), PREFIX);
     let embedded = DlibFaces::open(
@@ -122,7 +128,11 @@ async fn the_endpoint_scores_exactly_as_the_embedded_matcher() {
     let enrolment = sample_photo("obama.jpg");
     let at_endpoint = endpoint.enrol("acme", "obama", &enrolment).await.unwrap();
     let at_embedded = embedded.enrol("acme", "obama", &enrolment).await.unwrap();
-    for photo in ["obama2.jpg", "biden.jpg"] {
+    for (photo, same) in [
+        ("obama2.jpg", true),
+        ("obama3.jpg", true),
+        ("biden.jpg", false),
+    ] {
         let probe = sample_photo(photo);
         let a = endpoint
             .compare("acme", &at_endpoint, &probe)
@@ -132,7 +142,15 @@ async fn the_endpoint_scores_exactly_as_the_embedded_matcher() {
             .compare("acme", &at_embedded, &probe)
             .await
             .unwrap();
-        assert!((a - b).abs() < 1e-3, "{photo}: endpoint {a}, embedded {b}");
+        // At their default lines (both 80) the two stacks decide alike…
+        assert_eq!(
+            (a >= THRESHOLD, b >= THRESHOLD),
+            (same, same),
+            "{photo}: endpoint {a}, embedded {b}"
+        );
+        // …and on Rekognition's scale the deployed threshold holds for the same person only.
+        assert_eq!(a >= deployed_threshold(), same, "{photo}: endpoint {a}");
+        eprintln!("{photo}: endpoint {a:.1}, embedded {b:.1}");
     }
 }
 

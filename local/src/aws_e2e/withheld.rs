@@ -1,0 +1,87 @@
+//! One permission withheld from the template at a time, and the journey that needs it fails on
+//! the call the template no longer allows: neither the action check nor the resource check can
+//! silently switch off.
+
+use serde_norway::Value as Yaml;
+
+use super::journeys::{invitation, link_slack, registration};
+use super::walk::Walk;
+use aws_mode::template::template;
+
+/// The template with `keep` deciding, for each statement of `function`, which of its
+/// `field` (`Action` or `Resource`) entries stay.
+fn withholding(function: &str, field: &str, keep: impl Fn(&Yaml) -> bool) -> Yaml {
+    let mut changed = template().clone();
+    let policies = changed["Resources"][function]["Properties"]["Policies"]
+        .as_sequence_mut()
+        .expect("the function has policies");
+    let mut removed = 0;
+    for policy in policies {
+        for statement in policy["Statement"].as_sequence_mut().into_iter().flatten() {
+            if let Some(list) = statement[field].as_sequence_mut() {
+                let before = list.len();
+                list.retain(&keep);
+                removed += before - list.len();
+            }
+        }
+    }
+    assert!(removed > 0, "{function}: nothing to withhold");
+    changed
+}
+
+#[tokio::test]
+async fn without_admin_create_user_no_one_can_be_invited() {
+    let changed = withholding("CompanyAdminFunction", "Action", |a| {
+        a.as_str() != Some("cognito-idp:AdminCreateUser")
+    });
+    let walk = Walk::start(&changed, "aws-e2e-no-invite").await;
+    let admin = registration(&walk).await;
+    let (status, refused) = walk
+        .api(
+            Some(&admin),
+            "POST",
+            "/employees",
+            Some(serde_json::json!({ "email": "ravi@newco.test", "name": "Ravi", "role": "manager" })),
+        )
+        .await;
+    assert!(status >= 500, "{status}: {refused}");
+    let denied = walk.refused_calls();
+    assert!(
+        denied
+            .iter()
+            .any(|c| c.function.as_deref() == Some("CompanyAdminFunction")
+                && c.asks
+                    .iter()
+                    .any(|a| a.action == "cognito-idp:AdminCreateUser")),
+        "{denied:#?}"
+    );
+}
+
+#[tokio::test]
+async fn without_the_attendance_table_slack_cannot_tell_anyone_their_day() {
+    let changed = withholding("SlackFunction", "Resource", |r| {
+        !format!("{r:?}").contains("AttendanceTable")
+    });
+    let walk = Walk::start(&changed, "aws-e2e-no-attendance").await;
+    let admin = registration(&walk).await;
+    let company = invitation(&walk, admin).await;
+    link_slack(&walk, &company).await;
+    let form = genese_tests::slack::command_form("U0RAVI", "/attendance", "today");
+    let (status, reply) = walk.slack("/slack/commands", form).await;
+    let told = reply["text"].as_str().unwrap_or_default();
+    assert!(
+        !(status == 200 && told.contains("checked in")),
+        "{status}: {reply}"
+    );
+    let denied = walk.refused_calls();
+    assert!(
+        denied
+            .iter()
+            .any(|c| c.function.as_deref() == Some("SlackFunction")
+                && c.asks
+                    .iter()
+                    .any(|a| a.action == "dynamodb:GetItem"
+                        && a.resource.contains("AttendanceTable"))),
+        "{denied:#?}"
+    );
+}
