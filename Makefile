@@ -14,7 +14,7 @@ FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 # What the date run fakes the clock with.
 TEST_PACKAGES := faketime
 
-.PHONY: run run-aws aws-e2e test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo clean fmt openapi fuzz aws-bootstraps
+.PHONY: run run-aws aws-e2e test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo bench-report bench-aws-e2e clean fmt openapi fuzz aws-bootstraps
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -79,8 +79,9 @@ unit: setup aws-bootstraps
 
 # AWS mode's journeys (local/src/aws_e2e): the real bootstraps on moto with IAM enforced, behind
 # the gateway, each journey printed as it passes; then each test that withholds a permission.
+# With --workspace, as `unit` built it: `-p local` alone resolves other features and rebuilds.
 aws-e2e: setup aws-bootstraps
-	cargo test -p local aws_e2e:: -- --nocapture --test-threads=1
+	cargo test --workspace --bin genese-local aws_e2e:: -- --nocapture --test-threads=1
 
 # The same test binaries again under libfaketime at hard instants (month and year ends, a leap
 # day, a DST change): a test that assumes something about today fails here, not on that day.
@@ -111,8 +112,17 @@ package: $(STAMP) bench-aarch64-target
 # The measurements behind BENCHMARKS.md (not part of `make test`: slow, and the numbers are read,
 # not asserted). Each part writes target/bench/<part>.{json,md}; `report` gathers them.
 include bench/bench.mk bench/inproc.mk
-bench: bench-build bench-cold bench-size bench-photo bench-criterion bench-load bench-scaling
+bench: bench-build bench-cold bench-size bench-photo bench-criterion bench-load bench-scaling bench-aws-e2e
+	$(MAKE) bench-report
+
+# BENCHMARKS.md again from the parts in target/bench, the others carried over from
+# bench/results.json (one part rerun alone: `make bench-aws-e2e bench-report`).
+bench-report:
 	cargo run --profile local -p bench --bin report
+
+# What `make aws-e2e` costs CI: bootstraps, test build and journeys, clean target and warm.
+bench-aws-e2e: setup aws-bootstraps
+	cargo run --profile local -p bench --bin aws-e2e
 
 # Peak memory of normalising a selfie: what attendance-upload's MemorySize is chosen from.
 bench-photo: setup

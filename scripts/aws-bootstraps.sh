@@ -7,7 +7,8 @@
 # links.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=target/aws-mode/bootstraps
+# AWS_MODE_BOOTSTRAPS, as AWS mode reads it, puts another build's bootstraps elsewhere (make bench-aws-e2e).
+out=${AWS_MODE_BOOTSTRAPS:-target/aws-mode/bootstraps}
 mkdir -p "$out"
 .venv/bin/python scripts/sam-builds.py template.yaml | while read -r dir binary; do
   exe=$(cd "$dir" && cargo build --quiet --bin "$binary" --message-format=json | python3 -c '
