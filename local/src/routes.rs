@@ -1,6 +1,8 @@
 //! The route table of the emulated API Gateway, built from the routes each function crate
 //! declares, so the router and the functions cannot disagree.
 
+use shared::route_table::Callers;
+
 /// Which function serves a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Target {
@@ -50,26 +52,35 @@ pub struct Route {
     pub authorized: bool,
 }
 
+/// A function's routes as its table declares them: method, resource, callers.
+type Declared = Vec<(&'static str, &'static str, Callers)>;
+
 /// Every routed resource method.
 pub fn table() -> Vec<Route> {
     let mut routes = Vec::new();
-    let functions: [(&[(&'static str, &'static str)], Target); 7] = [
-        (&company_admin::ROUTES, Target::CompanyAdmin),
-        (&question_collection::ROUTES, Target::QuestionCollection),
-        (&question_answer::ROUTES, Target::QuestionAnswer),
-        (&personal_details::ROUTES, Target::PersonalDetails),
-        (&attendance_upload::ROUTES, Target::AttendanceUpload),
-        (&leave_requests::ROUTES, Target::LeaveRequests),
-        (&slack::ROUTES, Target::Slack),
+    let functions: [(Declared, Target); 7] = [
+        (company_admin::ROUTES.declared(), Target::CompanyAdmin),
+        (
+            question_collection::ROUTES.declared(),
+            Target::QuestionCollection,
+        ),
+        (question_answer::ROUTES.declared(), Target::QuestionAnswer),
+        (personal_details::ROUTES.declared(), Target::PersonalDetails),
+        (
+            attendance_upload::ROUTES.declared(),
+            Target::AttendanceUpload,
+        ),
+        (leave_requests::ROUTES.declared(), Target::LeaveRequests),
+        (slack::ROUTES.declared(), Target::Slack),
     ];
     for (function_routes, target) in functions {
-        for &(method, resource) in function_routes {
+        for (method, resource, callers) in function_routes {
             routes.push(Route {
                 method,
                 resource,
                 target,
-                // Slack signs its requests; it has no Cognito token to show.
-                authorized: target != Target::Slack,
+                // A signed route (Slack's) has no Cognito token to show.
+                authorized: callers != Callers::Signed,
             });
         }
     }

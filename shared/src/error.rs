@@ -4,7 +4,9 @@
 use lambda_http::{Body, Response, http::StatusCode};
 use serde::Serialize;
 
+use crate::failure::Failure;
 use crate::ports::{BlobError, ChatError, DirectoryError, FaceError, MailError, StoreError};
+use crate::refusal::{Refusal, RefusalKind};
 
 /// Media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -168,6 +170,36 @@ impl ApiError {
     }
 }
 
+/// The one place a domain refusal becomes a status.
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> Self {
+        let (status, title) = match r.kind {
+            RefusalKind::Invalid => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid value"),
+            RefusalKind::Unreadable => (StatusCode::BAD_REQUEST, "Bad request"),
+            RefusalKind::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "Payload too large"),
+            RefusalKind::UnsupportedType => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "Unsupported media type")
+            }
+            RefusalKind::Conflict => (StatusCode::CONFLICT, "Conflict"),
+            RefusalKind::Forbidden => (StatusCode::FORBIDDEN, "Forbidden"),
+            RefusalKind::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+        };
+        let mut e = ApiError::new(status, title, r.detail);
+        e.field = r.field;
+        e
+    }
+}
+
+impl From<Failure> for ApiError {
+    fn from(f: Failure) -> Self {
+        match f {
+            Failure::Refused(r) => r.into(),
+            Failure::Store(e) => e.into(),
+            Failure::Fault(m) => ApiError::internal(m),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
@@ -274,6 +306,38 @@ mod tests {
         let doc = ApiError::internal("store: connection reset by peer 10.0.0.1").to_problem(None);
         assert!(!doc["detail"].as_str().unwrap().contains("10.0.0.1"));
         assert_eq!(doc["status"], 500);
+    }
+
+    #[test]
+    fn each_refusal_kind_has_the_status_the_contract_names() {
+        for (refusal, status) in [
+            (Refusal::invalid("timeZone", "unknown"), 422),
+            (Refusal::unreadable("photo", "not base64"), 400),
+            (Refusal::too_large("over 5 MiB").with_field("photo"), 413),
+            (Refusal::unsupported_type("a GIF"), 415),
+            (Refusal::conflict("already decided"), 409),
+            (Refusal::forbidden("not your team"), 403),
+            (Refusal::not_found("no such request"), 404),
+        ] {
+            let (field, detail) = (refusal.field.clone(), refusal.detail.clone());
+            let e = ApiError::from(Failure::from(refusal));
+            assert_eq!(e.status, status, "{detail}");
+            assert_eq!((e.field, e.detail), (field, detail));
+        }
+    }
+
+    #[test]
+    fn a_fault_of_ours_is_a_500_that_keeps_its_cause_in_the_log() {
+        let e = ApiError::from(Failure::Fault(
+            "re-encoding the photo: out of memory".into(),
+        ));
+        assert_eq!(e.status, 500);
+        assert!(
+            !e.to_problem(None)["detail"]
+                .as_str()
+                .unwrap()
+                .contains("memory")
+        );
     }
 
     #[test]

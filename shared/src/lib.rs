@@ -3,8 +3,9 @@
 //! and on embedded stand-ins.
 //!
 //! Layers (see DESIGN.md): domain modules (`company`, …) hold plain types and rules with no
-//! I/O; `ports` are the traits; `adapters` implement them; `http` and `claims` are what every
-//! function crate uses at its edge.
+//! I/O, and say no with a `Refusal` (or a `Failure`, when a store is involved), never with an
+//! HTTP status; `ports` are the traits; `adapters` implement them; `http`, `claims` and `error`
+//! (the one mapping of refusals to problem+json) are what every function crate uses at its edge.
 
 pub mod adapters;
 pub mod applicant;
@@ -19,6 +20,7 @@ pub mod delivery;
 pub mod error;
 pub mod events;
 pub mod exam;
+pub mod failure;
 pub mod fixtures;
 pub mod function;
 pub mod http;
@@ -32,8 +34,12 @@ pub mod openapi;
 #[cfg(feature = "photo")]
 pub mod photo;
 pub mod ports;
+pub mod refusal;
 pub mod roster;
+pub mod route_table;
 pub mod slack;
 pub mod telemetry;
 
 pub use error::{ApiError, FieldError};
+pub use failure::Failure;
+pub use refusal::{Refusal, RefusalKind};

@@ -18,14 +18,14 @@ const MATRIX: &str = include_str!("authz.matrix");
 
 /// Every (method, resource) the API serves: the functions' own route tables and `/health`.
 fn served_routes() -> BTreeSet<(String, String)> {
-    let tables: [&[(&str, &str)]; 7] = [
-        &company_admin::ROUTES,
-        &question_collection::ROUTES,
-        &question_answer::ROUTES,
-        &personal_details::ROUTES,
-        &attendance_upload::ROUTES,
-        &leave_requests::ROUTES,
-        &slack::ROUTES,
+    let tables: [Vec<(&str, &str)>; 7] = [
+        company_admin::ROUTES.pairs(),
+        question_collection::ROUTES.pairs(),
+        question_answer::ROUTES.pairs(),
+        personal_details::ROUTES.pairs(),
+        attendance_upload::ROUTES.pairs(),
+        leave_requests::ROUTES.pairs(),
+        slack::ROUTES.pairs(),
     ];
     tables
         .iter()

@@ -21,11 +21,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
-use shared::claims::{Claims, Role};
+use shared::attendance::PunchKind;
+use shared::claims::Role;
 use shared::clock::Clock;
 use shared::function::RestFunction;
-use shared::http::route;
 use shared::ports::{BlobStore, FaceVerifier, ItemStore, Table};
+use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 pub use policy::PunchPolicy;
 
@@ -38,17 +39,43 @@ pub const TABLES: [Table; 5] = [
     Table::Idempotency,
 ];
 
-/// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 8] = [
-    ("PUT", "/employees/{username}/face"),
-    ("PUT", "/me/face"),
-    ("POST", "/attendance/check-in"),
-    ("POST", "/attendance/check-out"),
-    ("GET", "/attendance"),
-    ("GET", "/attendance/report"),
-    ("GET", "/attendance/{username}"),
-    ("GET", "/attendance/{username}/{date}/photo"),
-];
+const STAFF: Callers = Callers::Roles(&Role::STAFF);
+const ADMINS: Callers = Callers::Roles(&[Role::Admin]);
+
+/// Every route this function serves, declared once: enrolment, punches, months and the report,
+/// and the links to a punch's photo.
+pub const ROUTES: RouteTable<Handler<AttendanceUpload>> = RouteTable(&[
+    Route::new("PUT", "/employees/{username}/face", ADMINS, |a, c, r| {
+        Box::pin(async move { enrolment::enrol_someone(a, c.tenant()?, r).await })
+    }),
+    Route::new("PUT", "/me/face", STAFF, |a, c, r| {
+        Box::pin(async move { enrolment::enrol_me(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("POST", "/attendance/check-in", STAFF, |a, c, r| {
+        Box::pin(async move { punches::punch(a, c, c.tenant()?, r, PunchKind::CheckIn).await })
+    }),
+    Route::new("POST", "/attendance/check-out", STAFF, |a, c, r| {
+        Box::pin(async move { punches::punch(a, c, c.tenant()?, r, PunchKind::CheckOut).await })
+    }),
+    Route::new("GET", "/attendance", STAFF, |a, c, r| {
+        Box::pin(async move { reading::own_month(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("GET", "/attendance/report", ADMINS, |a, c, r| {
+        Box::pin(async move { reading::company_month(a, c.tenant()?, r).await })
+    }),
+    Route::new(
+        "GET",
+        "/attendance/{username}",
+        Callers::Roles(&[Role::Admin, Role::Manager]),
+        |a, c, r| Box::pin(async move { reading::someones_month(a, c, c.tenant()?, r).await }),
+    ),
+    Route::new(
+        "GET",
+        "/attendance/{username}/{date}/photo",
+        ADMINS,
+        |a, c, r| Box::pin(async move { photos::link(a, c, c.tenant()?, r).await }),
+    ),
+]);
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]
@@ -64,47 +91,6 @@ pub struct AttendanceUpload {
 #[async_trait]
 impl RestFunction for AttendanceUpload {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let (method, resource) = route(request);
-        let claims = Claims::from_request(request)?;
-        claims.require_any(&Role::STAFF)?;
-        let tenant = claims.tenant()?.to_string();
-        use shared::attendance::PunchKind::{CheckIn, CheckOut};
-        match (method.as_str(), resource.as_str()) {
-            ("PUT", "/employees/{username}/face") => {
-                claims.require_any(&[Role::Admin])?;
-                enrolment::enrol_someone(self, &tenant, request).await
-            }
-            ("PUT", "/me/face") => enrolment::enrol_me(self, &claims, &tenant, request).await,
-            ("POST", "/attendance/check-in") => {
-                punches::punch(self, &claims, &tenant, request, CheckIn).await
-            }
-            ("POST", "/attendance/check-out") => {
-                punches::punch(self, &claims, &tenant, request, CheckOut).await
-            }
-            ("GET", "/attendance") => reading::own_month(self, &claims, &tenant, request).await,
-            ("GET", "/attendance/report") => {
-                claims.require_any(&[Role::Admin])?;
-                reading::company_month(self, &tenant, request).await
-            }
-            ("GET", "/attendance/{username}") => {
-                claims.require_any(&[Role::Admin, Role::Manager])?;
-                reading::someones_month(self, &claims, &tenant, request).await
-            }
-            ("GET", "/attendance/{username}/{date}/photo") => {
-                claims.require_any(&[Role::Admin])?;
-                photos::link(self, &claims, &tenant, request).await
-            }
-            (_, "/employees/{username}/face" | "/me/face") => {
-                Err(ApiError::method_not_allowed(&method, &["PUT"]))
-            }
-            (_, "/attendance/check-in" | "/attendance/check-out") => {
-                Err(ApiError::method_not_allowed(&method, &["POST"]))
-            }
-            (_, "/attendance" | "/attendance/report" | "/attendance/{username}")
-            | (_, "/attendance/{username}/{date}/photo") => {
-                Err(ApiError::method_not_allowed(&method, &["GET"]))
-            }
-            _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),
-        }
+        ROUTES.dispatch(self, request).await
     }
 }

@@ -12,7 +12,7 @@ pub async fn member(
     tenant: &str,
     username: &str,
 ) -> Result<RosterEntry, ApiError> {
-    members::member(app.store.as_ref(), tenant, username).await
+    Ok(members::member(app.store.as_ref(), tenant, username).await?)
 }
 
 /// The caller's own entry, which must be active to punch or enrol.
@@ -21,10 +21,10 @@ pub async fn active_self(
     tenant: &str,
     username: &str,
 ) -> Result<RosterEntry, ApiError> {
-    members::active_self(app.store.as_ref(), tenant, username).await
+    Ok(members::active_self(app.store.as_ref(), tenant, username).await?)
 }
 
 /// The caller's company (time zone and work hours).
 pub async fn company(app: &AttendanceUpload, tenant: &str) -> Result<Company, ApiError> {
-    members::company(app.store.as_ref(), tenant).await
+    Ok(members::company(app.store.as_ref(), tenant).await?)
 }

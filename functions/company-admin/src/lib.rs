@@ -17,12 +17,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
-use shared::claims::{Claims, Role};
+use shared::claims::Role;
 use shared::clock::Clock;
 use shared::function::RestFunction;
-use shared::http::route;
 use shared::ids::IdGenerator;
 use shared::ports::{FaceVerifier, ItemStore, Table, UserDirectory};
+use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 /// Tables this function reads or writes (its least-privilege policy names exactly these).
 pub const TABLES: [Table; 5] = [
@@ -33,20 +33,47 @@ pub const TABLES: [Table; 5] = [
     Table::Idempotency,
 ];
 
-/// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 11] = [
-    ("POST", "/companies"),
-    ("GET", "/company"),
-    ("PUT", "/company"),
-    ("GET", "/employees"),
-    ("POST", "/employees"),
-    ("GET", "/employees/{username}"),
-    ("PUT", "/employees/{username}"),
-    ("DELETE", "/employees/{username}"),
-    ("GET", "/events"),
-    ("POST", "/events"),
-    ("DELETE", "/events/{id}"),
-];
+/// Who reads the roster: the company's admins and managers.
+const ROSTER_READERS: Callers = Callers::Roles(&[Role::Admin, Role::Manager]);
+const ADMINS: Callers = Callers::Roles(&[Role::Admin]);
+
+/// Every route this function serves, declared once (method, API Gateway resource, callers,
+/// handler). Registration is open to anyone signed in who has no company yet.
+pub const ROUTES: RouteTable<Handler<CompanyAdmin>> = RouteTable(&[
+    Route::new("POST", "/companies", Callers::SignedIn, |a, c, r| {
+        Box::pin(registration::register(a, c, r))
+    }),
+    Route::new("GET", "/company", ADMINS, |a, c, _| {
+        Box::pin(profile::read(a, c))
+    }),
+    Route::new("PUT", "/company", ADMINS, |a, c, r| {
+        Box::pin(profile::update(a, c, r))
+    }),
+    Route::new("GET", "/employees", ROSTER_READERS, |a, c, r| {
+        Box::pin(async move { employees::list(a, c.tenant()?, r).await })
+    }),
+    Route::new("POST", "/employees", ADMINS, |a, c, r| {
+        Box::pin(async move { employees::invite(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("GET", "/employees/{username}", ROSTER_READERS, |a, c, r| {
+        Box::pin(async move { employees::read(a, c.tenant()?, r).await })
+    }),
+    Route::new("PUT", "/employees/{username}", ADMINS, |a, c, r| {
+        Box::pin(async move { employees::update(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("DELETE", "/employees/{username}", ADMINS, |a, c, r| {
+        Box::pin(async move { employees::offboard(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("GET", "/events", Callers::Roles(&Role::STAFF), |a, c, r| {
+        Box::pin(async move { events::list(a, c.tenant()?, r).await })
+    }),
+    Route::new("POST", "/events", ADMINS, |a, c, r| {
+        Box::pin(async move { events::create(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("DELETE", "/events/{id}", ADMINS, |a, c, r| {
+        Box::pin(async move { events::delete(a, c.tenant()?, r).await })
+    }),
+]);
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]
@@ -62,54 +89,6 @@ pub struct CompanyAdmin {
 #[async_trait]
 impl RestFunction for CompanyAdmin {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let (method, resource) = route(request);
-        let claims = Claims::from_request(request)?;
-        match (method.as_str(), resource.as_str()) {
-            ("POST", "/companies") => registration::register(self, &claims, request).await,
-            ("GET", "/company") => profile::read(self, &claims).await,
-            ("PUT", "/company") => profile::update(self, &claims, request).await,
-            ("GET", "/employees") => {
-                claims.require_any(&[Role::Admin, Role::Manager])?;
-                employees::list(self, claims.tenant()?, request).await
-            }
-            ("POST", "/employees") => {
-                claims.require_any(&[Role::Admin])?;
-                employees::invite(self, &claims, claims.tenant()?, request).await
-            }
-            ("GET", "/employees/{username}") => {
-                claims.require_any(&[Role::Admin, Role::Manager])?;
-                employees::read(self, claims.tenant()?, request).await
-            }
-            ("PUT", "/employees/{username}") => {
-                claims.require_any(&[Role::Admin])?;
-                employees::update(self, &claims, claims.tenant()?, request).await
-            }
-            ("DELETE", "/employees/{username}") => {
-                claims.require_any(&[Role::Admin])?;
-                employees::offboard(self, &claims, claims.tenant()?, request).await
-            }
-            ("GET", "/events") => {
-                claims.require_any(&[Role::Admin, Role::Manager, Role::Employee])?;
-                events::list(self, claims.tenant()?, request).await
-            }
-            ("POST", "/events") => {
-                claims.require_any(&[Role::Admin])?;
-                events::create(self, &claims, claims.tenant()?, request).await
-            }
-            ("DELETE", "/events/{id}") => {
-                claims.require_any(&[Role::Admin])?;
-                events::delete(self, claims.tenant()?, request).await
-            }
-            (_, "/events") => Err(ApiError::method_not_allowed(&method, &["GET", "POST"])),
-            (_, "/events/{id}") => Err(ApiError::method_not_allowed(&method, &["DELETE"])),
-            (_, "/employees") => Err(ApiError::method_not_allowed(&method, &["GET", "POST"])),
-            (_, "/employees/{username}") => Err(ApiError::method_not_allowed(
-                &method,
-                &["GET", "PUT", "DELETE"],
-            )),
-            (_, "/companies") => Err(ApiError::method_not_allowed(&method, &["POST"])),
-            (_, "/company") => Err(ApiError::method_not_allowed(&method, &["GET", "PUT"])),
-            _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),
-        }
+        ROUTES.dispatch(self, request).await
     }
 }

@@ -4,7 +4,7 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use shared::ApiError;
-use shared::claims::{Claims, Role};
+use shared::claims::Claims;
 use shared::company::{Company, CompanyProfile, CompanyRepo, WorkHours};
 use shared::http::{DEFAULT_BODY_LIMIT, json, json_body};
 use shared::ports::StoreError;
@@ -25,7 +25,6 @@ pub(crate) struct ProfileUpdate {
 }
 
 async fn load(app: &CompanyAdmin, claims: &Claims) -> Result<Company, ApiError> {
-    claims.require_any(&[Role::Admin])?;
     let tenant = claims.tenant()?;
     CompanyRepo::new(app.store.as_ref())
         .get(tenant)

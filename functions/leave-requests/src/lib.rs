@@ -17,13 +17,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
-use shared::claims::{Claims, Role};
+use shared::claims::Role;
 use shared::clock::Clock;
 use shared::function::RestFunction;
-use shared::http::route;
 use shared::ids::IdGenerator;
 use shared::leave::{LeaveAction, LeavePolicy};
 use shared::ports::{ItemStore, Table};
+use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 pub use notify::{LeaveNotify, NotifyConfig};
 
@@ -39,17 +39,27 @@ pub const TABLES: [Table; 5] = [
 /// Tables `leave-notify` reads or writes.
 pub const NOTIFY_TABLES: [Table; 2] = [Table::Employees, Table::Idempotency];
 
-/// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 5] = [
-    ("POST", "/leave-requests"),
-    ("GET", "/leave-requests"),
-    ("POST", "/leave-requests/{id}/approve"),
-    ("POST", "/leave-requests/{id}/reject"),
-    ("POST", "/leave-requests/{id}/cancel"),
-];
+/// Everyone on a company's staff may use leave; who may decide is the domain's rule.
+const STAFF: Callers = Callers::Roles(&Role::STAFF);
 
-/// Everyone on a company's staff may use leave.
-const STAFF: [Role; 3] = [Role::Admin, Role::Manager, Role::Employee];
+/// Every route this function serves, declared once.
+pub const ROUTES: RouteTable<Handler<LeaveRequests>> = RouteTable(&[
+    Route::new("POST", "/leave-requests", STAFF, |a, c, r| {
+        Box::pin(async move { create::create(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("GET", "/leave-requests", STAFF, |a, c, r| {
+        Box::pin(async move { lists::list(a, c, c.tenant()?, r).await })
+    }),
+    Route::new("POST", "/leave-requests/{id}/approve", STAFF, |a, c, r| {
+        Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Approve).await })
+    }),
+    Route::new("POST", "/leave-requests/{id}/reject", STAFF, |a, c, r| {
+        Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Reject).await })
+    }),
+    Route::new("POST", "/leave-requests/{id}/cancel", STAFF, |a, c, r| {
+        Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Cancel).await })
+    }),
+]);
 
 /// Everything the REST handler needs, built once at init.
 #[derive(Clone)]
@@ -63,29 +73,6 @@ pub struct LeaveRequests {
 #[async_trait]
 impl RestFunction for LeaveRequests {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let (method, resource) = route(request);
-        let claims = Claims::from_request(request)?;
-        let action = resource
-            .strip_prefix("/leave-requests/{id}/")
-            .and_then(LeaveAction::from_segment);
-        match (method.as_str(), resource.as_str(), action) {
-            ("POST", "/leave-requests", _) => {
-                claims.require_any(&STAFF)?;
-                create::create(self, &claims, claims.tenant()?, request).await
-            }
-            ("GET", "/leave-requests", _) => {
-                claims.require_any(&STAFF)?;
-                lists::list(self, &claims, claims.tenant()?, request).await
-            }
-            ("POST", _, Some(action)) => {
-                claims.require_any(&STAFF)?;
-                decisions::decide(self, &claims, claims.tenant()?, request, action).await
-            }
-            (_, "/leave-requests", _) => {
-                Err(ApiError::method_not_allowed(&method, &["GET", "POST"]))
-            }
-            (_, _, Some(_)) => Err(ApiError::method_not_allowed(&method, &["POST"])),
-            _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),
-        }
+        ROUTES.dispatch(self, request).await
     }
 }

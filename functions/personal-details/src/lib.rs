@@ -27,23 +27,37 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
-use shared::claims::{Claims, Role};
+use shared::claims::Role;
 use shared::clock::Clock;
 use shared::function::RestFunction;
-use shared::http::route;
 use shared::ports::{BlobStore, ItemStore, Table};
+use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 /// Tables this function reads or writes.
 pub const TABLES: [Table; 2] = [Table::Applicants, Table::ExamAttempts];
 
-/// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 5] = [
-    ("GET", "/applicants/me"),
-    ("PUT", "/applicants/me"),
-    ("POST", "/applicants/me/resume"),
-    ("GET", "/applicants"),
-    ("GET", "/applicants/{uid}"),
-];
+const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
+const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
+
+/// Every route this function serves, declared once: the applicant's own details and CV, the
+/// recruiters' review.
+pub const ROUTES: RouteTable<Handler<PersonalDetails>> = RouteTable(&[
+    Route::new("GET", "/applicants/me", APPLICANTS, |a, c, _| {
+        Box::pin(me::read(a, c))
+    }),
+    Route::new("PUT", "/applicants/me", APPLICANTS, |a, c, r| {
+        Box::pin(me::save(a, c, r))
+    }),
+    Route::new("POST", "/applicants/me/resume", APPLICANTS, |a, c, r| {
+        Box::pin(me::offer_upload(a, c, r))
+    }),
+    Route::new("GET", "/applicants", RECRUITERS, |a, _, r| {
+        Box::pin(review::list(a, r))
+    }),
+    Route::new("GET", "/applicants/{uid}", RECRUITERS, |a, _, r| {
+        Box::pin(review::read(a, r))
+    }),
+]);
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]
@@ -57,25 +71,6 @@ pub struct PersonalDetails {
 #[async_trait]
 impl RestFunction for PersonalDetails {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let (method, resource) = route(request);
-        let claims = Claims::from_request(request)?;
-        match resource.as_str() {
-            "/applicants/me" | "/applicants/me/resume" => claims.require_any(&[Role::Applicant])?,
-            "/applicants" | "/applicants/{uid}" => claims.require_any(&[Role::Recruiter])?,
-            _ => {}
-        }
-        match (method.as_str(), resource.as_str()) {
-            ("GET", "/applicants/me") => me::read(self, &claims).await,
-            ("PUT", "/applicants/me") => me::save(self, &claims, request).await,
-            ("POST", "/applicants/me/resume") => me::offer_upload(self, &claims, request).await,
-            ("GET", "/applicants") => review::list(self, request).await,
-            ("GET", "/applicants/{uid}") => review::read(self, request).await,
-            (_, "/applicants/me") => Err(ApiError::method_not_allowed(&method, &["GET", "PUT"])),
-            (_, "/applicants/me/resume") => Err(ApiError::method_not_allowed(&method, &["POST"])),
-            (_, "/applicants" | "/applicants/{uid}") => {
-                Err(ApiError::method_not_allowed(&method, &["GET"]))
-            }
-            _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),
-        }
+        ROUTES.dispatch(self, request).await
     }
 }

@@ -3,10 +3,10 @@
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
-use shared::ApiError;
 use shared::claims::Claims;
 use shared::exam::{Answers, ApplicantView, AttemptRepo, AttemptStatus, Finalisation};
 use shared::http::{body_bytes, json, json_body};
+use shared::{ApiError, RefusalKind};
 
 use crate::QuestionAnswer;
 
@@ -64,7 +64,7 @@ pub async fn submit(
             tracing::info!(uid = %claims.sub, "exam submitted");
             Ok(json(StatusCode::OK, &ApplicantView::of(&attempt, now)))
         }
-        Err(refused) if refused.status == StatusCode::CONFLICT => {
+        Err(refused) if refused.kind() == Some(RefusalKind::Conflict) => {
             // Racing or retried submits: the one that landed stands, and every caller sees it.
             match repo.get(&claims.sub).await? {
                 Some(a)
@@ -73,9 +73,9 @@ pub async fn submit(
                 {
                     Ok(json(StatusCode::OK, &ApplicantView::of(&a, now)))
                 }
-                _ => Err(refused),
+                _ => Err(refused.into()),
             }
         }
-        Err(refused) => Err(refused),
+        Err(failed) => Err(failed.into()),
     }
 }

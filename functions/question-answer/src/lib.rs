@@ -13,24 +13,36 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
-use shared::claims::{Claims, Role};
+use shared::claims::Role;
 use shared::clock::Clock;
 use shared::function::RestFunction;
-use shared::http::route;
 use shared::ports::{ItemStore, Table};
+use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 pub use sweep::{SWEEP_PAGE, sweep};
 
 /// Tables this function reads or writes.
 pub const TABLES: [Table; 1] = [Table::ExamAttempts];
 
-/// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 4] = [
-    ("PUT", "/exams/current/answers"),
-    ("POST", "/exams/current/submit"),
-    ("GET", "/exams"),
-    ("GET", "/exams/{uid}"),
-];
+const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
+const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
+
+/// Every route this function serves, declared once: the applicant's answers and submission,
+/// the recruiters' results.
+pub const ROUTES: RouteTable<Handler<QuestionAnswer>> = RouteTable(&[
+    Route::new("PUT", "/exams/current/answers", APPLICANTS, |a, c, r| {
+        Box::pin(answers::save(a, r, c))
+    }),
+    Route::new("POST", "/exams/current/submit", APPLICANTS, |a, c, r| {
+        Box::pin(answers::submit(a, r, c))
+    }),
+    Route::new("GET", "/exams", RECRUITERS, |a, _, r| {
+        Box::pin(results::list(a, r))
+    }),
+    Route::new("GET", "/exams/{uid}", RECRUITERS, |a, _, r| {
+        Box::pin(results::read(a, r))
+    }),
+]);
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]
@@ -42,22 +54,6 @@ pub struct QuestionAnswer {
 #[async_trait]
 impl RestFunction for QuestionAnswer {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let (method, resource) = route(request);
-        let claims = Claims::from_request(request)?;
-        if resource.starts_with("/exams/current") {
-            claims.require_any(&[Role::Applicant])?;
-        } else {
-            claims.require_any(&[Role::Recruiter])?;
-        }
-        match (method.as_str(), resource.as_str()) {
-            ("PUT", "/exams/current/answers") => answers::save(self, request, &claims).await,
-            ("POST", "/exams/current/submit") => answers::submit(self, request, &claims).await,
-            ("GET", "/exams") => results::list(self, request).await,
-            ("GET", "/exams/{uid}") => results::read(self, request).await,
-            (_, "/exams/current/answers") => Err(ApiError::method_not_allowed(&method, &["PUT"])),
-            (_, "/exams/current/submit") => Err(ApiError::method_not_allowed(&method, &["POST"])),
-            (_, "/exams" | "/exams/{uid}") => Err(ApiError::method_not_allowed(&method, &["GET"])),
-            _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),
-        }
+        ROUTES.dispatch(self, request).await
     }
 }

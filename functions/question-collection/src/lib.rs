@@ -12,27 +12,45 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use lambda_http::{Body, Request, Response};
 use shared::ApiError;
-use shared::claims::{Claims, Role};
+use shared::claims::Role;
 use shared::clock::Clock;
 use shared::exam::ExamPolicy;
 use shared::function::RestFunction;
-use shared::http::route;
 use shared::ids::IdGenerator;
 use shared::ports::{ItemStore, Table};
+use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 /// Tables this function reads or writes.
 pub const TABLES: [Table; 2] = [Table::Questions, Table::ExamAttempts];
 
-/// The routes this function serves, as (method, API Gateway resource).
-pub const ROUTES: [(&str, &str); 7] = [
-    ("GET", "/questions"),
-    ("POST", "/questions"),
-    ("GET", "/questions/{id}"),
-    ("PUT", "/questions/{id}"),
-    ("DELETE", "/questions/{id}"),
-    ("POST", "/exams"),
-    ("GET", "/exams/current"),
-];
+const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
+const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
+
+/// Every route this function serves, declared once: recruiters keep the bank, applicants start
+/// their exam.
+pub const ROUTES: RouteTable<Handler<QuestionCollection>> = RouteTable(&[
+    Route::new("GET", "/questions", RECRUITERS, |a, _, r| {
+        Box::pin(questions::list(a, r))
+    }),
+    Route::new("POST", "/questions", RECRUITERS, |a, _, r| {
+        Box::pin(questions::create(a, r))
+    }),
+    Route::new("GET", "/questions/{id}", RECRUITERS, |a, _, r| {
+        Box::pin(questions::read(a, r))
+    }),
+    Route::new("PUT", "/questions/{id}", RECRUITERS, |a, _, r| {
+        Box::pin(questions::update(a, r))
+    }),
+    Route::new("DELETE", "/questions/{id}", RECRUITERS, |a, _, r| {
+        Box::pin(questions::delete(a, r))
+    }),
+    Route::new("POST", "/exams", APPLICANTS, |a, c, r| {
+        Box::pin(exams::start(a, r, c))
+    }),
+    Route::new("GET", "/exams/current", APPLICANTS, |a, c, _| {
+        Box::pin(exams::current(a, c))
+    }),
+]);
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]
@@ -47,29 +65,6 @@ pub struct QuestionCollection {
 #[async_trait]
 impl RestFunction for QuestionCollection {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
-        let (method, resource) = route(request);
-        let claims = Claims::from_request(request)?;
-        if resource.starts_with("/questions") {
-            claims.require_any(&[Role::Recruiter])?;
-        } else {
-            claims.require_any(&[Role::Applicant])?;
-        }
-        match (method.as_str(), resource.as_str()) {
-            ("GET", "/questions") => questions::list(self, request).await,
-            ("POST", "/questions") => questions::create(self, request).await,
-            ("GET", "/questions/{id}") => questions::read(self, request).await,
-            ("PUT", "/questions/{id}") => questions::update(self, request).await,
-            ("DELETE", "/questions/{id}") => questions::delete(self, request).await,
-            ("POST", "/exams") => exams::start(self, request, &claims).await,
-            ("GET", "/exams/current") => exams::current(self, &claims).await,
-            (_, "/exams") => Err(ApiError::method_not_allowed(&method, &["POST"])),
-            (_, "/exams/current") => Err(ApiError::method_not_allowed(&method, &["GET"])),
-            (_, "/questions") => Err(ApiError::method_not_allowed(&method, &["GET", "POST"])),
-            (_, "/questions/{id}") => Err(ApiError::method_not_allowed(
-                &method,
-                &["GET", "PUT", "DELETE"],
-            )),
-            _ => Err(ApiError::not_found(format!("no route {method} {resource}"))),
-        }
+        ROUTES.dispatch(self, request).await
     }
 }

@@ -5,11 +5,11 @@
 
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
-use shared::ApiError;
 use shared::leave::{self, LeaveAction};
-use shared::ports::ChatMessage;
+use shared::ports::{ChatMessage, StoreError};
 use shared::slack::Interaction;
 use shared::slack::messages::{APPROVE_ACTION, REJECT_ACTION};
+use shared::{ApiError, Failure};
 
 use crate::{Slack, identity};
 
@@ -64,11 +64,22 @@ pub async fn run(app: &Slack, body: &[u8]) -> Result<Response<Body>, ApiError> {
             tracing::info!(leave_id = %request.leave_id, ?action, by = %me.username, "leave decided from Slack");
             acknowledged()
         }
-        Err(refused) if refused.status.is_client_error() => {
-            tracing::info!(leave_id = %click.value, status = %refused.status, "Slack decision refused");
+        Err(Failure::Refused(refused)) => {
+            tracing::info!(leave_id = %click.value, kind = ?refused.kind, "Slack decision refused");
             whisper(app, &click, &format!("Nothing changed: {}", refused.detail)).await;
             acknowledged()
         }
-        Err(fault) => Err(fault),
+        // A click is not retried by Slack; the person is told to click again instead.
+        Err(Failure::Store(StoreError::Throttled)) => {
+            tracing::warn!(leave_id = %click.value, "Slack decision throttled");
+            whisper(
+                app,
+                &click,
+                "Nothing changed: the data store is busy; retry shortly",
+            )
+            .await;
+            acknowledged()
+        }
+        Err(fault) => Err(fault.into()),
     }
 }

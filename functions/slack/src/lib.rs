@@ -24,6 +24,7 @@ use shared::clock::Clock;
 use shared::function::RestFunction;
 use shared::http::{body_bytes, route};
 use shared::ports::{ChatPoster, ItemStore, Table};
+use shared::route_table::{Callers, Reply, Route, RouteTable};
 use shared::slack::{ReplayGuard, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 pub use reminder::{CheckoutReminder, REMINDER_TABLES, Reminded};
@@ -38,10 +39,25 @@ pub const TABLES: [Table; 6] = [
     Table::Idempotency,
 ];
 
-/// The routes this function serves, as (method, API Gateway resource). No Cognito authorizer:
-/// the signature is the authentication.
-pub const ROUTES: [(&str, &str); 2] =
-    [("POST", "/slack/commands"), ("POST", "/slack/interactions")];
+/// A Slack handler: the function's state and the request's verified body.
+pub type SlackHandler = for<'a> fn(&'a Slack, &'a [u8]) -> Reply<'a>;
+
+/// Every route this function serves, declared once. Slack has no Cognito token: it signs each
+/// request, which dispatch verifies before any handler runs.
+pub const ROUTES: RouteTable<SlackHandler> = RouteTable(&[
+    Route {
+        method: "POST",
+        resource: "/slack/commands",
+        callers: Callers::Signed,
+        handler: |app, body| Box::pin(commands::run(app, body)),
+    },
+    Route {
+        method: "POST",
+        resource: "/slack/interactions",
+        callers: Callers::Signed,
+        handler: |app, body| Box::pin(interactions::run(app, body)),
+    },
+]);
 
 /// Slack's own payloads are a few kilobytes; button payloads carry the message's blocks.
 const BODY_LIMIT: usize = 64 * 1024;
@@ -64,12 +80,7 @@ fn header<'a>(request: &'a Request, name: &str) -> Option<&'a str> {
 impl RestFunction for Slack {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         let (method, resource) = route(request);
-        if !ROUTES.iter().any(|(_, r)| *r == resource) {
-            return Err(ApiError::not_found(format!("no route {method} {resource}")));
-        }
-        if method != "POST" {
-            return Err(ApiError::method_not_allowed(&method, &["POST"]));
-        }
+        let found = ROUTES.find(&method, &resource)?;
         let body = body_bytes(request, BODY_LIMIT)?;
         ReplayGuard::new(self.store.as_ref())
             .accept(
@@ -80,9 +91,6 @@ impl RestFunction for Slack {
                 self.clock.now(),
             )
             .await?;
-        match resource.as_str() {
-            "/slack/commands" => commands::run(self, body).await,
-            _ => interactions::run(self, body).await,
-        }
+        (found.handler)(self, body).await
     }
 }

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::contact::{email_domain, is_e164};
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// Most education entries an applicant may list.
 pub const MAX_EDUCATION: usize = 10;
@@ -68,16 +68,16 @@ pub struct Details {
 }
 
 /// `value` trimmed, if it has 1 to `max` characters and no control characters.
-fn text(field: &str, value: &str, max: usize) -> Result<String, ApiError> {
+fn text(field: &str, value: &str, max: usize) -> Result<String, Refusal> {
     let value = value.trim();
     if value.is_empty() || value.chars().count() > max {
-        return Err(ApiError::invalid(
+        return Err(Refusal::invalid(
             field,
             format!("needs 1 to {max} characters"),
         ));
     }
     if value.chars().any(char::is_control) {
-        return Err(ApiError::invalid(
+        return Err(Refusal::invalid(
             field,
             "must not contain control characters",
         ));
@@ -98,7 +98,7 @@ fn iso_date(value: &str) -> Option<NaiveDate> {
 }
 
 impl Education {
-    fn validated(self, at: &str) -> Result<Education, ApiError> {
+    fn validated(self, at: &str) -> Result<Education, Refusal> {
         let field = |name: &str| format!("{at}.{name}");
         let institution = text(&field("institution"), &self.institution, 200)?;
         let degree = text(&field("degree"), &self.degree, 100)?;
@@ -107,7 +107,7 @@ impl Education {
             Some(f) => Some(text(&field("fieldOfStudy"), f, 100)?),
         };
         if !GRADUATION_YEARS.contains(&self.graduation_year) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 field("graduationYear"),
                 format!(
                     "use a year from {} to {}",
@@ -128,13 +128,13 @@ impl Education {
 impl Details {
     /// Checks every rule, naming the offending field, and returns the details trimmed, with the
     /// email defaulting to `account_email` (the token's).
-    pub fn validated(self, account_email: Option<&str>) -> Result<Details, ApiError> {
+    pub fn validated(self, account_email: Option<&str>) -> Result<Details, Refusal> {
         let first_name = text("firstName", &self.first_name, 100)?;
         let last_name = text("lastName", &self.last_name, 100)?;
         let email = match self.email.as_deref().map(str::trim) {
             Some(given) if email_domain(given).is_some() => Some(given.to_string()),
             Some(_) => {
-                return Err(ApiError::invalid(
+                return Err(Refusal::invalid(
                     "email",
                     "not a valid email address; leave it out to use your account's",
                 ));
@@ -146,13 +146,13 @@ impl Details {
         };
         let phone = self.phone.trim().to_string();
         if !is_e164(&phone) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "phone",
                 "use the international E.164 form: `+`, the country code and the number, digits only (e.g. +9779812345678)",
             ));
         }
         if self.education.len() > MAX_EDUCATION {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "education",
                 format!("list at most {MAX_EDUCATION} entries"),
             ));
@@ -164,7 +164,7 @@ impl Details {
             .map(|(i, e)| e.validated(&format!("education[{i}]")))
             .collect::<Result<_, _>>()?;
         if iso_date(self.availability.start_date.trim()).is_none() {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "availability.startDate",
                 "use a calendar date written YYYY-MM-DD",
             ));
@@ -188,6 +188,7 @@ mod tests {
     use serde_json::{Value, json};
 
     use super::*;
+    use crate::refusal::RefusalKind;
 
     fn form(edit: impl FnOnce(&mut Value)) -> Details {
         let mut v = json!({
@@ -202,9 +203,9 @@ mod tests {
         serde_json::from_value(v).unwrap()
     }
 
-    fn refusal(details: Details) -> (u16, String) {
+    fn refusal(details: Details) -> (RefusalKind, String) {
         let e = details.validated(Some("sita@example.com")).unwrap_err();
-        (e.status.as_u16(), e.field.unwrap_or_default())
+        (e.kind, e.field.unwrap_or_default())
     }
 
     #[test]
@@ -251,7 +252,11 @@ mod tests {
         ];
         for (pointer, value, field) in cases {
             let details = form(|v| *v.pointer_mut(pointer).unwrap() = value);
-            assert_eq!(refusal(details), (422, field.to_string()), "{pointer}");
+            assert_eq!(
+                refusal(details),
+                (RefusalKind::Invalid, field.to_string()),
+                "{pointer}"
+            );
         }
     }
 

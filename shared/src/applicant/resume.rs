@@ -2,8 +2,8 @@
 //! The bytes go straight from the browser to the blob store through a presigned PUT, so what
 //! arrived is judged afterwards, from its first bytes.
 
-use crate::error::ApiError;
 use crate::ports::{BlobError, BlobHead, BlobStore};
+use crate::refusal::Refusal;
 
 /// The one media type a CV is uploaded as.
 pub const RESUME_CONTENT_TYPE: &str = "application/pdf";
@@ -21,11 +21,11 @@ pub fn resume_key(uid: &str) -> String {
 }
 
 /// `size` if a CV of that many bytes may be uploaded, else the refusal naming `size`.
-pub fn check_resume_size(size: u64) -> Result<u64, ApiError> {
+pub fn check_resume_size(size: u64) -> Result<u64, Refusal> {
     if (1..=MAX_RESUME_BYTES).contains(&size) {
         Ok(size)
     } else {
-        Err(ApiError::invalid(
+        Err(Refusal::invalid(
             "size",
             format!("a CV is 1 to {MAX_RESUME_BYTES} bytes (5 MiB)"),
         ))
@@ -82,6 +82,7 @@ impl ResumeState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::RefusalKind;
 
     fn head(bytes: &[u8], size: u64) -> BlobHead {
         BlobHead {
@@ -111,7 +112,10 @@ mod tests {
         assert!(check_resume_size(MAX_RESUME_BYTES).is_ok());
         for bad in [0, MAX_RESUME_BYTES + 1] {
             let e = check_resume_size(bad).unwrap_err();
-            assert_eq!((e.status.as_u16(), e.field.as_deref()), (422, Some("size")));
+            assert_eq!(
+                (e.kind, e.field.as_deref()),
+                (RefusalKind::Invalid, Some("size"))
+            );
         }
         assert_eq!(resume_key("u-1"), "resumes/u-1/cv.pdf");
     }

@@ -4,7 +4,7 @@ use chrono::NaiveTime;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// Day of the week, as written in payloads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
@@ -95,24 +95,24 @@ pub struct CompanyProfile {
 
 impl CompanyProfile {
     /// Checks every rule and returns the profile normalised (name trimmed, work days sorted).
-    pub fn validated(mut self) -> Result<CompanyProfile, ApiError> {
+    pub fn validated(mut self) -> Result<CompanyProfile, Refusal> {
         self.name = self.name.trim().to_string();
         let len = self.name.chars().count();
         if len == 0 || len > 120 {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "name",
                 "the name must have 1 to 120 characters",
             ));
         }
         if self.name.chars().any(char::is_control) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "name",
                 "the name must not contain control characters",
             ));
         }
         self.time_zone = self.time_zone.trim().to_string();
         if self.time_zone.parse::<Tz>().is_err() {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "timeZone",
                 format!(
                     "`{}` is not an IANA time zone such as Asia/Kathmandu",
@@ -123,18 +123,18 @@ impl CompanyProfile {
         let hours = &mut self.work_hours;
         let start = hours
             .start_time()
-            .ok_or_else(|| ApiError::invalid("workHours.start", "use 24-hour HH:MM, e.g. 09:00"))?;
+            .ok_or_else(|| Refusal::invalid("workHours.start", "use 24-hour HH:MM, e.g. 09:00"))?;
         let end = hours
             .end_time()
-            .ok_or_else(|| ApiError::invalid("workHours.end", "use 24-hour HH:MM, e.g. 18:00"))?;
+            .ok_or_else(|| Refusal::invalid("workHours.end", "use 24-hour HH:MM, e.g. 18:00"))?;
         if end <= start {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "workHours.end",
                 "the work day must end after it starts",
             ));
         }
         if hours.late_after_minutes > 240 {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "workHours.lateAfterMinutes",
                 "at most 240 minutes",
             ));
@@ -142,7 +142,7 @@ impl CompanyProfile {
         hours.work_days.sort();
         hours.work_days.dedup();
         if hours.work_days.is_empty() {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "workHours.workDays",
                 "at least one work day is needed",
             ));
@@ -159,6 +159,7 @@ impl CompanyProfile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::RefusalKind;
 
     fn profile(tz: &str, start: &str, end: &str) -> CompanyProfile {
         CompanyProfile {
@@ -187,8 +188,8 @@ mod tests {
             .validated()
             .unwrap_err();
         assert_eq!(
-            (err.status.as_u16(), err.field.as_deref()),
-            (422, Some("timeZone"))
+            (err.kind, err.field.as_deref()),
+            (RefusalKind::Invalid, Some("timeZone"))
         );
     }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// Most characters in an event's title.
 pub const MAX_TITLE_CHARS: usize = 120;
@@ -48,20 +48,20 @@ pub struct EventDraft {
 
 impl EventDraft {
     /// Checks every rule, naming the offending field, and returns the draft with its title trimmed.
-    pub fn validated(mut self) -> Result<EventDraft, ApiError> {
+    pub fn validated(mut self) -> Result<EventDraft, Refusal> {
         if !sortable_year(self.date) {
-            return Err(ApiError::invalid("date", "the year must be 1970 to 9999"));
+            return Err(Refusal::invalid("date", "the year must be 1970 to 9999"));
         }
         self.title = self.title.trim().to_string();
         let len = self.title.chars().count();
         if len == 0 || len > MAX_TITLE_CHARS {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "title",
                 format!("the title must have 1 to {MAX_TITLE_CHARS} characters"),
             ));
         }
         if self.title.chars().any(char::is_control) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "title",
                 "the title must not contain control characters",
             ));

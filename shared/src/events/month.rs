@@ -4,7 +4,7 @@ use std::fmt;
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// One calendar month of the proleptic Gregorian calendar, years 1970 to 9999 (so every date in it
 /// is written with a four-digit year and sorts as text).
@@ -15,9 +15,9 @@ pub struct Month {
 }
 
 impl Month {
-    /// Reads `YYYY-MM`; anything else is a 422 naming `field`.
-    pub fn parse(field: &str, text: &str) -> Result<Month, ApiError> {
-        let bad = || ApiError::invalid(field, format!("`{text}` is not a month; use YYYY-MM"));
+    /// Reads `YYYY-MM`; anything else is refused as invalid, naming `field`.
+    pub fn parse(field: &str, text: &str) -> Result<Month, Refusal> {
+        let bad = || Refusal::invalid(field, format!("`{text}` is not a month; use YYYY-MM"));
         let shaped = text.len() == 7
             && text.bytes().enumerate().all(|(i, b)| match i {
                 4 => b == b'-',
@@ -75,6 +75,7 @@ impl fmt::Display for Month {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::RefusalKind;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -109,8 +110,8 @@ mod tests {
         ] {
             let err = Month::parse("month", bad).unwrap_err();
             assert_eq!(
-                (err.status.as_u16(), err.field.as_deref()),
-                (422, Some("month")),
+                (err.kind, err.field.as_deref()),
+                (RefusalKind::Invalid, Some("month")),
                 "{bad}"
             );
         }

@@ -9,8 +9,9 @@ use serde_json::Value;
 
 use super::event::{Event, EventDraft, iso_date};
 use super::month::Month;
-use crate::error::ApiError;
+use crate::failure::Failure;
 use crate::ports::{Condition, Item, ItemStore, Key, Query, SortCondition, StoreError, Table};
+use crate::refusal::Refusal;
 
 /// Items read per page while collecting a whole month or range.
 const PAGE: usize = 100;
@@ -104,14 +105,9 @@ impl<'a> EventRepo<'a> {
             .await
     }
 
-    /// Removes the company's event `id` on `date`; 404 when the company has no such event (another
-    /// company's event is simply not in this partition).
-    pub async fn delete(
-        &self,
-        company_id: &str,
-        date: NaiveDate,
-        id: &str,
-    ) -> Result<(), ApiError> {
+    /// Removes the company's event `id` on `date`; not found when the company has no such event
+    /// (another company's event is simply not in this partition).
+    pub async fn delete(&self, company_id: &str, date: NaiveDate, id: &str) -> Result<(), Failure> {
         let key = Key::with_sort(company_id, format!("{}#{id}", iso_date(date)));
         match self
             .store
@@ -119,7 +115,7 @@ impl<'a> EventRepo<'a> {
             .await
         {
             Ok(()) => Ok(()),
-            Err(StoreError::ConditionFailed) => Err(ApiError::not_found("no such event")),
+            Err(StoreError::ConditionFailed) => Err(Refusal::not_found("no such event").into()),
             Err(e) => Err(e.into()),
         }
     }
@@ -169,6 +165,7 @@ impl<'a> EventRepo<'a> {
 mod tests {
     use super::*;
     use crate::adapters::embedded::SqliteStore;
+    use crate::refusal::RefusalKind;
 
     fn store() -> SqliteStore {
         SqliteStore::open(&crate::fixtures::temp_dir("events").join("t.sqlite3")).unwrap()
@@ -253,17 +250,25 @@ mod tests {
         let repo = EventRepo::new(&store);
         let d = day(2026, 12, 25);
         put(&repo, "c1", "e1", draft(d, "Christmas", true)).await;
-        let err = repo.delete("c2", d, "e1").await.unwrap_err();
-        assert_eq!(err.status, 404, "another company's event is not found");
+        let err = repo.delete("c2", d, "e1").await.unwrap_err().refused();
+        assert_eq!(
+            err.kind,
+            RefusalKind::NotFound,
+            "another company's event is not found"
+        );
         assert_eq!(
             repo.delete("c1", day(2026, 12, 24), "e1")
                 .await
                 .unwrap_err()
-                .status,
-            404
+                .refused()
+                .kind,
+            RefusalKind::NotFound
         );
         repo.delete("c1", d, "e1").await.unwrap();
-        assert_eq!(repo.delete("c1", d, "e1").await.unwrap_err().status, 404);
+        assert_eq!(
+            repo.delete("c1", d, "e1").await.unwrap_err().refused().kind,
+            RefusalKind::NotFound
+        );
         let month = Month::of(d).unwrap();
         assert!(repo.list_month("c1", month).await.unwrap().is_empty());
     }

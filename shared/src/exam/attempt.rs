@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Answers, DrawnQuestion, Grade, QuestionDraft, Scoring, check_answers, grade};
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// Sort key of the attempt: one attempt per applicant, so starting is a create-once on the key.
 pub const ATTEMPT_ID: &str = "intern-exam";
@@ -136,20 +136,20 @@ impl Attempt {
         (drawn, content)
     }
 
-    fn ensure_open(&self, now: DateTime<Utc>) -> Result<(), ApiError> {
+    fn ensure_open(&self, now: DateTime<Utc>) -> Result<(), Refusal> {
         if self.finalised_by == Some(Finalisation::Deadline) {
-            return Err(ApiError::conflict(format!(
+            return Err(Refusal::conflict(format!(
                 "the exam ended at {}; it was submitted with your saved answers",
                 sortable(self.deadline)
             )));
         }
         if self.status == AttemptStatus::Submitted {
-            return Err(ApiError::conflict(
+            return Err(Refusal::conflict(
                 "the exam was already submitted; it is final",
             ));
         }
         if now > self.closes_at() {
-            return Err(ApiError::conflict(format!(
+            return Err(Refusal::conflict(format!(
                 "the exam ended at {}; answers are no longer accepted",
                 sortable(self.deadline)
             )));
@@ -158,7 +158,7 @@ impl Attempt {
     }
 
     /// Merges `answers` into the saved ones (an empty list clears a question), as of `now`.
-    pub fn save(&mut self, answers: &Answers, now: DateTime<Utc>) -> Result<(), ApiError> {
+    pub fn save(&mut self, answers: &Answers, now: DateTime<Utc>) -> Result<(), Refusal> {
         self.ensure_open(now)?;
         let (drawn, content) = self.contents();
         check_answers(&drawn, &content, answers)?;
@@ -177,7 +177,7 @@ impl Attempt {
     }
 
     /// The applicant submits at `now`: final, graded here on the server.
-    pub fn submit(&mut self, now: DateTime<Utc>) -> Result<(), ApiError> {
+    pub fn submit(&mut self, now: DateTime<Utc>) -> Result<(), Refusal> {
         self.ensure_open(now)?;
         self.finalise(Finalisation::Applicant, now);
         Ok(())
@@ -205,6 +205,7 @@ impl Attempt {
 mod tests {
     use super::*;
     use crate::exam::{Difficulty, QuestionKind, QuestionOption};
+    use crate::refusal::RefusalKind;
 
     fn at(minute: i64) -> DateTime<Utc> {
         DateTime::from_timestamp(1_790_000_000, 0).unwrap() + Duration::minutes(minute)
@@ -267,11 +268,11 @@ mod tests {
         assert_eq!(
             a.save(&Answers::from([("q1".into(), vec![0])]), too_late)
                 .unwrap_err()
-                .status,
-            409
+                .kind,
+            RefusalKind::Conflict
         );
         assert!(a.is_overdue(too_late));
-        assert_eq!(a.submit(too_late).unwrap_err().status, 409);
+        assert_eq!(a.submit(too_late).unwrap_err().kind, RefusalKind::Conflict);
     }
 
     #[test]
@@ -284,10 +285,10 @@ mod tests {
         let g = a.grade.clone().unwrap();
         assert_eq!((g.score, g.max_score), (5.0, 5));
         assert_eq!(a.finalised_by, Some(Finalisation::Applicant));
-        assert_eq!(a.submit(at(5)).unwrap_err().status, 409);
+        assert_eq!(a.submit(at(5)).unwrap_err().kind, RefusalKind::Conflict);
         assert_eq!(
-            a.save(&Answers::new(), at(5)).unwrap_err().status,
-            409,
+            a.save(&Answers::new(), at(5)).unwrap_err().kind,
+            RefusalKind::Conflict,
             "no answers after submit"
         );
     }

@@ -8,10 +8,11 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::attempt::{ATTEMPT_ID, Attempt, AttemptStatus, sortable};
-use crate::error::ApiError;
+use crate::failure::Failure;
 use crate::ports::{
     Condition, Cursor, Item, ItemStore, Key, Query, SortCondition, StoreError, Table,
 };
+use crate::refusal::Refusal;
 
 /// Attempts to write a change before giving up on a busy attempt.
 const WRITE_ATTEMPTS: usize = 5;
@@ -130,13 +131,14 @@ impl<'a> AttemptRepo<'a> {
         &self,
         uid: &str,
         now: DateTime<Utc>,
-        change: impl Fn(&mut Attempt) -> Result<(), ApiError>,
-    ) -> Result<Attempt, ApiError> {
+        change: impl Fn(&mut Attempt) -> Result<(), Refusal>,
+    ) -> Result<Attempt, Failure> {
         for _ in 0..WRITE_ATTEMPTS {
             let Some(attempt) = self.current(uid, now).await? else {
-                return Err(ApiError::not_found(
+                return Err(Refusal::not_found(
                     "you have not started the exam; POST /exams starts it",
-                ));
+                )
+                .into());
             };
             let mut next = attempt.clone();
             change(&mut next)?;
@@ -146,9 +148,7 @@ impl<'a> AttemptRepo<'a> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(ApiError::conflict(
-            "the attempt is being changed by another request; retry",
-        ))
+        Err(Refusal::conflict("the attempt is being changed by another request; retry").into())
     }
 
     /// One page of attempts in `status`: submitted by score, highest first; in progress by

@@ -4,8 +4,8 @@
 //! bytes a character). So each question may take its share of the budget as stored, and a
 //! question the recruiters' policy cannot fit is refused when it is written.
 
-use crate::error::ApiError;
 use crate::ports::item_size::value_size;
+use crate::refusal::Refusal;
 
 use super::{DrawnQuestion, ExamPolicy, FrozenQuestion, QuestionDraft};
 
@@ -32,8 +32,9 @@ pub fn question_budget(policy: &ExamPolicy) -> usize {
     FROZEN_QUESTIONS_BYTES / questions
 }
 
-/// A 422 naming the larger of `text` and `options` when `draft` takes more than its share.
-pub fn check_fits(id: &str, draft: &QuestionDraft, policy: &ExamPolicy) -> Result<(), ApiError> {
+/// Refused as invalid, naming the larger of `text` and `options`, when `draft` takes more than
+/// its share.
+pub fn check_fits(id: &str, draft: &QuestionDraft, policy: &ExamPolicy) -> Result<(), Refusal> {
     let bytes = frozen_bytes(id, draft);
     let budget = question_budget(policy);
     if bytes <= budget {
@@ -46,7 +47,7 @@ pub fn check_fits(id: &str, draft: &QuestionDraft, policy: &ExamPolicy) -> Resul
         "options"
     };
     let questions = policy.per_category.values().sum::<u32>();
-    Err(ApiError::invalid(
+    Err(Refusal::invalid(
         field,
         format!(
             "this question takes {bytes} bytes as stored (text in Devanagari or CJK takes three \
@@ -73,6 +74,7 @@ mod tests {
 
     use super::*;
     use crate::exam::{Difficulty, QuestionKind, QuestionOption, Scoring};
+    use crate::refusal::RefusalKind;
 
     fn policy(questions: u32) -> ExamPolicy {
         ExamPolicy {
@@ -111,7 +113,7 @@ mod tests {
         );
         assert!(check_fits("q1", &long, &policy(12)).is_ok());
         let refused = check_fits("q1", &long, &policy(50)).unwrap_err();
-        assert_eq!(refused.status.as_u16(), 422);
+        assert_eq!(refused.kind, RefusalKind::Invalid);
         assert_eq!(refused.field.as_deref(), Some("options"));
         // The same text in ASCII fits fifty.
         let ascii = question(&"k".repeat(2000), &"x".repeat(400));

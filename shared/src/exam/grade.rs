@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 
 use super::{DrawnQuestion, QuestionDraft, QuestionKind, Scoring};
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// An applicant's answers: question id → the positions of the options they picked, as shown.
 pub type Answers = BTreeMap<String, Vec<usize>>;
@@ -38,17 +38,17 @@ pub fn check_answers(
     drawn: &[DrawnQuestion],
     questions: &BTreeMap<String, QuestionDraft>,
     answers: &Answers,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     for (id, picks) in answers {
         let field = format!("answers.{id}");
         let Some(shown) = drawn.iter().find(|d| &d.question_id == id) else {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 field,
                 "this question is not part of your exam",
             ));
         };
         if let Some(bad) = picks.iter().find(|p| **p >= shown.option_order.len()) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 field,
                 format!(
                     "option {bad} does not exist; options are 0 to {}",
@@ -57,14 +57,14 @@ pub fn check_answers(
             ));
         }
         if picks.iter().collect::<BTreeSet<_>>().len() != picks.len() {
-            return Err(ApiError::invalid(field, "an option is picked twice"));
+            return Err(Refusal::invalid(field, "an option is picked twice"));
         }
         if questions
             .get(id)
             .is_some_and(|q| q.kind == QuestionKind::Single)
             && picks.len() > 1
         {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 field,
                 "a single-choice question takes one option",
             ));

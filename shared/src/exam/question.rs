@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// Single choice: exactly one option is right. Multiple choice: one or more are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,26 +64,26 @@ fn is_slug(s: &str) -> bool {
 
 impl QuestionDraft {
     /// Checks every rule, naming the offending field, and returns the draft with text trimmed.
-    pub fn validated(mut self) -> Result<QuestionDraft, ApiError> {
+    pub fn validated(mut self) -> Result<QuestionDraft, Refusal> {
         self.text = self.text.trim().to_string();
         if self.text.is_empty() || self.text.chars().count() > 2000 {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "text",
                 "the question needs 1 to 2000 characters",
             ));
         }
         self.category = self.category.trim().to_string();
         if !is_slug(&self.category) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "category",
                 "use a lower-case slug such as `rust` or `aptitude`",
             ));
         }
         if !(1..=100).contains(&self.points) {
-            return Err(ApiError::invalid("points", "points must be 1 to 100"));
+            return Err(Refusal::invalid("points", "points must be 1 to 100"));
         }
         if !(2..=MAX_OPTIONS).contains(&self.options.len()) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "options",
                 format!("a question has 2 to {MAX_OPTIONS} options"),
             ));
@@ -91,7 +91,7 @@ impl QuestionDraft {
         for (i, option) in self.options.iter_mut().enumerate() {
             option.text = option.text.trim().to_string();
             if option.text.is_empty() || option.text.chars().count() > 500 {
-                return Err(ApiError::invalid(
+                return Err(Refusal::invalid(
                     format!("options[{i}].text"),
                     "an option needs 1 to 500 characters",
                 ));
@@ -102,7 +102,7 @@ impl QuestionDraft {
                 .iter()
                 .any(|o| o.text.eq_ignore_ascii_case(&option.text))
             {
-                return Err(ApiError::invalid(
+                return Err(Refusal::invalid(
                     format!("options[{i}].text"),
                     "two options have the same text",
                 ));
@@ -110,11 +110,11 @@ impl QuestionDraft {
         }
         let correct = self.options.iter().filter(|o| o.correct).count();
         match self.kind {
-            QuestionKind::Single if correct != 1 => Err(ApiError::invalid(
+            QuestionKind::Single if correct != 1 => Err(Refusal::invalid(
                 "options",
                 "a single-choice question has exactly one correct option",
             )),
-            QuestionKind::Multiple if correct == 0 => Err(ApiError::invalid(
+            QuestionKind::Multiple if correct == 0 => Err(Refusal::invalid(
                 "options",
                 "a multiple-choice question has at least one correct option",
             )),

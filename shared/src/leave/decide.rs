@@ -8,7 +8,7 @@ use super::repo::LeaveRepo;
 use super::request::LeaveRequest;
 use super::status::{Actor, LeaveAction};
 use crate::attendance::work_date;
-use crate::error::ApiError;
+use crate::failure::Failure;
 use crate::ports::ItemStore;
 use crate::roster::members;
 
@@ -20,7 +20,7 @@ pub async fn decide(
     action: LeaveAction,
     username: &str,
     now: DateTime<Utc>,
-) -> Result<LeaveRequest, ApiError> {
+) -> Result<LeaveRequest, Failure> {
     let me = members::active_self(store, tenant, username).await?;
     let company = members::company(store, tenant).await?;
     let today = work_date(now, company.profile.tz());

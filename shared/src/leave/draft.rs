@@ -4,8 +4,8 @@ use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::policy::{LeavePolicy, MAX_LEAVE_DAYS};
-use crate::error::ApiError;
 use crate::events::iso_date;
+use crate::refusal::Refusal;
 
 /// Most characters in a leave reason.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -69,34 +69,31 @@ impl LeaveDraft {
         mut self,
         policy: &LeavePolicy,
         today: NaiveDate,
-    ) -> Result<LeaveDraft, ApiError> {
+    ) -> Result<LeaveDraft, Refusal> {
         if !crate::events::sortable_year(self.start_date) {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "startDate",
                 "the year must be 1970 to 9999",
             ));
         }
         if !crate::events::sortable_year(self.end_date) {
-            return Err(ApiError::invalid(
-                "endDate",
-                "the year must be 1970 to 9999",
-            ));
+            return Err(Refusal::invalid("endDate", "the year must be 1970 to 9999"));
         }
         if self.end_date < self.start_date {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "endDate",
                 "the leave must end on or after its start date",
             ));
         }
         if (self.end_date - self.start_date).num_days() + 1 > MAX_LEAVE_DAYS {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "endDate",
                 format!("one request covers at most {MAX_LEAVE_DAYS} days; split longer leave"),
             ));
         }
         let earliest = today - Duration::days(i64::from(policy.past_window_days));
         if self.start_date < earliest {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "startDate",
                 format!(
                     "leave may start at most {} days in the past (on or after {})",
@@ -109,7 +106,7 @@ impl LeaveDraft {
             // One day: a single half, however it was written.
             match (self.start_half, self.end_half) {
                 (Some(a), Some(b)) if a != b => {
-                    return Err(ApiError::invalid(
+                    return Err(Refusal::invalid(
                         "endHalf",
                         "a one-day leave is the whole day or one half of it; give startHalf only",
                     ));
@@ -121,13 +118,13 @@ impl LeaveDraft {
             }
         } else {
             if self.start_half == Some(HalfDay::Morning) {
-                return Err(ApiError::invalid(
+                return Err(Refusal::invalid(
                     "startHalf",
                     "a leave over several days starts with a whole day or in the afternoon",
                 ));
             }
             if self.end_half == Some(HalfDay::Afternoon) {
-                return Err(ApiError::invalid(
+                return Err(Refusal::invalid(
                     "endHalf",
                     "a leave over several days ends with a whole day or in the morning",
                 ));
@@ -136,13 +133,13 @@ impl LeaveDraft {
         self.reason = self.reason.trim().to_string();
         let len = self.reason.chars().count();
         if len == 0 || len > MAX_REASON_CHARS {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "reason",
                 format!("the reason must have 1 to {MAX_REASON_CHARS} characters"),
             ));
         }
         if self.reason.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "reason",
                 "the reason must not contain control characters other than line breaks",
             ));
@@ -154,6 +151,7 @@ impl LeaveDraft {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::RefusalKind;
 
     fn day(y: i32, m: u32, d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -176,7 +174,7 @@ mod tests {
 
     fn field(d: LeaveDraft) -> Option<String> {
         let err = d.validated(&LeavePolicy::default(), today()).unwrap_err();
-        assert_eq!(err.status, 422);
+        assert_eq!(err.kind, RefusalKind::Invalid);
         err.field
     }
 

@@ -11,9 +11,9 @@
 //! index sees it) holding a version. A create reads the ledger, checks for overlap, then writes
 //! the request and the ledger at version + 1 in one transaction conditional on the version it
 //! read. Of two racing creates one transaction fails; that one reads again, sees the other's
-//! request and is refused with a 409 (or lands, if the two do not overlap after all). Creates of
-//! one employee are thereby serialised; other employees never contend. Cancelling or rejecting
-//! need not touch the ledger: they only free dates, and nothing ever holds them again.
+//! request and is refused as a conflict (or lands, if the two do not overlap after all).
+//! Creates of one employee are thereby serialised; other employees never contend. Cancelling or
+//! rejecting need not touch the ledger: they only free dates, and nothing ever holds them again.
 //!
 //! Index queries are eventually consistent on DynamoDB, so a request written a moment ago may be
 //! missing from the `employee` index. The ledger, read strongly, also lists the employee's latest
@@ -28,12 +28,13 @@ use serde_json::{Value, json};
 use super::policy::MAX_LEAVE_DAYS;
 use super::request::LeaveRequest;
 use super::status::{Actor, LeaveAction, LeaveStatus};
-use crate::error::ApiError;
 use crate::events::{Month, iso_date};
 use crate::exam::sortable;
+use crate::failure::Failure;
 use crate::ports::{
     Condition, Cursor, Item, ItemStore, Key, Query, SortCondition, StoreError, Table, TxOp,
 };
+use crate::refusal::Refusal;
 
 /// The `manager` index partition (after the company) of requests by someone without a manager,
 /// which admins decide. Usernames hold no spaces, so it is nobody's username.
@@ -138,9 +139,9 @@ impl<'a> LeaveRepo<'a> {
     }
 
     /// Stores a new request unless it overlaps one of the employee's pending or approved
-    /// requests (409 naming `startDate` and the request in the way). Safe under concurrent
+    /// requests (a conflict naming `startDate` and the request in the way). Safe under concurrent
     /// creates; see the module documentation.
-    pub async fn create(&self, request: LeaveRequest) -> Result<LeaveRequest, ApiError> {
+    pub async fn create(&self, request: LeaveRequest) -> Result<LeaveRequest, Failure> {
         let ledger = ledger_id(&request.company_id, &request.employee);
         for _ in 0..WRITE_ATTEMPTS {
             let current = self
@@ -149,14 +150,15 @@ impl<'a> LeaveRepo<'a> {
                 .await?;
             let (version, mut recent) = read_ledger(current);
             if let Some(clash) = self.first_clash(&request, &recent).await? {
-                return Err(ApiError::conflict(format!(
+                return Err(Refusal::conflict(format!(
                     "the leave overlaps your {} request {} from {} to {}",
                     clash.status.as_str(),
                     clash.leave_id,
                     iso_date(clash.start_date),
                     iso_date(clash.end_date)
                 ))
-                .with_field("startDate"));
+                .with_field("startDate")
+                .into());
             }
             recent.insert(0, request.leave_id.clone());
             recent.truncate(RECENT);
@@ -190,9 +192,10 @@ impl<'a> LeaveRepo<'a> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(ApiError::conflict(
-            "your leave requests are being changed by another request; retry",
-        ))
+        Err(
+            Refusal::conflict("your leave requests are being changed by another request; retry")
+                .into(),
+        )
     }
 
     /// The first of the employee's requests holding dates that `request` wants.
@@ -243,7 +246,8 @@ impl<'a> LeaveRepo<'a> {
     /// Has `actor` take `action` on the company's request `leave_id` at `now` (`today` being the
     /// company's local date). The write is conditional on the status and version it decided on;
     /// when another decision got there first, it decides again on what that one left, so of
-    /// racing decisions exactly one lands and the rest get a 409 naming the new status.
+    /// racing decisions exactly one lands and the rest are refused as a conflict naming the new
+    /// status.
     pub async fn transition(
         &self,
         company_id: &str,
@@ -252,12 +256,12 @@ impl<'a> LeaveRepo<'a> {
         actor: &Actor,
         today: NaiveDate,
         now: DateTime<Utc>,
-    ) -> Result<LeaveRequest, ApiError> {
+    ) -> Result<LeaveRequest, Failure> {
         for _ in 0..WRITE_ATTEMPTS {
             let current = self
                 .get(company_id, leave_id)
                 .await?
-                .ok_or_else(|| ApiError::not_found("no such leave request"))?;
+                .ok_or_else(|| Refusal::not_found("no such leave request"))?;
             let next = current.decide(action, actor, today, now)?;
             let condition = Condition::Equals(vec![
                 ("status".into(), current.status.as_str().into()),
@@ -273,9 +277,10 @@ impl<'a> LeaveRepo<'a> {
                 Err(e) => return Err(e.into()),
             }
         }
-        Err(ApiError::conflict(
-            "the leave request is being changed by another request; retry",
-        ))
+        Err(
+            Refusal::conflict("the leave request is being changed by another request; retry")
+                .into(),
+        )
     }
 
     /// One page of the employee's own requests, latest start first, optionally in one status.
@@ -365,6 +370,7 @@ mod tests {
     use crate::company::Weekday;
     use crate::leave::{HalfDay, LeaveDraft, LeaveType};
     use crate::ports::Page;
+    use crate::refusal::RefusalKind;
     use crate::roster::{EmploymentStatus, RosterEntry, StaffRole};
 
     const WEEK: [Weekday; 5] = [
@@ -560,8 +566,12 @@ mod tests {
             ("tail", day(3, 13), day(3, 17)),
             ("head", day(3, 5), day(3, 9)),
         ] {
-            let err = repo.create(leave(id, &emp, start, end)).await.unwrap_err();
-            assert_eq!(err.status, 409, "{id}");
+            let err = repo
+                .create(leave(id, &emp, start, end))
+                .await
+                .unwrap_err()
+                .refused();
+            assert_eq!(err.kind, RefusalKind::Conflict, "{id}");
             assert_eq!(err.field.as_deref(), Some("startDate"));
             assert!(
                 err.detail.contains("l1") && err.detail.contains("pending"),
@@ -599,8 +609,9 @@ mod tests {
         let err = repo
             .create(halves("again", &emp, day(3, 11), day(3, 11), m, None))
             .await
-            .unwrap_err();
-        assert_eq!(err.status, 409);
+            .unwrap_err()
+            .refused();
+        assert_eq!(err.kind, RefusalKind::Conflict);
     }
 
     #[tokio::test]
@@ -615,8 +626,9 @@ mod tests {
         let err = repo
             .create(leave("late", &emp, day(12, 28), day(12, 30)))
             .await
-            .unwrap_err();
-        assert_eq!(err.status, 409);
+            .unwrap_err()
+            .refused();
+        assert_eq!(err.kind, RefusalKind::Conflict);
     }
 
     #[tokio::test]
@@ -652,7 +664,8 @@ mod tests {
         let err = repo
             .create(leave("d", &emp, day(3, 10), day(3, 10)))
             .await
-            .unwrap_err();
+            .unwrap_err()
+            .refused();
         assert!(err.detail.contains("approved"), "{}", err.detail);
     }
 
@@ -672,7 +685,7 @@ mod tests {
         for t in tasks {
             match t.await.unwrap() {
                 Ok(r) => landed.push(r.leave_id),
-                Err(e) => assert_eq!(e.status, 409),
+                Err(e) => assert_eq!(e.refused().kind, RefusalKind::Conflict),
             }
         }
         assert_eq!(
@@ -721,7 +734,7 @@ mod tests {
         for t in tasks {
             match t.await.unwrap() {
                 Ok(_) => landed += 1,
-                Err(e) => assert_eq!(e.status, 409),
+                Err(e) => assert_eq!(e.refused().kind, RefusalKind::Conflict),
             }
         }
         assert_eq!(landed, 1);
@@ -741,8 +754,9 @@ mod tests {
         let err = repo
             .create(leave("dup", &emp, day(3, 10), day(3, 10)))
             .await
-            .unwrap_err();
-        assert_eq!(err.status, 409);
+            .unwrap_err()
+            .refused();
+        assert_eq!(err.kind, RefusalKind::Conflict);
         assert!(err.detail.contains("fresh"));
     }
 
@@ -779,7 +793,8 @@ mod tests {
             match t.await.unwrap() {
                 Ok(r) => winners.push(r),
                 Err(e) => {
-                    assert_eq!(e.status, 409);
+                    let e = e.refused();
+                    assert_eq!(e.kind, RefusalKind::Conflict);
                     assert!(
                         e.detail.contains("approved") || e.detail.contains("rejected"),
                         "names the state it found: {}",
@@ -810,13 +825,19 @@ mod tests {
         let err = repo
             .transition("c2", "l1", LeaveAction::Approve, &boss(), today, at(1))
             .await
-            .unwrap_err();
-        assert_eq!(err.status, 404, "another company's request is not found");
+            .unwrap_err()
+            .refused();
+        assert_eq!(
+            err.kind,
+            RefusalKind::NotFound,
+            "another company's request is not found"
+        );
         let err = repo
             .transition("c1", "l1", LeaveAction::Approve, &emp_actor(), today, at(1))
             .await
-            .unwrap_err();
-        assert_eq!(err.status, 403);
+            .unwrap_err()
+            .refused();
+        assert_eq!(err.kind, RefusalKind::Forbidden);
         let approved = repo
             .transition("c1", "l1", LeaveAction::Approve, &boss(), today, at(1))
             .await
@@ -836,8 +857,9 @@ mod tests {
                 at(2),
             )
             .await
-            .unwrap_err();
-        assert_eq!(err.status, 409);
+            .unwrap_err()
+            .refused();
+        assert_eq!(err.kind, RefusalKind::Conflict);
         let cancelled = repo
             .transition(
                 "c1",

@@ -10,7 +10,7 @@ use super::days::working_days;
 use super::draft::{HalfDay, LeaveDraft, LeaveType};
 use super::status::{Actor, LeaveAction, LeaveStatus, authorise};
 use crate::company::Weekday;
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 use crate::roster::{EmploymentStatus, RosterEntry};
 
 /// The LeaveRequests item. Top-level attributes are snake_case since keys, indexes and
@@ -74,9 +74,9 @@ impl LeaveRequest {
         work_days: &[Weekday],
         holidays: &BTreeSet<NaiveDate>,
         now: DateTime<Utc>,
-    ) -> Result<LeaveRequest, ApiError> {
+    ) -> Result<LeaveRequest, Refusal> {
         if employee.status != EmploymentStatus::Active {
-            return Err(ApiError::forbidden("only active staff request leave"));
+            return Err(Refusal::forbidden("only active staff request leave"));
         }
         let days = working_days(
             draft.start_date,
@@ -87,7 +87,7 @@ impl LeaveRequest {
             holidays,
         );
         if days <= 0.0 {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "startDate",
                 "the leave covers no working day: only days off and holidays",
             ));
@@ -140,14 +140,15 @@ impl LeaveRequest {
     }
 
     /// The request after `actor` takes `action` on it at `now`, `today` being the company's local
-    /// date: 403 if they may not, 409 naming the current status if the request cannot move so.
+    /// date: forbidden if they may not, a conflict naming the current status if the request
+    /// cannot move so.
     pub fn decide(
         &self,
         action: LeaveAction,
         actor: &Actor,
         today: NaiveDate,
         now: DateTime<Utc>,
-    ) -> Result<LeaveRequest, ApiError> {
+    ) -> Result<LeaveRequest, Refusal> {
         authorise(action, actor, &self.employee, self.manager.as_deref())?;
         let status = match action {
             LeaveAction::Approve => self.status.approve()?,
@@ -187,6 +188,7 @@ impl LeaveRequest {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::RefusalKind;
     use crate::roster::StaffRole;
     use HalfDay::*;
 
@@ -289,8 +291,8 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            (err.status.as_u16(), err.field.as_deref()),
-            (422, Some("startDate"))
+            (err.kind, err.field.as_deref()),
+            (RefusalKind::Invalid, Some("startDate"))
         );
     }
 
@@ -313,7 +315,7 @@ mod tests {
             now(),
         )
         .unwrap_err();
-        assert_eq!(err.status, 403);
+        assert_eq!(err.kind, RefusalKind::Forbidden);
     }
 
     #[test]
@@ -378,15 +380,15 @@ mod tests {
             approved
                 .decide(LeaveAction::Approve, &stranger, day(1), now())
                 .unwrap_err()
-                .status,
-            403
+                .kind,
+            RefusalKind::Forbidden
         );
         assert_eq!(
             approved
                 .decide(LeaveAction::Approve, &boss, day(1), now())
                 .unwrap_err()
-                .status,
-            409
+                .kind,
+            RefusalKind::Conflict
         );
         let me = Actor {
             username: "emp".into(),
@@ -400,8 +402,8 @@ mod tests {
             approved
                 .decide(LeaveAction::Cancel, &me, day(16), now())
                 .unwrap_err()
-                .status,
-            409
+                .kind,
+            RefusalKind::Conflict
         );
     }
 

@@ -11,8 +11,8 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use crate::error::ApiError;
 use crate::events::iso_date;
+use crate::refusal::Refusal;
 use crate::roster::StaffRole;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -35,8 +35,8 @@ impl LeaveStatus {
         }
     }
 
-    /// Reads a `status` query parameter; anything else is a 422 naming `field`.
-    pub fn parse(field: &str, text: &str) -> Result<LeaveStatus, ApiError> {
+    /// Reads a `status` query parameter; anything else is refused as invalid, naming `field`.
+    pub fn parse(field: &str, text: &str) -> Result<LeaveStatus, Refusal> {
         [
             LeaveStatus::Pending,
             LeaveStatus::Approved,
@@ -46,7 +46,7 @@ impl LeaveStatus {
         .into_iter()
         .find(|s| s.as_str() == text)
         .ok_or_else(|| {
-            ApiError::invalid(
+            Refusal::invalid(
                 field,
                 format!("`{text}` is not a status; use pending, approved, rejected or cancelled"),
             )
@@ -59,7 +59,7 @@ impl LeaveStatus {
     }
 
     /// The manager's yes: only a pending request.
-    pub fn approve(self) -> Result<LeaveStatus, ApiError> {
+    pub fn approve(self) -> Result<LeaveStatus, Refusal> {
         match self {
             LeaveStatus::Pending => Ok(LeaveStatus::Approved),
             other => Err(not_from(other, "approved")),
@@ -67,7 +67,7 @@ impl LeaveStatus {
     }
 
     /// The manager's no: only a pending request.
-    pub fn reject(self) -> Result<LeaveStatus, ApiError> {
+    pub fn reject(self) -> Result<LeaveStatus, Refusal> {
         match self {
             LeaveStatus::Pending => Ok(LeaveStatus::Rejected),
             other => Err(not_from(other, "rejected")),
@@ -76,11 +76,11 @@ impl LeaveStatus {
 
     /// The employee withdraws: a pending request at any time, an approved one only before its
     /// first day (`today` is the company's local date).
-    pub fn cancel(self, start: NaiveDate, today: NaiveDate) -> Result<LeaveStatus, ApiError> {
+    pub fn cancel(self, start: NaiveDate, today: NaiveDate) -> Result<LeaveStatus, Refusal> {
         match self {
             LeaveStatus::Pending => Ok(LeaveStatus::Cancelled),
             LeaveStatus::Approved if today < start => Ok(LeaveStatus::Cancelled),
-            LeaveStatus::Approved => Err(ApiError::conflict(format!(
+            LeaveStatus::Approved => Err(Refusal::conflict(format!(
                 "the leave request is approved and started on {}; it can no longer be cancelled",
                 iso_date(start)
             ))),
@@ -89,8 +89,8 @@ impl LeaveStatus {
     }
 }
 
-fn not_from(current: LeaveStatus, wanted: &str) -> ApiError {
-    ApiError::conflict(format!(
+fn not_from(current: LeaveStatus, wanted: &str) -> Refusal {
+    Refusal::conflict(format!(
         "the leave request is {}; it can no longer be {wanted}",
         current.as_str()
     ))
@@ -102,18 +102,6 @@ pub enum LeaveAction {
     Approve,
     Reject,
     Cancel,
-}
-
-impl LeaveAction {
-    /// The action named by the last path segment (`approve`, `reject`, `cancel`).
-    pub fn from_segment(segment: &str) -> Option<LeaveAction> {
-        match segment {
-            "approve" => Some(LeaveAction::Approve),
-            "reject" => Some(LeaveAction::Reject),
-            "cancel" => Some(LeaveAction::Cancel),
-            _ => None,
-        }
-    }
 }
 
 /// Who is acting: their username in the company and their role there.
@@ -131,23 +119,23 @@ pub fn authorise(
     actor: &Actor,
     employee: &str,
     manager: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<(), Refusal> {
     let own = actor.username == employee;
     match action {
-        LeaveAction::Approve | LeaveAction::Reject if own => Err(ApiError::forbidden(
-            "nobody decides their own leave request",
-        )),
+        LeaveAction::Approve | LeaveAction::Reject if own => {
+            Err(Refusal::forbidden("nobody decides their own leave request"))
+        }
         LeaveAction::Approve | LeaveAction::Reject => {
             if manager == Some(actor.username.as_str()) || actor.role == StaffRole::Admin {
                 Ok(())
             } else {
-                Err(ApiError::forbidden(
+                Err(Refusal::forbidden(
                     "only the employee's manager or an admin decides this leave request",
                 ))
             }
         }
         LeaveAction::Cancel if own => Ok(()),
-        LeaveAction::Cancel => Err(ApiError::forbidden(
+        LeaveAction::Cancel => Err(Refusal::forbidden(
             "only the employee who requested the leave cancels it",
         )),
     }
@@ -156,6 +144,7 @@ pub fn authorise(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::RefusalKind;
     use LeaveStatus::*;
 
     fn day(d: u32) -> NaiveDate {
@@ -178,7 +167,7 @@ mod tests {
                 current.approve().unwrap_err(),
                 current.reject().unwrap_err(),
             ] {
-                assert_eq!(err.status, 409);
+                assert_eq!(err.kind, RefusalKind::Conflict);
                 assert!(
                     err.detail.contains(current.as_str()),
                     "names the state: {}",
@@ -198,11 +187,11 @@ mod tests {
         );
         assert_eq!(Approved.cancel(start, day(9)).unwrap(), Cancelled);
         let err = Approved.cancel(start, day(10)).unwrap_err();
-        assert_eq!(err.status, 409);
+        assert_eq!(err.kind, RefusalKind::Conflict);
         assert!(err.detail.contains("approved") && err.detail.contains("2026-03-10"));
         for current in [Rejected, Cancelled] {
             let err = current.cancel(start, day(1)).unwrap_err();
-            assert_eq!(err.status, 409);
+            assert_eq!(err.kind, RefusalKind::Conflict);
             assert!(err.detail.contains(current.as_str()));
         }
     }
@@ -218,8 +207,8 @@ mod tests {
         assert_eq!(LeaveStatus::parse("status", "approved").unwrap(), Approved);
         let err = LeaveStatus::parse("status", "open").unwrap_err();
         assert_eq!(
-            (err.status.as_u16(), err.field.as_deref()),
-            (422, Some("status"))
+            (err.kind, err.field.as_deref()),
+            (RefusalKind::Invalid, Some("status"))
         );
     }
 
@@ -240,19 +229,19 @@ mod tests {
             assert_eq!(
                 authorise(action, &peer, "emp", Some("boss"))
                     .unwrap_err()
-                    .status,
-                403
+                    .kind,
+                RefusalKind::Forbidden
             );
             assert_eq!(
                 authorise(action, &me, "emp", Some("boss"))
                     .unwrap_err()
-                    .status,
-                403
+                    .kind,
+                RefusalKind::Forbidden
             );
             let own = actor("root", StaffRole::Admin);
             assert_eq!(
-                authorise(action, &own, "root", None).unwrap_err().status,
-                403
+                authorise(action, &own, "root", None).unwrap_err().kind,
+                RefusalKind::Forbidden
             );
         }
     }
@@ -266,24 +255,7 @@ mod tests {
             actor("root", StaffRole::Admin),
         ] {
             let err = authorise(LeaveAction::Cancel, &other, "emp", Some("boss")).unwrap_err();
-            assert_eq!(err.status, 403);
+            assert_eq!(err.kind, RefusalKind::Forbidden);
         }
-    }
-
-    #[test]
-    fn actions_come_from_path_segments() {
-        assert_eq!(
-            LeaveAction::from_segment("approve"),
-            Some(LeaveAction::Approve)
-        );
-        assert_eq!(
-            LeaveAction::from_segment("reject"),
-            Some(LeaveAction::Reject)
-        );
-        assert_eq!(
-            LeaveAction::from_segment("cancel"),
-            Some(LeaveAction::Cancel)
-        );
-        assert_eq!(LeaveAction::from_segment("delete"), None);
     }
 }

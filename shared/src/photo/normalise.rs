@@ -7,7 +7,8 @@ use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 use super::{PhotoType, sniff};
-use crate::error::ApiError;
+use crate::failure::Failure;
+use crate::refusal::Refusal;
 
 /// Longest side of a stored photo, in pixels.
 pub const MAX_SIDE: u32 = 1280;
@@ -27,12 +28,12 @@ pub struct NormalisedPhoto {
     pub source: PhotoType,
 }
 
-fn unreadable(e: impl std::fmt::Display) -> ApiError {
-    ApiError::bad_request("photo", format!("the image could not be decoded: {e}"))
+fn unreadable(e: impl std::fmt::Display) -> Refusal {
+    Refusal::unreadable("photo", format!("the image could not be decoded: {e}"))
 }
 
-fn too_large(width: u32, height: u32) -> ApiError {
-    ApiError::invalid(
+fn too_large(width: u32, height: u32) -> Refusal {
+    Refusal::invalid(
         "photo",
         format!(
             "a {width}×{height} image is too large; send at most {MAX_DECLARED_SIDE} pixels a side"
@@ -41,7 +42,7 @@ fn too_large(width: u32, height: u32) -> ApiError {
 }
 
 /// Normalises `bytes` (CPU-bound: run it on a blocking thread).
-pub fn normalise(bytes: &[u8]) -> Result<NormalisedPhoto, ApiError> {
+pub fn normalise(bytes: &[u8]) -> Result<NormalisedPhoto, Failure> {
     let source = sniff(bytes)?;
     let format = match source {
         PhotoType::Jpeg => ImageFormat::Jpeg,
@@ -63,7 +64,7 @@ pub fn normalise(bytes: &[u8]) -> Result<NormalisedPhoto, ApiError> {
         || height > MAX_DECLARED_SIDE
         || u64::from(width) * u64::from(height) > MAX_PIXELS
     {
-        return Err(too_large(width, height));
+        return Err(too_large(width, height).into());
     }
     // A photo without (or with broken) EXIF is taken as it is.
     let orientation = decoder
@@ -81,7 +82,7 @@ pub fn normalise(bytes: &[u8]) -> Result<NormalisedPhoto, ApiError> {
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, JPEG_QUALITY)
         .encode_image(&rgb)
-        .map_err(|e| ApiError::internal(format!("re-encoding the photo: {e}")))?;
+        .map_err(|e| Failure::Fault(format!("re-encoding the photo: {e}")))?;
     Ok(NormalisedPhoto {
         jpeg,
         width: rgb.width(),
@@ -95,6 +96,7 @@ mod tests {
     use image::{ImageBuffer, Rgb, RgbImage};
 
     use super::*;
+    use crate::refusal::RefusalKind;
 
     fn picture(width: u32, height: u32) -> RgbImage {
         ImageBuffer::from_fn(width, height, |x, y| {
@@ -166,19 +168,25 @@ mod tests {
     #[test]
     fn broken_and_bomb_images_are_refused_by_field() {
         let jpeg = encoded(&picture(64, 64), ImageFormat::Jpeg);
-        let e = normalise(&jpeg[..jpeg.len() / 3]).unwrap_err();
+        let e = normalise(&jpeg[..jpeg.len() / 3]).unwrap_err().refused();
         assert_eq!(
-            (e.status.as_u16(), e.field.as_deref()),
-            (400, Some("photo"))
+            (e.kind, e.field.as_deref()),
+            (RefusalKind::Unreadable, Some("photo"))
         );
         // A PNG header claiming 100000×100000 pixels, and nothing behind it.
         let mut bomb = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
         bomb.extend_from_slice(&100_000u32.to_be_bytes());
         bomb.extend_from_slice(&100_000u32.to_be_bytes());
         bomb.extend_from_slice(&[8, 2, 0, 0, 0, 0, 0, 0, 0]);
-        let e = normalise(&bomb).unwrap_err();
+        let e = normalise(&bomb).unwrap_err().refused();
         assert_eq!(e.field.as_deref(), Some("photo"));
-        assert!(e.status == 422 || e.status == 400, "{e:?}");
-        assert_eq!(normalise(b"GIF89a....").unwrap_err().status, 415);
+        assert!(
+            e.kind == RefusalKind::Invalid || e.kind == RefusalKind::Unreadable,
+            "{e:?}"
+        );
+        assert_eq!(
+            normalise(b"GIF89a....").unwrap_err().refused().kind,
+            RefusalKind::UnsupportedType
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! What the bytes really are, whatever the client declared.
 
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// The accepted photo types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -36,8 +36,8 @@ fn recognise(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
-/// The type of `bytes` by magic number, or 415 listing what is accepted.
-pub fn sniff(bytes: &[u8]) -> Result<PhotoType, ApiError> {
+/// The type of `bytes` by magic number, or an unsupported type listing what is accepted.
+pub fn sniff(bytes: &[u8]) -> Result<PhotoType, Refusal> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         return Ok(PhotoType::Jpeg);
     }
@@ -51,7 +51,7 @@ pub fn sniff(bytes: &[u8]) -> Result<PhotoType, ApiError> {
         .map(|name| format!("this looks like {name}"))
         .unwrap_or_else(|| "this is not an image we recognise".into());
     Err(
-        ApiError::unsupported_media_type(format!("{what}; send a JPEG, PNG or WebP photo"))
+        Refusal::unsupported_type(format!("{what}; send a JPEG, PNG or WebP photo"))
             .with_field("photo"),
     )
 }
@@ -59,6 +59,7 @@ pub fn sniff(bytes: &[u8]) -> Result<PhotoType, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::refusal::RefusalKind;
 
     #[test]
     fn only_jpeg_png_and_webp_pass_and_others_are_named() {
@@ -71,7 +72,7 @@ mod tests {
             (&b"random bytes here"[..], "not an image"),
         ] {
             let e = sniff(bytes).unwrap_err();
-            assert_eq!(e.status, 415);
+            assert_eq!(e.kind, RefusalKind::UnsupportedType);
             assert!(
                 e.detail.contains(named) && e.detail.contains("JPEG, PNG or WebP"),
                 "{}",

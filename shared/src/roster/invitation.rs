@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::StaffRole;
-use crate::error::ApiError;
+use crate::refusal::Refusal;
 
 /// How long an invitation (and Cognito's temporary password) stays valid.
 pub const INVITATION_DAYS: i64 = 7;
@@ -27,10 +27,10 @@ pub struct InviteRequest {
 
 impl InviteRequest {
     /// Checks the rules that need no lookup, naming the field; returns it normalised.
-    pub fn validated(mut self) -> Result<InviteRequest, ApiError> {
+    pub fn validated(mut self) -> Result<InviteRequest, Refusal> {
         self.email = self.email.trim().to_ascii_lowercase();
         if crate::contact::email_domain(&self.email).is_none() {
-            return Err(ApiError::invalid("email", "not a valid email address"));
+            return Err(Refusal::invalid("email", "not a valid email address"));
         }
         self.name = self
             .name
@@ -41,7 +41,7 @@ impl InviteRequest {
             .as_ref()
             .is_some_and(|n| n.chars().count() > 100 || n.chars().any(char::is_control))
         {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "name",
                 "a name has at most 100 characters",
             ));
@@ -51,7 +51,7 @@ impl InviteRequest {
             .map(|m| m.trim().to_ascii_lowercase())
             .filter(|m| !m.is_empty());
         if self.role == StaffRole::Employee && self.manager.is_none() {
-            return Err(ApiError::invalid(
+            return Err(Refusal::invalid(
                 "manager",
                 "an employee needs a manager from the same company",
             ));

@@ -1,9 +1,10 @@
 //! Who is who inside the caller's company, for handlers: roster and company lookups that never
-//! cross tenants and answer with the API's errors.
+//! cross tenants and answer with the domain's refusals.
 
 use crate::company::{Company, CompanyRepo};
-use crate::error::ApiError;
+use crate::failure::Failure;
 use crate::ports::ItemStore;
+use crate::refusal::Refusal;
 use crate::roster::{EmploymentStatus, RosterEntry, RosterRepo};
 
 /// `username`'s entry in `tenant`; another company's people are simply not found.
@@ -11,11 +12,13 @@ pub async fn member(
     store: &dyn ItemStore,
     tenant: &str,
     username: &str,
-) -> Result<RosterEntry, ApiError> {
+) -> Result<RosterEntry, Failure> {
     RosterRepo::new(store)
         .get(tenant, &username.to_ascii_lowercase())
         .await?
-        .ok_or_else(|| ApiError::not_found(format!("no employee `{username}` in your company")))
+        .ok_or_else(|| {
+            Refusal::not_found(format!("no employee `{username}` in your company")).into()
+        })
 }
 
 /// The caller's own entry, which must be active to act.
@@ -23,21 +26,24 @@ pub async fn active_self(
     store: &dyn ItemStore,
     tenant: &str,
     username: &str,
-) -> Result<RosterEntry, ApiError> {
+) -> Result<RosterEntry, Failure> {
     let me = member(store, tenant, username).await?;
     match me.status {
         EmploymentStatus::Active => Ok(me),
-        EmploymentStatus::Invited => Err(ApiError::forbidden(
+        EmploymentStatus::Invited => Err(Refusal::forbidden(
             "your invitation is not complete; set your password first",
-        )),
-        EmploymentStatus::Offboarded => Err(ApiError::forbidden("you are no longer on the roster")),
+        )
+        .into()),
+        EmploymentStatus::Offboarded => {
+            Err(Refusal::forbidden("you are no longer on the roster").into())
+        }
     }
 }
 
 /// The caller's company (time zone, work hours).
-pub async fn company(store: &dyn ItemStore, tenant: &str) -> Result<Company, ApiError> {
+pub async fn company(store: &dyn ItemStore, tenant: &str) -> Result<Company, Failure> {
     CompanyRepo::new(store)
         .get(tenant)
         .await?
-        .ok_or_else(|| ApiError::not_found("the company does not exist"))
+        .ok_or_else(|| Refusal::not_found("the company does not exist").into())
 }
