@@ -8,15 +8,16 @@ use std::time::Duration;
 use chrono::{NaiveDate, TimeDelta};
 use chrono_tz::Tz;
 use criterion::{Criterion, criterion_group, criterion_main};
-use shared::ApiError;
-use shared::attendance::{closing_date, work_date};
-use shared::exam::{
+use domain::attendance::closing_date;
+use domain::calendar::work_date;
+use domain::exam::{
     Answers, Difficulty, DrawnQuestion, QuestionDraft, QuestionKind, QuestionOption, Scoring,
     check_answers, grade,
 };
-use shared::http::respond;
-use shared::leave::{HalfDay, LeaveRequest, LeaveStatus, LeaveType};
-use shared::ports::StoreError;
+use domain::leave::{HalfDay, LeaveRequest, LeaveStatus, LeaveType};
+use domain::ports::StoreError;
+use edge::ApiError;
+use edge::http::respond;
 
 use bench::seed::utc;
 

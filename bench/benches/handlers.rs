@@ -7,7 +7,7 @@
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use shared::function::RestFunction;
+use edge::function::RestFunction;
 use tokio::runtime::Runtime;
 
 use bench::inproc_world::{Event, World, status, world};

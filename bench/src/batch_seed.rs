@@ -5,8 +5,8 @@
 use std::sync::Mutex;
 
 use async_trait::async_trait;
+use domain::ports::{Condition, Item, ItemStore, Key, Page, Query, StoreError, Table, TxOp};
 use futures_util::{StreamExt, TryStreamExt, stream};
-use shared::ports::{Condition, Item, ItemStore, Key, Page, Query, StoreError, Table, TxOp};
 
 /// Most writes in one transaction (DynamoDB's TransactWriteItems cap).
 const BATCH: usize = 100;

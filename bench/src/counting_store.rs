@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use async_trait::async_trait;
+use domain::ports::{Condition, Item, ItemStore, Key, Page, Query, StoreError, Table, TxOp};
 use serde::Serialize;
-use shared::ports::{Condition, Item, ItemStore, Key, Page, Query, StoreError, Table, TxOp};
 
 /// What the store was asked since the last [`CountingStore::take`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]

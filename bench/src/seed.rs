@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, Utc, Weekday};
 use chrono_tz::Asia::Kathmandu;
-use shared::attendance::{AttendanceDay, AttendanceRepo, Punch, instant_of};
-use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::exam::{QuestionKind, QuestionRepo};
-use shared::ports::{ItemStore, StoreError};
-use shared::roster::{RosterEntry, StaffRole};
+use domain::attendance::{AttendanceDay, AttendanceRepo, Punch};
+use domain::calendar::instant_of;
+use domain::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use domain::exam::{QuestionKind, QuestionRepo};
+use domain::ports::{ItemStore, StoreError};
+use domain::roster::{RosterEntry, StaffRole};
 
 use crate::batch_seed::Recorder;
 
@@ -47,7 +48,7 @@ pub async fn company(store: &dyn ItemStore, company_id: &str, admin: &str) -> Re
 /// An active roster entry; their email is `<username>@<company>.bench`.
 pub fn staff(company_id: &str, username: &str, role: StaffRole, manager: &str) -> RosterEntry {
     let email = format!("{username}@{company_id}.bench");
-    shared::fixtures::active_staff(
+    testkit::active_staff(
         company_id,
         (username, &email),
         role,
@@ -100,7 +101,7 @@ pub async fn worked_month(
 
 /// Records question `n` of `category` (single choice, four options, the second one right).
 pub async fn question(recorder: &Recorder, n: usize, category: &str) -> Result<(), StoreError> {
-    let draft = shared::fixtures::question_draft(
+    let draft = testkit::question_draft(
         &format!("Question {n} about {category}: which option is right?"),
         QuestionKind::Single,
         category,

@@ -18,10 +18,10 @@ use axum::extract::{Path as PathPart, State};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use edge::ApiError;
 use lambda_http::Body;
 use serde_json::{Map, Value};
 use serde_norway::Value as Yaml;
-use shared::ApiError;
 
 use crate::backend::Backend;
 use crate::local_api::problem;

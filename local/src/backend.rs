@@ -3,10 +3,10 @@
 //! refusals, the REST event and the gateway's limits are `crate::gateway`'s: one path for both.
 
 use async_trait::async_trait;
+use edge::ApiError;
+use edge::function::RestFunction;
 use lambda_http::Body;
 use serde_json::{Map, Value};
-use shared::ApiError;
-use shared::function::RestFunction;
 
 use crate::routes::Target;
 use crate::stack::Stack;

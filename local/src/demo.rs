@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use shared::claims::{COMPANY_ID_ATTRIBUTE, Role};
-use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::ports::{
+use domain::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use domain::ports::{
     Condition, DirectoryError, DirectoryUser, ItemStore, NewUser, Table, UserDirectory,
 };
-use shared::roster::{EmploymentStatus, RosterEntry, RosterRepo, StaffRole};
+use domain::roster::{EmploymentStatus, RosterEntry, RosterRepo, StaffRole};
+use edge::claims::{COMPANY_ID_ATTRIBUTE, Role};
 
 use crate::stack::{Result, Stack};
 
@@ -153,7 +153,7 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
                     .put(Table::Employees, entry.to_item(), Condition::Absent)
                     .await
                 {
-                    Ok(()) | Err(shared::ports::StoreError::ConditionFailed) => {}
+                    Ok(()) | Err(domain::ports::StoreError::ConditionFailed) => {}
                     Err(e) => return Err(e.into()),
                 }
             }

@@ -2,8 +2,8 @@
 //! drawn from each), so a new user can take the whole exam at once. Written on every start
 //! under fixed ids, create-once, so recruiters' edits and deletions stick.
 
-use shared::exam::{Difficulty, QuestionDraft, QuestionKind, QuestionOption, QuestionRepo};
-use shared::ports::StoreError;
+use domain::exam::{Difficulty, QuestionDraft, QuestionKind, QuestionOption, QuestionRepo};
+use domain::ports::StoreError;
 
 use crate::stack::{Result, Stack};
 

@@ -9,10 +9,10 @@ use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use edge::ApiError;
+use edge::http::MAX_SYNC_EVENT_BYTES;
 use lambda_http::Body;
 use serde_json::{Map, Value, json};
-use shared::ApiError;
-use shared::http::MAX_SYNC_EVENT_BYTES;
 
 use crate::backend::Backend;
 use crate::routes::{self, Route};
@@ -47,9 +47,9 @@ pub fn to_http(response: lambda_http::Response<Body>, request_id: &str) -> Respo
 /// A refusal by the gateway itself, readable by the portal as API Gateway's `GatewayResponses`
 /// make it (template.yaml).
 fn refuse(error: ApiError, request_id: &str) -> Response {
-    let response = shared::cors::allow(
+    let response = edge::cors::allow(
         error.into_response(Some(request_id)),
-        shared::cors::configured_origin(),
+        edge::cors::configured_origin(),
     );
     to_http(response, request_id)
 }
@@ -128,9 +128,9 @@ pub async fn handle(backend: Arc<dyn Backend>, request: Request) -> Response {
     }
     // A browser's preflight, answered by the gateway for every resource when CORS is configured.
     if parts.method == http::Method::OPTIONS
-        && let Some(origin) = shared::cors::configured_origin()
+        && let Some(origin) = edge::cors::configured_origin()
     {
-        return to_http(shared::cors::preflight(origin), &request_id);
+        return to_http(edge::cors::preflight(origin), &request_id);
     }
     // The most specific resource answers the path, whatever its methods (as API Gateway does).
     let best = matching

@@ -10,12 +10,12 @@ use axum::extract::State;
 use axum::http::Uri;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use domain::ports::{DirectoryError, DirectoryUser};
+use edge::ApiError;
+use edge::http::parse_json;
+use embedded_adapters::{LocalDirectory, SignInError};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shared::ApiError;
-use shared::adapters::embedded::{LocalDirectory, SignInError};
-use shared::http::parse_json;
-use shared::ports::{DirectoryError, DirectoryUser};
 
 use crate::gateway::to_http;
 use crate::stack::Stack;
@@ -140,7 +140,7 @@ pub async fn new_password(
             .handle(event)
             .await
             .map_err(|r| ApiError::unavailable(r.0))?;
-        let user = shared::ports::UserDirectory::get_user(stack.directory.as_ref(), &user.username)
+        let user = domain::ports::UserDirectory::get_user(stack.directory.as_ref(), &user.username)
             .await?;
         Ok(token_response(&stack, &user, &client))
     };
@@ -247,10 +247,10 @@ pub async fn reminders(State(stack): State<Arc<Stack>>, uri: Uri) -> Response {
     let at = form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
         .find(|(k, _)| k == "at")
         .map(|(_, v)| v.into_owned());
-    let clock: Arc<dyn shared::clock::Clock> = match at {
+    let clock: Arc<dyn domain::clock::Clock> = match at {
         None => stack.clock.clone(),
         Some(text) => match chrono::DateTime::parse_from_rfc3339(&text) {
-            Ok(at) => Arc::new(shared::clock::ManualClock::at(at.to_utc())),
+            Ok(at) => Arc::new(domain::clock::ManualClock::at(at.to_utc())),
             Err(_) => {
                 return problem(ApiError::bad_request(
                     "at",

@@ -28,6 +28,8 @@ mod aws_tests;
 #[cfg(test)]
 mod deploy_tests;
 #[cfg(test)]
+mod layering_tests;
+#[cfg(test)]
 mod sam_build_tests;
 #[cfg(test)]
 mod samconfig_tests;

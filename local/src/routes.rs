@@ -1,7 +1,7 @@
 //! The route table of the emulated API Gateway, built from the routes each function crate
 //! declares, so the router and the functions cannot disagree.
 
-use shared::route_table::Callers;
+use edge::route_table::Callers;
 
 /// Which function serves a route.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -8,20 +8,20 @@ use std::sync::Arc;
 use attendance_upload::{AttendanceUpload, PunchPolicy};
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
 use company_admin::CompanyAdmin;
+use domain::clock::{Clock, SystemClock};
+use domain::config::{VarSource, required};
+use domain::exam::ExamPolicy;
+use domain::ids::UuidIds;
+use domain::leave::LeavePolicy;
+use domain::ports::{BlobStore, ChatPoster, FaceVerifier, ItemStore, Mailer, UserDirectory};
+use embedded_adapters::{
+    DlibFaces, EmlMailer, FileBlobStore, JsonlChat, LocalDirectory, SqliteStore,
+};
 use leave_requests::{LeaveNotify, LeaveRequests};
 use personal_details::PersonalDetails;
 use question_answer::QuestionAnswer;
 use question_collection::QuestionCollection;
 use ses_notify::{NotifyConfig, SesNotify};
-use shared::adapters::embedded::{
-    DlibFaces, EmlMailer, FileBlobStore, JsonlChat, LocalDirectory, SqliteStore,
-};
-use shared::clock::{Clock, SystemClock};
-use shared::config::{VarSource, required};
-use shared::exam::ExamPolicy;
-use shared::ids::UuidIds;
-use shared::leave::LeavePolicy;
-use shared::ports::{BlobStore, ChatPoster, FaceVerifier, ItemStore, Mailer, UserDirectory};
 use slack::{CheckoutReminder, Slack};
 
 use crate::iam::{GuardedBlobs, GuardedDirectory, GuardedFaces, GuardedMailer, GuardedStore, role};

@@ -49,7 +49,7 @@ mod tests {
 
     #[test]
     fn older_state_is_moved_aside_whole_and_current_state_stays() {
-        let root = shared::fixtures::temp_dir("state-format");
+        let root = testkit::temp_dir("state-format");
         let state = root.join("state");
         // A fresh folder is stamped.
         assert_eq!(ensure(&state).unwrap(), None);

@@ -12,8 +12,8 @@ use std::time::Duration;
 use aws_lambda_events::event::dynamodb::Event;
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use aws_mode::mapping::{Retries, StreamMapping};
-use shared::adapters::embedded::StreamChange;
-use shared::ports::Table;
+use domain::ports::Table;
+use embedded_adapters::StreamChange;
 use tokio::io::AsyncWriteExt;
 
 use crate::stack::Stack;

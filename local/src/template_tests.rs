@@ -7,8 +7,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use domain::ports::Table;
 use serde_norway::Value;
-use shared::ports::Table;
 
 use aws_mode::template::template;
 
@@ -88,9 +88,9 @@ fn every_lambda_binary_has_exactly_one_function_resource() {
     assert_eq!(globals["Architectures"][0], "arm64");
     assert_eq!(globals["Tracing"], "Active");
     assert_eq!(globals["LoggingConfig"]["LogFormat"], "JSON");
-    // Every function's responses name the portal's origin (shared::cors).
+    // Every function's responses name the portal's origin (edge::cors).
     assert!(
-        !globals["Environment"]["Variables"][shared::cors::ORIGIN_VAR].is_null(),
+        !globals["Environment"]["Variables"][edge::cors::ORIGIN_VAR].is_null(),
         "the functions are told the portal's origin"
     );
     let api = &template["Resources"]["Api"]["Properties"];
@@ -98,11 +98,11 @@ fn every_lambda_binary_has_exactly_one_function_resource() {
         !api["Cors"]["AllowOrigin"].is_null(),
         "API Gateway answers the preflight"
     );
-    // The embedded stack answers preflights with the same allowances (shared::cors).
+    // The embedded stack answers preflights with the same allowances (edge::cors).
     for (key, value) in [
-        ("AllowMethods", shared::cors::ALLOW_METHODS),
-        ("AllowHeaders", shared::cors::ALLOW_HEADERS),
-        ("MaxAge", shared::cors::MAX_AGE_SECONDS),
+        ("AllowMethods", edge::cors::ALLOW_METHODS),
+        ("AllowHeaders", edge::cors::ALLOW_HEADERS),
+        ("MaxAge", edge::cors::MAX_AGE_SECONDS),
     ] {
         assert_eq!(
             api["Cors"][key],

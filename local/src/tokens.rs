@@ -7,14 +7,14 @@ use std::path::Path;
 use aws_mode::authorizer::CognitoAuthorizer;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use domain::ports::DirectoryUser;
+use edge::claims::COMPANY_ID_ATTRIBUTE;
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use rsa::RsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey, LineEnding};
 use rsa::traits::PublicKeyParts;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
-use shared::claims::COMPANY_ID_ATTRIBUTE;
-use shared::ports::DirectoryUser;
 
 use crate::secrets;
 

@@ -3,11 +3,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use aws_adapters::S3BlobStore;
 use aws_mode::moto::MotoServer;
-use shared::adapters::aws::S3BlobStore;
-use shared::adapters::embedded::FileBlobStore;
-use shared::fixtures::temp_dir;
-use shared::ports::{BlobError, BlobStore, PresignedUpload};
+use domain::ports::{BlobError, BlobStore, PresignedUpload};
+use embedded_adapters::FileBlobStore;
+use testkit::temp_dir;
 
 /// How a client uses presigned URLs on each side.
 enum Client {

@@ -5,13 +5,13 @@
 
 use std::collections::BTreeMap;
 
+use aws_adapters::CognitoDirectory;
 use aws_mode::moto::MotoServer;
 use aws_mode::names::Names;
 use aws_mode::world::{MOTO_ACCOUNT, user_pool};
-use shared::adapters::aws::CognitoDirectory;
-use shared::adapters::embedded::LocalDirectory;
-use shared::fixtures::temp_dir;
-use shared::ports::{DirectoryError, FORCE_CHANGE_PASSWORD, NewUser, UserDirectory};
+use domain::ports::{DirectoryError, FORCE_CHANGE_PASSWORD, NewUser, UserDirectory};
+use embedded_adapters::LocalDirectory;
+use testkit::temp_dir;
 
 fn invitation(email: &str) -> NewUser {
     NewUser {

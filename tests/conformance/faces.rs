@@ -7,10 +7,10 @@
 
 use std::io::Cursor;
 
+use domain::ports::{FaceError, FaceVerifier};
+use embedded_adapters::DlibFaces;
 use image::{DynamicImage, ImageFormat, RgbImage};
-use shared::adapters::embedded::DlibFaces;
-use shared::fixtures::{face_data_dir, sample_photo, temp_dir};
-use shared::ports::{FaceError, FaceVerifier};
+use testkit::{face_data_dir, sample_photo, temp_dir};
 
 /// The default `FACE_MATCH_THRESHOLD` of the attendance function.
 const THRESHOLD: f32 = 80.0;
@@ -118,7 +118,7 @@ async fn the_local_matcher_refuses_what_rekognition_refuses() {
             "{collection} / {person}: {refused:?}"
         );
     }
-    let big = vec![0xFF; shared::ports::MAX_IMAGE_BYTES + 1];
+    let big = vec![0xFF; domain::ports::MAX_IMAGE_BYTES + 1];
     assert!(matches!(
         faces.compare("acme", "any", &big).await,
         Err(FaceError::Refused(_))

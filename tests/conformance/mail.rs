@@ -1,10 +1,10 @@
 //! The mail port: a sent message is observable with its sender, recipients and subject.
 
+use aws_adapters::SesMailer;
 use aws_mode::moto::MotoServer;
-use shared::adapters::aws::SesMailer;
-use shared::adapters::embedded::EmlMailer;
-use shared::fixtures::temp_dir;
-use shared::ports::{Email, MailError, Mailer};
+use domain::ports::{Email, MailError, Mailer};
+use embedded_adapters::EmlMailer;
+use testkit::temp_dir;
 
 fn email(subject: &str) -> Email {
     Email {

@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use aws_adapters::{SLACK_SECRET_VAR, slack_secrets};
 use aws_mode::moto::MotoServer;
-use shared::adapters::aws::{SLACK_SECRET_VAR, slack_secrets};
 
 #[tokio::test]
 async fn the_slack_secrets_are_read_at_init_and_a_bad_secret_is_a_configuration_error() {

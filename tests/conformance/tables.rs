@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{DynamoStore, create_tables};
 use aws_mode::moto::MotoServer;
-use serde_json::{Value, json};
-use shared::adapters::aws::{DynamoStore, create_tables};
-use shared::adapters::embedded::SqliteStore;
-use shared::config::TableNames;
-use shared::fixtures::temp_dir;
-use shared::ports::{
+use domain::config::TableNames;
+use domain::ports::{
     Condition, Item, ItemStore, Key, Query, SortCondition, StoreError, Table, TxOp,
 };
+use embedded_adapters::SqliteStore;
+use serde_json::{Value, json};
+use testkit::temp_dir;
 
 fn item(value: Value) -> Item {
     match value {
@@ -363,7 +363,7 @@ async fn paging(store: &dyn ItemStore) {
     let bad = store
         .query(
             Table::Employees,
-            &Query::partition("page-co").after(Some(shared::ports::Cursor("%%%".into()))),
+            &Query::partition("page-co").after(Some(domain::ports::Cursor("%%%".into()))),
         )
         .await;
     assert!(matches!(bad, Err(StoreError::Invalid(_))), "{bad:?}");

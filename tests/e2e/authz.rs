@@ -11,7 +11,7 @@ use genese_tests::dates::{monday_after, plus, today};
 use genese_tests::local_stack::LocalStack;
 use genese_tests::tokens::{claim, forger_key, now, signed_token, username_in};
 use serde_json::{Value, json};
-use shared::fixtures::{load, sample_photo};
+use testkit::{load, sample_photo};
 
 const DEMO_PASSWORD: &str = "Demo-Password-1";
 const MATRIX: &str = include_str!("authz.matrix");

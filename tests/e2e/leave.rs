@@ -12,7 +12,7 @@ use genese_tests::dates::{NoonZone, monday_after, plus, today};
 use genese_tests::local_stack::LocalStack;
 use genese_tests::tokens::username_in;
 use serde_json::{Value, json};
-use shared::fixtures::sample_photo;
+use testkit::sample_photo;
 
 const DEMO_PASSWORD: &str = "Demo-Password-1";
 const WAIT: Duration = Duration::from_secs(10);

@@ -41,10 +41,10 @@ impl LocalStack {
 
     /// [`LocalStack::start`] with extra environment, e.g. an exam policy of the test's own.
     pub fn start_with(env: &[(&str, &str)]) -> LocalStack {
-        let state_dir = shared::fixtures::temp_dir("stack");
+        let state_dir = testkit::temp_dir("stack");
         let mut child = Command::new(binary())
             .envs(env.iter().copied())
-            .env("FACE_DATA_DIR", shared::fixtures::face_data_dir())
+            .env("FACE_DATA_DIR", testkit::face_data_dir())
             .env("PORT", "0")
             .env("STATE_DIR", &state_dir)
             .env("RUST_LOG", "info")
@@ -189,21 +189,7 @@ impl LocalStack {
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("an HTTP method");
-        let mut request = self.http.request(method, self.url(path));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("the stack answers");
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        crate::api_call::api_call(&self.http, token, method, self.url(path), body).await
     }
 
     /// The Slack messages the stack has sent so far (its chat file), one JSON value each.

@@ -2,9 +2,9 @@
 //! Slack signs them (`v0=` HMAC-SHA256 of `v0:<timestamp>:<body>`), stamped with the clock the
 //! stack reads too.
 
+use edge::slack::sign;
 use serde_json::{Value, json};
-use shared::fixtures::load;
-use shared::slack::sign;
+use testkit::load;
 
 use crate::local_stack::LocalStack;
 

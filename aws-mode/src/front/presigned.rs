@@ -46,6 +46,17 @@ fn unsigned_query(query: &str) -> String {
     kept.finish()
 }
 
+/// The session's credentials, which the signer takes as an identity (`.into()`).
+fn credentials(session: &Session) -> aws_credential_types::Credentials {
+    aws_credential_types::Credentials::new(
+        &session.access_key,
+        &session.secret_key,
+        Some(session.session_token.clone()),
+        None,
+        "aws-mode-session",
+    )
+}
+
 /// S3's signing rules: single URI encoding, no path normalisation.
 fn s3_settings() -> SigningSettings {
     let mut settings = SigningSettings::default();
@@ -113,14 +124,7 @@ pub fn check(parts: &Parts, session: &Session, region: &str) -> Result<(), (Stri
             (name.to_string(), value)
         })
         .collect();
-    let identity = aws_credential_types::Credentials::new(
-        &session.access_key,
-        &session.secret_key,
-        Some(session.session_token.clone()),
-        None,
-        "aws-mode-session",
-    )
-    .into();
+    let identity = credentials(session).into();
     let mut settings = s3_settings();
     settings.signature_location = SignatureLocation::QueryParams;
     settings.expires_in = Some(Duration::from_secs(expires));
@@ -170,14 +174,7 @@ pub fn header_signed(
         "x-amz-content-sha256",
         "UNSIGNED-PAYLOAD".parse().map_err(|e| format!("{e}"))?,
     );
-    let identity = aws_credential_types::Credentials::new(
-        &session.access_key,
-        &session.secret_key,
-        Some(session.session_token.clone()),
-        None,
-        "aws-mode-session",
-    )
-    .into();
+    let identity = credentials(session).into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)

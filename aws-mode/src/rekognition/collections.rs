@@ -5,8 +5,8 @@
 use std::path::Path;
 use std::sync::Mutex;
 
+use embedded_adapters::Descriptor;
 use rusqlite::{Connection, OptionalExtension, params};
-use shared::adapters::embedded::Descriptor;
 
 use super::face_detail::BoundingBox;
 

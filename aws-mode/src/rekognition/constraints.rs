@@ -7,7 +7,7 @@
 use super::refusals::Refusal;
 
 /// `Image.Bytes` at most: 5 MB, the product's own limit too.
-pub const MAX_IMAGE_BYTES: usize = shared::ports::MAX_IMAGE_BYTES;
+pub const MAX_IMAGE_BYTES: usize = domain::ports::MAX_IMAGE_BYTES;
 
 /// The pattern the model gives an id.
 #[derive(Clone, Copy)]

@@ -1,8 +1,8 @@
 //! A face as Rekognition describes it with the `DEFAULT` attributes: `BoundingBox` (shares of
 //! the picture's width and height), `Landmarks`, `Pose`, `Quality` and `Confidence`.
 
+use embedded_adapters::{FoundFace, Picture};
 use serde::{Deserialize, Serialize};
-use shared::adapters::embedded::{FoundFace, Picture};
 
 use super::pose::{Pose, pose};
 

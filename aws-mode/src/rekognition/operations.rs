@@ -7,9 +7,9 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use base64::Engine;
+use embedded_adapters::{FaceModels, FoundFace, Picture};
 use serde::Deserialize;
 use serde_json::{Value, json};
-use shared::adapters::embedded::{FaceModels, FoundFace, Picture};
 
 use super::similarity::rekognition_similarity;
 

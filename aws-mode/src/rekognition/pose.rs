@@ -3,8 +3,8 @@
 //! of the eyes' plane, so turning the head moves it off the eyes' midline (yaw) and along it
 //! (pitch), and tilting it slants the line between the eyes (roll).
 
+use embedded_adapters::{FoundFace, MAX_YAW_RATIO};
 use serde::Serialize;
-use shared::adapters::embedded::{FoundFace, MAX_YAW_RATIO};
 
 /// The turn the local matcher's `MAX_YAW_RATIO` stands for ("about 25°"): the two gates, the
 /// matcher's and the Rekognition adapter's `MAX_TURN_DEGREES`, then agree on every face.

@@ -1,18 +1,18 @@
-//! The scenarios of the adapter's fixture tests (`shared/src/adapters/aws/rekognition_tests.rs`)
+//! The scenarios of the adapter's fixture tests (`shared/aws/src/rekognition_tests.rs`)
 //! against the live endpoint, through the product's own `RekognitionFaces` and SDK client: the
 //! answers map onto the face port as the recorded ones do, carry every field the recordings
 //! show, and score faces exactly as the embedded matcher does.
 
 use std::collections::BTreeSet;
 
+use aws_adapters::RekognitionFaces;
 use aws_sdk_rekognition::error::ProvideErrorMetadata;
 use aws_sdk_rekognition::primitives::Blob;
 use aws_sdk_rekognition::types::Image;
+use domain::ports::{FaceError, FaceVerifier};
+use embedded_adapters::DlibFaces;
 use serde_json::{Value, json};
-use shared::adapters::aws::RekognitionFaces;
-use shared::adapters::embedded::DlibFaces;
-use shared::fixtures::{face_data_dir, sample_photo, temp_dir};
-use shared::ports::{FaceError, FaceVerifier};
+use testkit::{face_data_dir, sample_photo, temp_dir};
 
 use super::{REGION, b64, blank, client, far_away, live, raw, two_people};
 
@@ -276,7 +276,7 @@ fn shape(value: &Value) -> BTreeSet<String> {
 
 /// The fixture's fields the live answer lacks.
 fn missing(fixture: &str, live: &Value) -> Vec<String> {
-    let recorded = shared::fixtures::load(&format!("rekognition/{fixture}.json"));
+    let recorded = testkit::load(&format!("rekognition/{fixture}.json"));
     shape(&recorded).difference(&shape(live)).cloned().collect()
 }
 
@@ -358,7 +358,7 @@ async fn answers_carry_every_field_the_recordings_show() {
         ),
     ] {
         let (status, error_type, refused) = raw(&server, operation, &body.to_string()).await;
-        let recorded = shared::fixtures::load(&format!("rekognition/{fixture}.json"));
+        let recorded = testkit::load(&format!("rekognition/{fixture}.json"));
         assert_eq!(status, 400, "{fixture}: {refused}");
         assert_eq!(shape(&refused), shape(&recorded), "{fixture}: {refused}");
         assert_eq!(refused["__type"], recorded["__type"], "{fixture}");

@@ -13,7 +13,7 @@ use aws_sdk_rekognition::config::{BehaviorVersion, Credentials, Region};
 use base64::Engine;
 use image::{DynamicImage, ImageFormat, RgbImage};
 use serde_json::Value;
-use shared::fixtures::{face_data_dir, sample_photo, temp_dir};
+use testkit::{face_data_dir, sample_photo, temp_dir};
 
 /// The region the clients sign for, and so the one ARNs must name.
 const REGION: &str = "ap-south-1";

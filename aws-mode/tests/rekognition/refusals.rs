@@ -4,7 +4,7 @@
 //! the rest by Rekognition itself.
 
 use serde_json::json;
-use shared::fixtures::sample_photo;
+use testkit::sample_photo;
 
 use super::{b64, blank, live, raw};
 

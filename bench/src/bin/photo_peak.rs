@@ -7,9 +7,9 @@ use std::io::Cursor;
 use std::time::Instant;
 
 use bench::results;
+use domain::photo::normalise;
 use image::RgbImage;
 use serde_json::json;
-use shared::photo::normalise;
 
 /// A process's `VmHWM` or `VmRSS` in MiB.
 fn status_mib(key: &str) -> f64 {
@@ -23,7 +23,7 @@ fn status_mib(key: &str) -> f64 {
 
 /// A `width`×`height` JPEG: the sample face tiled over a gradient, so it decodes like a photo.
 fn jpeg(width: u32, height: u32, quality: u8) -> Vec<u8> {
-    let face = image::load_from_memory(&shared::fixtures::sample_photo("obama.jpg"))
+    let face = image::load_from_memory(&testkit::sample_photo("obama.jpg"))
         .expect("the sample photo decodes")
         .to_rgb8();
     let canvas = RgbImage::from_fn(width, height, |x, y| {
@@ -70,7 +70,7 @@ fn main() -> std::io::Result<()> {
     }
     let markdown = format!(
         "## Photo normalising: what sizes attendance-upload\n\n\
-         `shared::photo::normalise` (decode within limits, turn upright, downscale to 1280 px, \
+         `domain::photo::normalise` (decode within limits, turn upright, downscale to 1280 px, \
          re-encode) on a generated phone-sized JPEG and on the largest image its limits admit, in \
          one process built with the `local` profile; peak RSS is `VmHWM` reset through \
          `/proc/self/clear_refs` right before each call.\n\n\

@@ -129,13 +129,13 @@ pub struct Invocation {
 
 /// The fixture of `function`, as a template for its invocations.
 pub fn template(function: Function) -> Value {
-    shared::fixtures::load(function.fixture())
+    testkit::load(function.fixture())
 }
 
 /// `template` for a new API Gateway request: fresh request id, these claims, this body.
 pub fn event(template: &Value, claims: Value, body: Option<Value>) -> Value {
     let mut event = template.clone();
-    shared::fixtures::set_claims(&mut event, claims);
+    testkit::set_claims(&mut event, claims);
     event["requestContext"]["requestId"] = json!(uuid::Uuid::new_v4().to_string());
     if let Some(body) = body {
         event["body"] = json!(body.to_string());

@@ -107,7 +107,7 @@ pub fn command(
         .stderr(log)
         .kill_on_drop(true);
     if let Language::Rust { warm_up: false, .. } = language {
-        command.env(shared::adapters::aws::WARM_UP_VAR, "false");
+        command.env(aws_adapters::WARM_UP_VAR, "false");
     }
     if language == Language::Python {
         // Bytecode is cached as on Lambda's disk, but under target/, not in the source tree.

@@ -12,15 +12,15 @@ use aws_mode::world::{MOTO_ACCOUNT, user_pool};
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 use chrono::{Datelike, Duration, Utc};
 
-use serde_json::{Value, json};
-use shared::adapters::aws::{DynamoStore, create_tables};
-use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::config::TableNames;
-use shared::exam::{
+use aws_adapters::{DynamoStore, create_tables};
+use domain::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use domain::config::TableNames;
+use domain::exam::{
     Attempt, AttemptRepo, DrawnQuestion, FrozenQuestion, QuestionDraft, QuestionKind, Scoring,
 };
-use shared::ports::{Condition, ItemStore, Table};
-use shared::roster::StaffRole;
+use domain::ports::{Condition, ItemStore, Table};
+use domain::roster::StaffRole;
+use serde_json::{Value, json};
 
 use crate::lambda::fixtures::{
     Expectation, Expected, Function, Invocation, claims_of, event, template,
@@ -145,7 +145,7 @@ impl World {
         for _ in 0..samples {
             let started = std::time::Instant::now();
             store
-                .get(Table::Idempotency, &shared::ports::Key::of("probe"))
+                .get(Table::Idempotency, &domain::ports::Key::of("probe"))
                 .await
                 .map_err(|e| format!("probe: {e}"))?;
             times.push(started.elapsed().as_secs_f64() * 1000.0);
@@ -253,7 +253,7 @@ async fn employees_asking_leave(
         // As the pool names them: a UUID username (the sub too) and an email.
         let username = uuid::Uuid::new_v4().to_string();
         let email = format!("emp-{i}@bench.test");
-        let entry = shared::fixtures::active_staff(
+        let entry = testkit::active_staff(
             &company_id,
             (&username, &email),
             StaffRole::Employee,
@@ -310,7 +310,7 @@ async fn applicants_submitting(
         frozen(
             "rust-1",
             &[2, 0, 1],
-            shared::fixtures::question_draft(
+            testkit::question_draft(
                 "Which is a borrow?",
                 QuestionKind::Single,
                 "rust",
@@ -321,7 +321,7 @@ async fn applicants_submitting(
         frozen(
             "sql-3",
             &[3, 1, 0, 2],
-            shared::fixtures::question_draft(
+            testkit::question_draft(
                 "Which are joins?",
                 QuestionKind::Multiple,
                 "sql",
@@ -332,7 +332,7 @@ async fn applicants_submitting(
         frozen(
             "apt-2",
             &[0, 1],
-            shared::fixtures::question_draft(
+            testkit::question_draft(
                 "Next in 2, 4, 8?",
                 QuestionKind::Single,
                 "aptitude",

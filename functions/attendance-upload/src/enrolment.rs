@@ -1,14 +1,14 @@
 //! Enrolling the reference face a person's selfies are matched against. The photo itself is
 //! not kept: the face service holds its template, and a new enrolment replaces the old one.
 
+use domain::ports::StoreError;
+use domain::roster::{EmploymentStatus, RosterEntry, RosterRepo};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{json, path_param};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
-use shared::ApiError;
-use shared::claims::Claims;
-use shared::http::{json, path_param};
-use shared::ports::StoreError;
-use shared::roster::{EmploymentStatus, RosterEntry, RosterRepo};
 
 use crate::members::{active_self, member};
 use crate::{AttendanceUpload, photos};

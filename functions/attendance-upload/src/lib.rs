@@ -19,14 +19,14 @@ mod reading;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::attendance::PunchKind;
+use domain::clock::Clock;
+use domain::ports::{BlobStore, FaceVerifier, ItemStore, Table};
+use domain::role::Role;
+use edge::ApiError;
+use edge::function::RestFunction;
+use edge::route_table::{Callers, Handler, Route, RouteTable};
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::attendance::PunchKind;
-use shared::claims::Role;
-use shared::clock::Clock;
-use shared::function::RestFunction;
-use shared::ports::{BlobStore, FaceVerifier, ItemStore, Table};
-use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 pub use policy::PunchPolicy;
 

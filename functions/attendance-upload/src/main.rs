@@ -3,14 +3,14 @@
 use std::sync::Arc;
 
 use attendance_upload::{AttendanceUpload, PunchPolicy, TABLES};
+use aws_adapters::{DynamoStore, RekognitionFaces, S3BlobStore, sdk_config};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames, required};
 use lambda_http::Error;
-use shared::adapters::aws::{DynamoStore, RekognitionFaces, S3BlobStore, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames, required};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let bucket = required(&ProcessEnv, "PHOTO_BUCKET")?;
     let policy = PunchPolicy::from_env(&ProcessEnv)?;
@@ -26,5 +26,5 @@ async fn main() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         policy,
     };
-    shared::function::serve(app).await
+    edge::function::serve(app).await
 }

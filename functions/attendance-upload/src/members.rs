@@ -1,8 +1,9 @@
 //! Who is who inside the caller's company: the shared roster lookups, on this function's store.
 
-use shared::ApiError;
-use shared::company::Company;
-use shared::roster::{RosterEntry, members};
+use domain::company::Company;
+use domain::company::members;
+use domain::roster::RosterEntry;
+use edge::ApiError;
 
 use crate::AttendanceUpload;
 

@@ -6,12 +6,12 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use shared::attendance::{DaySummary, PunchKind};
-use shared::openapi::{
+use domain::attendance::{DaySummary, PunchKind};
+use edge::openapi::{
     Conflict, Forbidden, InvalidValue, NotFound, PayloadTooLarge, ServiceUnavailable,
     TooManyRequests, USERNAME_PARAM,
 };
-use shared::photo::PhotoBody;
+use edge::photo::PhotoBody;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::reading::{PersonTotals, Totals};

@@ -4,14 +4,14 @@
 use std::time::Duration;
 
 use chrono::NaiveDate;
+use domain::attendance::{AttendanceRepo, PunchKind, person_key};
+use domain::ports::{Condition, Item, Table};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{MAX_SYNC_EVENT_BYTES, body_bytes, json, path_param, query_param};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
-use shared::ApiError;
-use shared::attendance::{AttendanceRepo, PunchKind, person_key};
-use shared::claims::Claims;
-use shared::http::{MAX_SYNC_EVENT_BYTES, body_bytes, json, path_param, query_param};
-use shared::ports::{Condition, Item, Table};
 
 use crate::AttendanceUpload;
 use crate::members::member;
@@ -31,9 +31,9 @@ pub async fn selfie(request: &Request) -> Result<Vec<u8>, ApiError> {
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let bytes = body_bytes(request, BODY_LIMIT)?.to_vec();
-    let raw = shared::photo::decode_body(content_type.as_deref(), &bytes)?;
+    let raw = edge::photo::decode_body(content_type.as_deref(), &bytes)?;
     // Decoding and resizing are CPU-bound: keep them off the request threads.
-    let normalised = tokio::task::spawn_blocking(move || shared::photo::normalise(&raw))
+    let normalised = tokio::task::spawn_blocking(move || domain::photo::normalise(&raw))
         .await
         .map_err(|e| ApiError::internal(format!("photo task: {e}")))??;
     Ok(normalised.jpeg)

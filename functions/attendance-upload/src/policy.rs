@@ -1,7 +1,7 @@
 //! How strict punches are, per deployment, validated at init.
 
 use chrono::Duration;
-use shared::config::{ConfigError, VarSource, parsed_or};
+use domain::config::{ConfigError, VarSource, parsed_or};
 
 /// The face-match threshold and the longest shift a late check-out may close.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,17 +3,16 @@
 //! `Idempotency-Key` that replays the first response to a retry.
 
 use chrono::{Duration, NaiveDate};
+use domain::attendance::{AttendanceDay, AttendanceRepo, Punch, PunchKind, closing_date};
+use domain::calendar::{local_time, work_date};
+use domain::ports::StoreError;
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::json;
+use edge::idempotency_key;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
-use shared::ApiError;
-use shared::attendance::{
-    AttendanceDay, AttendanceRepo, Punch, PunchKind, closing_date, local_time, work_date,
-};
-use shared::claims::Claims;
-use shared::http::json;
-use shared::idempotency_key;
-use shared::ports::StoreError;
 
 use crate::members::{active_self, company};
 use crate::{AttendanceUpload, photos};

@@ -5,17 +5,18 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::NaiveDate;
 
+use domain::attendance::{AttendanceRepo, DaySummary, summarise, to_csv};
+use domain::calendar::work_date;
+use domain::company::Company;
+use domain::events::{EventRepo, Month};
+use domain::roster::{RosterEntry, RosterRepo};
+use edge::ApiError;
+use edge::claims::{Claims, Role};
+use edge::http::{json, path_param, query_param};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use serde_json::json;
-use shared::ApiError;
-use shared::attendance::{AttendanceRepo, DaySummary, summarise, to_csv, work_date};
-use shared::claims::{Claims, Role};
-use shared::company::Company;
-use shared::events::{EventRepo, Month};
-use shared::http::{json, path_param, query_param};
-use shared::roster::{RosterEntry, RosterRepo};
 
 use crate::AttendanceUpload;
 use crate::members::{company, member};

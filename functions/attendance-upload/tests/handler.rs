@@ -8,17 +8,17 @@ use attendance_upload::{AttendanceUpload, PunchPolicy};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
+use domain::clock::ManualClock;
+use domain::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use domain::ports::{ItemStore, Query, Table};
+use domain::roster::StaffRole;
+use edge::function::RestFunction;
+use embedded_adapters::{DlibFaces, FileBlobStore, SqliteStore};
 use serde_json::{Value, json};
-use shared::adapters::embedded::{DlibFaces, FileBlobStore, SqliteStore};
-use shared::clock::ManualClock;
-use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::fixtures::{Call, acme, face_data_dir, outcome, sample_photo, temp_dir};
-use shared::function::RestFunction;
-use shared::ports::{ItemStore, Query, Table};
-use shared::roster::StaffRole;
+use testkit::{Call, acme, face_data_dir, outcome, sample_photo, temp_dir};
 
 const FIXTURE: &str = "attendance-upload/post-check-in.json";
-/// acme's admin (`shared::fixtures::acme::ADMIN`), as claims.
+/// acme's admin (`testkit::acme::ADMIN`), as claims.
 const ADMIN: &str =
     r#"{"cognito:groups": "admins", "cognito:username": "1a2b3c4d-0000-4000-8000-acme00000001"}"#;
 
@@ -86,7 +86,7 @@ async fn world(now: &str) -> World {
             Some(acme::MANAGER),
         ),
     ] {
-        let entry = shared::fixtures::active_staff("acme", person, role, manager, utc(now));
+        let entry = testkit::active_staff("acme", person, role, manager, utc(now));
         store.transact(vec![entry.create()]).await.unwrap();
     }
     World {

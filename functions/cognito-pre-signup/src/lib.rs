@@ -14,11 +14,11 @@ mod policy;
 
 use std::sync::Arc;
 
+use domain::clock::Clock;
+use domain::ports::{ItemStore, Table, UserDirectory};
+use domain::role::Role;
+use domain::roster::{Activation, RosterRepo};
 use serde_json::Value;
-use shared::claims::Role;
-use shared::clock::Clock;
-use shared::ports::{ItemStore, Table, UserDirectory};
-use shared::roster::{Activation, RosterRepo};
 
 pub use policy::SignUpPolicy;
 

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{CognitoDirectory, DynamoStore, sdk_config};
 use cognito_pre_signup::{PoolDirectories, SignUpPolicy, TABLES, Triggers};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
+use domain::ports::UserDirectory;
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::Value;
-use shared::adapters::aws::{CognitoDirectory, DynamoStore, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
-use shared::ports::UserDirectory;
 
 /// Cognito directories sharing one SDK client.
 struct CognitoPools(aws_sdk_cognitoidentityprovider::Client);
@@ -24,7 +24,7 @@ impl PoolDirectories for CognitoPools {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let policy = SignUpPolicy::from_env(&ProcessEnv)?;
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = sdk_config().await;

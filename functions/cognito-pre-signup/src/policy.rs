@@ -1,8 +1,8 @@
 //! What a self sign-up must satisfy, configured per deployment.
 
+use domain::config::{ConfigError, VarSource, required};
+use domain::contact::email_domain;
 use serde_json::Value;
-use shared::config::{ConfigError, VarSource, required};
-use shared::contact::email_domain;
 
 use crate::Refusal;
 

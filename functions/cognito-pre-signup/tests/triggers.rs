@@ -5,12 +5,12 @@
 use std::sync::Arc;
 
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
+use domain::clock::ManualClock;
+use domain::ports::{DirectoryUser, UserDirectory};
+use domain::roster::{EmploymentStatus, Invitation, RosterEntry, RosterRepo, StaffRole};
+use embedded_adapters::{LocalDirectory, SqliteStore};
 use serde_json::{Value, json};
-use shared::adapters::embedded::{LocalDirectory, SqliteStore};
-use shared::clock::ManualClock;
-use shared::fixtures::{load, temp_dir};
-use shared::ports::{DirectoryUser, UserDirectory};
-use shared::roster::{EmploymentStatus, Invitation, RosterEntry, RosterRepo, StaffRole};
+use testkit::{load, temp_dir};
 
 /// The username the invited-employee fixture (`pre-token-new-password.json`) carries.
 const RAM: &str = "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
@@ -115,7 +115,7 @@ async fn invite_ram(t: &Triggers) {
     let entry = RosterEntry {
         sub: String::new(),
         status: EmploymentStatus::Invited,
-        ..shared::fixtures::active_staff(
+        ..testkit::active_staff(
             "acme",
             (RAM, "ram@acme.test"),
             StaffRole::Employee,

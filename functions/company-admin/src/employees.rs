@@ -5,20 +5,20 @@
 
 use std::collections::BTreeMap;
 
-use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
-use serde::{Deserialize, Serialize};
-use shared::ApiError;
-use shared::claims::{COMPANY_ID_ATTRIBUTE, Claims};
-use shared::http::{
+use domain::ports::{DirectoryError, DirectoryUser, FORCE_CHANGE_PASSWORD, NewUser, StoreError};
+use domain::roster::{
+    EmploymentStatus, Invitation, InviteRequest, RosterEntry, RosterRepo, StaffRole,
+};
+use edge::ApiError;
+use edge::claims::{COMPANY_ID_ATTRIBUTE, Claims};
+use edge::http::{
     DEFAULT_BODY_LIMIT, body_bytes, cursor_param, json, json_body, no_content, page_limit, paged,
     path_param, with_location,
 };
-use shared::ports::{DirectoryError, DirectoryUser, FORCE_CHANGE_PASSWORD, NewUser, StoreError};
-use shared::roster::{
-    EmploymentStatus, Invitation, InviteRequest, RosterEntry, RosterRepo, StaffRole,
-};
-use shared::slack::{SLACK_USER_FIELD, slack_user_id};
+use edge::slack::{SLACK_USER_FIELD, slack_user_id};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde::{Deserialize, Serialize};
 
 use crate::CompanyAdmin;
 

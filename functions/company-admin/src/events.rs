@@ -3,14 +3,14 @@
 //! flagged in the attendance report. An event's id starts with its date, so a delete finds it by
 //! key in the company's own partition.
 
-use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Claims;
-use shared::events::{EventDraft, EventRepo, Month, date_of_event_id, event_id};
-use shared::http::{
+use domain::events::{EventDraft, EventRepo, Month, date_of_event_id, event_id};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{
     DEFAULT_BODY_LIMIT, body_bytes, json, json_body, no_content, path_param, query_param,
 };
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
 
 use crate::CompanyAdmin;
 

@@ -15,14 +15,14 @@ mod registration;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::clock::Clock;
+use domain::ids::IdGenerator;
+use domain::ports::{FaceVerifier, ItemStore, Table, UserDirectory};
+use domain::role::Role;
+use edge::ApiError;
+use edge::function::RestFunction;
+use edge::route_table::{Callers, Handler, Route, RouteTable};
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Role;
-use shared::clock::Clock;
-use shared::function::RestFunction;
-use shared::ids::IdGenerator;
-use shared::ports::{FaceVerifier, ItemStore, Table, UserDirectory};
-use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 /// Tables this function reads or writes (its least-privilege policy names exactly these).
 pub const TABLES: [Table; 5] = [

@@ -2,16 +2,16 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{CognitoDirectory, DynamoStore, RekognitionFaces, sdk_config};
 use company_admin::{CompanyAdmin, TABLES};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames, required};
+use domain::ids::UuidIds;
 use lambda_http::Error;
-use shared::adapters::aws::{CognitoDirectory, DynamoStore, RekognitionFaces, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames, required};
-use shared::ids::UuidIds;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let user_pool_id = required(&ProcessEnv, "USER_POOL_ID")?;
     let collections = required(&ProcessEnv, "FACE_COLLECTION_PREFIX")?;
@@ -29,5 +29,5 @@ async fn main() -> Result<(), Error> {
             collections,
         )),
     };
-    shared::function::serve(app).await
+    edge::function::serve(app).await
 }

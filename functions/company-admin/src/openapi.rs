@@ -2,13 +2,13 @@
 //! per entry of [`ROUTES`](crate::ROUTES), over the very types the handlers read and write.
 #![allow(dead_code)] // The annotated functions exist for their descriptions only.
 
-use shared::company::{Company, CompanyProfile};
-use shared::events::{Event, EventDraft};
-use shared::openapi::{
+use domain::company::{Company, CompanyProfile};
+use domain::events::{Event, EventDraft};
+use domain::roster::InviteRequest;
+use edge::openapi::{
     Conflict, Forbidden, InvalidValue, NotFound, Page, ServiceUnavailable, TooManyRequests,
     USERNAME_PARAM,
 };
-use shared::roster::InviteRequest;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::employees::{EmployeeUpdate, EmployeeView};

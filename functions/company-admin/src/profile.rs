@@ -1,13 +1,13 @@
 //! `GET /company` and `PUT /company`: the admin's view and edit of their company.
 
+use domain::company::{Company, CompanyProfile, CompanyRepo, WorkHours};
+use domain::ports::StoreError;
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{DEFAULT_BODY_LIMIT, json, json_body};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
-use shared::ApiError;
-use shared::claims::Claims;
-use shared::company::{Company, CompanyProfile, CompanyRepo, WorkHours};
-use shared::http::{DEFAULT_BODY_LIMIT, json, json_body};
-use shared::ports::StoreError;
 
 use crate::CompanyAdmin;
 

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeMap;
 
+use domain::company::{CompanyProfile, CompanyRepo, Registration};
+use edge::ApiError;
+use edge::claims::{COMPANY_ID_ATTRIBUTE, Claims, Role};
+use edge::http::{DEFAULT_BODY_LIMIT, json, json_body, with_location};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::{COMPANY_ID_ATTRIBUTE, Claims, Role};
-use shared::company::{CompanyProfile, CompanyRepo, Registration};
-use shared::http::{DEFAULT_BODY_LIMIT, json, json_body, with_location};
 
 use crate::CompanyAdmin;
 

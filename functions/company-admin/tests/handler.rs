@@ -7,19 +7,17 @@ use std::sync::{Arc, OnceLock};
 
 use chrono::TimeZone;
 use company_admin::CompanyAdmin;
-use lambda_http::{Body, Response};
-use serde_json::{Value, json};
-use shared::adapters::embedded::{DlibFaces, LocalDirectory, SqliteStore};
-use shared::claims::COMPANY_ID_ATTRIBUTE;
-use shared::clock::{Clock, ManualClock};
-use shared::fixtures::{
-    aim, edit_claims, face_data_dir, rest_request, sample_photo, set_body, temp_dir,
-};
-use shared::function::RestFunction;
-use shared::ids::SequentialIds;
-use shared::ports::{
+use domain::clock::{Clock, ManualClock};
+use domain::ids::SequentialIds;
+use domain::ports::{
     DirectoryUser, FaceVerifier, ItemStore, Key, NewUser, Query, Table, UserDirectory,
 };
+use edge::claims::COMPANY_ID_ATTRIBUTE;
+use edge::function::RestFunction;
+use embedded_adapters::{DlibFaces, LocalDirectory, SqliteStore};
+use lambda_http::{Body, Response};
+use serde_json::{Value, json};
+use testkit::{aim, edit_claims, face_data_dir, rest_request, sample_photo, set_body, temp_dir};
 
 struct World {
     app: CompanyAdmin,
@@ -303,7 +301,7 @@ fn as_admin(w: &World, edit: &Value) -> Value {
 }
 
 struct FixedId(&'static str);
-impl shared::ids::IdGenerator for FixedId {
+impl domain::ids::IdGenerator for FixedId {
     fn new_id(&self) -> String {
         self.0.to_string()
     }
@@ -371,7 +369,7 @@ async fn staff_without_the_admin_group_are_forbidden_and_anonymous_callers_unaut
     let anonymous = w
         .app
         .handle(rest_request("company-admin/get-company.json", |e| {
-            shared::fixtures::set_claims(e, Value::Null)
+            testkit::set_claims(e, Value::Null)
         }))
         .await;
     assert_problem(&anonymous, 401, None);
@@ -481,13 +479,13 @@ async fn an_admin_invites_changes_and_offboards_an_employee() {
 
     // First sign-in with a password of their own activates them (the trigger's job), found by
     // the username the trigger event carries.
-    let activated = shared::roster::RosterRepo::new(w.store.as_ref())
+    let activated = domain::roster::RosterRepo::new(w.store.as_ref())
         .activate(&user.username, &user.sub, w.clock.now())
         .await
         .unwrap();
     assert!(matches!(
         activated,
-        shared::roster::Activation::Activated(_)
+        domain::roster::Activation::Activated(_)
     ));
     let (_, listed) =
         roster_call(&w, "GET", None, json!({"cognito:groups": "managers"}), None).await;
@@ -538,9 +536,9 @@ async fn an_admin_invites_changes_and_offboards_an_employee() {
         .enrol("acme", &username, &sample_photo("obama.jpg"))
         .await
         .unwrap();
-    let roster = shared::roster::RosterRepo::new(w.store.as_ref());
+    let roster = domain::roster::RosterRepo::new(w.store.as_ref());
     let current = roster.get("acme", &username).await.unwrap().unwrap();
-    let enrolled = shared::roster::RosterEntry {
+    let enrolled = domain::roster::RosterEntry {
         face_id: Some(face.clone()),
         version: current.version + 1,
         ..current.clone()
@@ -555,7 +553,7 @@ async fn an_admin_invites_changes_and_offboards_an_employee() {
         w.faces
             .compare("acme", &face, &sample_photo("obama2.jpg"))
             .await,
-        Err(shared::ports::FaceError::NotFound)
+        Err(domain::ports::FaceError::NotFound)
     );
     let (_, gone) = roster_call(&w, "GET", Some(&username), json!({}), None).await;
     assert_eq!(
@@ -901,7 +899,7 @@ async fn an_admin_links_each_slack_user_to_one_person() {
     .await;
     assert_eq!(status, 200, "{ravi}");
     assert_eq!(ravi["slackUserId"], "U0RAVI");
-    let linked = shared::roster::RosterRepo::new(w.store.as_ref())
+    let linked = domain::roster::RosterRepo::new(w.store.as_ref())
         .by_slack_user("U0RAVI")
         .await
         .unwrap();

@@ -3,8 +3,8 @@
 //! share the table, notify nobody.
 
 use aws_lambda_events::event::dynamodb::EventRecord;
+use domain::leave::{LeaveRequest, LeaveStatus};
 use serde_dynamo::{AttributeValue, Item};
-use shared::leave::{LeaveRequest, LeaveStatus};
 
 /// A change somebody must hear about.
 #[derive(Debug, PartialEq)]

@@ -2,16 +2,16 @@
 //! never a field of the body; the cost in working days skips the company's days off and holidays;
 //! overlapping the caller's own pending or approved leave is refused (see `LeaveRepo::create`).
 
+use domain::calendar::work_date;
+use domain::company::members;
+use domain::events::EventRepo;
+use domain::leave::{LeaveDraft, LeaveRepo, LeaveRequest};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{DEFAULT_BODY_LIMIT, json, json_body};
+use edge::idempotency_key;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::attendance::work_date;
-use shared::claims::Claims;
-use shared::events::EventRepo;
-use shared::http::{DEFAULT_BODY_LIMIT, json, json_body};
-use shared::idempotency_key;
-use shared::leave::{LeaveDraft, LeaveRepo, LeaveRequest};
-use shared::roster::members;
 
 use crate::LeaveRequests;
 

@@ -1,12 +1,12 @@
 //! `POST /leave-requests/{id}/approve|reject|cancel`: the shared transition (the same one Slack
 //! buttons run), answered with the request as it now stands.
 
+use domain::leave::{self, LeaveAction};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{body_bytes, json, path_param};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Claims;
-use shared::http::{body_bytes, json, path_param};
-use shared::leave::{self, LeaveAction};
 
 use crate::LeaveRequests;
 

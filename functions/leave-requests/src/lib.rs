@@ -15,15 +15,15 @@ pub mod openapi;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::clock::Clock;
+use domain::ids::IdGenerator;
+use domain::leave::{LeaveAction, LeavePolicy};
+use domain::ports::{ItemStore, Table};
+use domain::role::Role;
+use edge::ApiError;
+use edge::function::RestFunction;
+use edge::route_table::{Callers, Handler, Route, RouteTable};
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Role;
-use shared::clock::Clock;
-use shared::function::RestFunction;
-use shared::ids::IdGenerator;
-use shared::leave::{LeaveAction, LeavePolicy};
-use shared::ports::{ItemStore, Table};
-use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 pub use notify::{LeaveNotify, NotifyConfig};
 

@@ -1,14 +1,15 @@
 //! `GET /leave-requests?scope=mine|team&status=&month=&manager=&limit=&cursor=`: the caller's own
 //! requests, or the ones a manager decides. Both are key queries on the company-prefixed indexes.
 
+use domain::company::members;
+use domain::events::Month;
+use domain::leave::{LeaveRepo, LeaveStatus, NO_MANAGER};
+use domain::roster::StaffRole;
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{cursor_param, json, page_limit, paged, query_param};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Claims;
-use shared::events::Month;
-use shared::http::{cursor_param, json, page_limit, paged, query_param};
-use shared::leave::{LeaveRepo, LeaveStatus, NO_MANAGER};
-use shared::roster::{StaffRole, members};
 
 use crate::LeaveRequests;
 
@@ -17,7 +18,7 @@ use crate::LeaveRequests;
 async fn queue_owner(
     app: &LeaveRequests,
     tenant: &str,
-    me: &shared::roster::RosterEntry,
+    me: &domain::roster::RosterEntry,
     asked: Option<&str>,
 ) -> Result<String, ApiError> {
     let Some(asked) = asked.map(str::to_ascii_lowercase) else {

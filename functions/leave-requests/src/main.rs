@@ -2,17 +2,17 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{DynamoStore, sdk_config};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
+use domain::ids::UuidIds;
+use domain::leave::LeavePolicy;
 use lambda_http::Error;
 use leave_requests::{LeaveRequests, TABLES};
-use shared::adapters::aws::{DynamoStore, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
-use shared::ids::UuidIds;
-use shared::leave::LeavePolicy;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let policy = LeavePolicy::from_env(&ProcessEnv)?;
     let config = sdk_config().await;
@@ -22,5 +22,5 @@ async fn main() -> Result<(), Error> {
         ids: Arc::new(UuidIds),
         policy,
     };
-    shared::function::serve(app).await
+    edge::function::serve(app).await
 }

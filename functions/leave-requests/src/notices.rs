@@ -1,11 +1,11 @@
 //! The leave emails, each with a plain-text and an HTML body: a request to its approver, a
 //! decision to the employee, a cancellation to the approver.
 
-use shared::events::iso_date;
-use shared::leave::{LeaveRequest, LeaveStatus};
-use shared::mail_text::{escape_html as escape, one_line};
-use shared::ports::Email;
-use shared::roster::RosterEntry;
+use domain::calendar::iso_date;
+use domain::leave::{LeaveRequest, LeaveStatus};
+use domain::mail_text::{escape_html as escape, one_line};
+use domain::ports::Email;
+use domain::roster::RosterEntry;
 
 fn span(r: &LeaveRequest) -> String {
     let days = if r.days == 1.0 {
@@ -13,9 +13,9 @@ fn span(r: &LeaveRequest) -> String {
     } else {
         format!("{} working days", r.days)
     };
-    let half = |h: Option<shared::leave::HalfDay>| match h {
-        Some(shared::leave::HalfDay::Morning) => " (morning)",
-        Some(shared::leave::HalfDay::Afternoon) => " (afternoon)",
+    let half = |h: Option<domain::leave::HalfDay>| match h {
+        Some(domain::leave::HalfDay::Morning) => " (morning)",
+        Some(domain::leave::HalfDay::Afternoon) => " (afternoon)",
         None => "",
     };
     format!(
@@ -122,8 +122,8 @@ pub fn cancellation_to_approver(
 #[cfg(test)]
 mod tests {
     use chrono::{DateTime, NaiveDate};
-    use shared::leave::{HalfDay, LeaveType};
-    use shared::roster::{EmploymentStatus, StaffRole};
+    use domain::leave::{HalfDay, LeaveType};
+    use domain::roster::{EmploymentStatus, StaffRole};
 
     use super::*;
 

@@ -16,17 +16,17 @@ use std::sync::Arc;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::Duration;
-use serde_json::{Value, json};
-use shared::clock::Clock;
-use shared::config::{ConfigError, VarSource, email_address};
-use shared::delivery::{self, OnceError};
-use shared::idempotency::{lease, once_key};
-use shared::leave::{LeaveRequest, LeaveStatus, NO_MANAGER};
-use shared::ports::{
+use domain::clock::Clock;
+use domain::config::{ConfigError, VarSource, email_address};
+use domain::idempotency::{lease, once_key};
+use domain::leave::{LeaveRequest, LeaveStatus, NO_MANAGER};
+use domain::ports::{
     ChatError, ChatMessage, ChatPoster, Email, ItemStore, MailError, Mailer, StoreError,
 };
-use shared::roster::{FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole};
-use shared::slack::messages;
+use domain::roster::{FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole};
+use edge::delivery::{self, OnceError};
+use edge::slack::messages;
+use serde_json::{Value, json};
 
 use crate::change::Change;
 use crate::notices;

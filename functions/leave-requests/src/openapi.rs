@@ -2,8 +2,8 @@
 //! per entry of [`ROUTES`](crate::ROUTES), over the very types the handlers read and write.
 #![allow(dead_code)] // The annotated functions and query structs exist for their descriptions.
 
-use shared::leave::{LeaveDraft, LeaveStatus, LeaveView};
-use shared::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
+use domain::leave::{LeaveDraft, LeaveStatus, LeaveView};
+use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// Whose requests a listing reads.

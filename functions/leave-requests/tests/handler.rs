@@ -4,19 +4,15 @@ mod common;
 
 use chrono::NaiveDate;
 use common::*;
+use domain::events::{EventDraft, EventRepo};
+use edge::function::RestFunction;
 use serde_json::json;
-use shared::events::{EventDraft, EventRepo};
-use shared::fixtures::{Call, load, outcome};
-use shared::function::RestFunction;
+use testkit::{Call, load, outcome};
 
 #[tokio::test]
 async fn the_fixture_requests_leave_for_the_roster_manager() {
     let w = world().await;
-    let (status, body) = outcome(
-        &w.app
-            .handle(shared::fixtures::rest_request(FIXTURE, |_| {}))
-            .await,
-    );
+    let (status, body) = outcome(&w.app.handle(testkit::rest_request(FIXTURE, |_| {})).await);
     assert_eq!(status, 201, "{body}");
     assert_eq!(body["employee"], EMPLOYEE.0);
     assert_eq!(body["manager"], MANAGER.0);

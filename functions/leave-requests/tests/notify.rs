@@ -8,16 +8,19 @@ use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::Event;
 use common::*;
+use domain::ports::Table;
+use embedded_adapters::{EmlMailer, JsonlChat, StreamChange};
 use leave_requests::{LeaveNotify, NotifyConfig};
 use serde_json::{Value, json};
-use shared::adapters::embedded::{JsonlChat, StreamChange};
-use shared::fixtures::{FlakyMailer, sent_mail};
-use shared::ports::Table;
+use testkit::{FlakyMailer, sent_mail};
 
 fn notifier(w: &World, failures: usize) -> LeaveNotify {
     LeaveNotify {
         store: w.store.clone(),
-        mailer: Arc::new(FlakyMailer::new(w.dir.join("mail"), failures)),
+        mailer: Arc::new(FlakyMailer::new(
+            EmlMailer::new(w.dir.join("mail")),
+            failures,
+        )),
         chat: Arc::new(JsonlChat::new(w.dir.join("chat.jsonl"))),
         clock: w.clock.clone(),
         config: NotifyConfig {
@@ -144,7 +147,7 @@ async fn a_request_without_a_manager_goes_to_the_other_admins() {
         &w.store,
         "acme",
         ("1a2b3c4d-0000-4000-8000-acme00000005", "deputy@acme.test"),
-        shared::roster::StaffRole::Admin,
+        domain::roster::StaffRole::Admin,
         None,
         Some("U0DEPUTY"),
     )

@@ -25,13 +25,13 @@ mod views;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::clock::Clock;
+use domain::ports::{BlobStore, ItemStore, Table};
+use domain::role::Role;
+use edge::ApiError;
+use edge::function::RestFunction;
+use edge::route_table::{Callers, Handler, Route, RouteTable};
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Role;
-use shared::clock::Clock;
-use shared::function::RestFunction;
-use shared::ports::{BlobStore, ItemStore, Table};
-use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 /// Tables this function reads or writes.
 pub const TABLES: [Table; 2] = [Table::Applicants, Table::ExamAttempts];

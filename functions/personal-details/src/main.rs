@@ -2,15 +2,15 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{DynamoStore, S3BlobStore, sdk_config};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames, required};
 use lambda_http::Error;
 use personal_details::{PersonalDetails, TABLES};
-use shared::adapters::aws::{DynamoStore, S3BlobStore, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames, required};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let bucket = required(&ProcessEnv, "CV_BUCKET")?;
     let config = sdk_config().await;
@@ -19,5 +19,5 @@ async fn main() -> Result<(), Error> {
         blobs: Arc::new(S3BlobStore::new(aws_sdk_s3::Client::new(&config), bucket)),
         clock: Arc::new(SystemClock),
     };
-    shared::function::serve(app).await
+    edge::function::serve(app).await
 }

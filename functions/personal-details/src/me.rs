@@ -2,17 +2,17 @@
 
 use std::time::Duration;
 
+use domain::applicant::{
+    ApplicantRepo, Details, RESUME_CONTENT_TYPE, ResumeState, check_resume_size, resume_key,
+};
+use domain::exam::AttemptRepo;
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{DEFAULT_BODY_LIMIT, json, json_body};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
-use shared::ApiError;
-use shared::applicant::{
-    ApplicantRepo, Details, RESUME_CONTENT_TYPE, ResumeState, check_resume_size, resume_key,
-};
-use shared::claims::Claims;
-use shared::exam::AttemptRepo;
-use shared::http::{DEFAULT_BODY_LIMIT, json, json_body};
 
 use crate::{PersonalDetails, views};
 

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use shared::applicant::{Availability, Details, Education};
-use shared::exam::{AttemptStatus, CategoryScore, Finalisation};
-use shared::openapi::{Conflict, Forbidden, InvalidValue, NotFound};
+use domain::applicant::{Availability, Details, Education};
+use domain::exam::{AttemptStatus, CategoryScore, Finalisation};
+use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::me::UploadRequest;

@@ -4,14 +4,14 @@
 use std::future::Future;
 use std::time::Duration;
 
+use domain::applicant::{ApplicantRepo, ResumeState};
+use domain::exam::{AttemptRepo, AttemptStatus};
+use domain::ports::{Cursor, StoreError};
+use edge::ApiError;
+use edge::http::{json, page_limit, path_param, query_param};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
-use shared::ApiError;
-use shared::applicant::{ApplicantRepo, ResumeState};
-use shared::exam::{AttemptRepo, AttemptStatus};
-use shared::http::{json, page_limit, path_param, query_param};
-use shared::ports::{Cursor, StoreError};
 
 use crate::{PersonalDetails, views};
 

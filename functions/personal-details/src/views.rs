@@ -2,9 +2,9 @@
 //! separates them is explicit: an applicant sees their exam's status and times but never its
 //! score; a recruiter sees the score and a CV link.
 
+use domain::applicant::{Applicant, ResumeState};
+use domain::exam::Attempt;
 use serde_json::{Map, Value, json};
-use shared::applicant::{Applicant, ResumeState};
-use shared::exam::Attempt;
 
 /// Details fields a listing row carries.
 const ROW_DETAILS: [&str; 4] = ["firstName", "lastName", "email", "phone"];

@@ -4,18 +4,19 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::calendar::sortable;
+use domain::clock::{Clock, ManualClock};
+use domain::exam::{
+    Answers, Attempt, AttemptRepo, Difficulty, DrawnQuestion, FrozenQuestion, QuestionDraft,
+    QuestionKind, QuestionOption, Scoring,
+};
+use domain::ports::{ItemStore, Key, Table};
+use edge::function::RestFunction;
+use embedded_adapters::{FileBlobStore, SqliteStore};
 use lambda_http::Body;
 use personal_details::PersonalDetails;
 use serde_json::{Map, Value, json};
-use shared::adapters::embedded::{FileBlobStore, SqliteStore};
-use shared::clock::{Clock, ManualClock};
-use shared::exam::{
-    Answers, Attempt, AttemptRepo, Difficulty, DrawnQuestion, FrozenQuestion, QuestionDraft,
-    QuestionKind, QuestionOption, Scoring, sortable,
-};
-use shared::fixtures::{edit_claims, rest_request, set_body, temp_dir};
-use shared::function::RestFunction;
-use shared::ports::{ItemStore, Key, Table};
+use testkit::{edit_claims, rest_request, set_body, temp_dir};
 
 const FIXTURE: &str = "personal-details/put-applicant.json";
 /// The applicant of the fixture.
@@ -149,7 +150,7 @@ async fn call(
 
 /// Valid details, as the fixture sends them.
 fn details() -> Value {
-    let event = shared::fixtures::load(FIXTURE);
+    let event = testkit::load(FIXTURE);
     serde_json::from_str(event["body"].as_str().unwrap()).unwrap()
 }
 
@@ -424,7 +425,7 @@ async fn every_route_refuses_the_wrong_role() {
     let anonymous = w
         .app
         .handle(rest_request(FIXTURE, |e| {
-            shared::fixtures::set_claims(e, Value::Null)
+            testkit::set_claims(e, Value::Null)
         }))
         .await;
     assert_eq!(anonymous.status(), 401);

@@ -1,12 +1,13 @@
 //! The applicant's side: progressive saves before the deadline, and the one final submit.
 
+use domain::RefusalKind;
+use domain::exam::{Answers, ApplicantView, AttemptRepo, AttemptStatus, Finalisation};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{body_bytes, json, json_body};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
-use shared::claims::Claims;
-use shared::exam::{Answers, ApplicantView, AttemptRepo, AttemptStatus, Finalisation};
-use shared::http::{body_bytes, json, json_body};
-use shared::{ApiError, RefusalKind};
 
 use crate::QuestionAnswer;
 

@@ -11,13 +11,13 @@ mod sweep;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::clock::Clock;
+use domain::ports::{ItemStore, Table};
+use domain::role::Role;
+use edge::ApiError;
+use edge::function::RestFunction;
+use edge::route_table::{Callers, Handler, Route, RouteTable};
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Role;
-use shared::clock::Clock;
-use shared::function::RestFunction;
-use shared::ports::{ItemStore, Table};
-use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 pub use sweep::{SWEEP_PAGE, sweep};
 

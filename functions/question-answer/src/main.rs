@@ -2,20 +2,20 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{DynamoStore, sdk_config};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
 use lambda_http::Error;
 use question_answer::{QuestionAnswer, TABLES};
-use shared::adapters::aws::{DynamoStore, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = sdk_config().await;
     let app = QuestionAnswer {
         store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         clock: Arc::new(SystemClock),
     };
-    shared::function::serve(app).await
+    edge::function::serve(app).await
 }

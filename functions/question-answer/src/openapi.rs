@@ -2,8 +2,8 @@
 //! per entry of [`ROUTES`](crate::ROUTES), over the very types the handlers read and write.
 #![allow(dead_code)] // The annotated functions and query structs exist for their descriptions.
 
-use shared::exam::{ApplicantView, AttemptStatus, ResultDetail, ResultSummary};
-use shared::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
+use domain::exam::{ApplicantView, AttemptStatus, ResultDetail, ResultSummary};
+use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
 use utoipa::{IntoParams, OpenApi};
 
 use crate::answers::AnswersBody;
@@ -89,6 +89,6 @@ struct Doc;
 /// This function's operations and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = Doc::openapi();
-    shared::openapi::optional_post_body(&mut doc, "/exams/current/submit");
+    edge::openapi::optional_post_body(&mut doc, "/exams/current/submit");
     doc
 }

@@ -1,11 +1,11 @@
 //! The recruiters' side: attempts ranked by score (or still running), and one in full.
 
+use domain::exam::{AttemptRepo, AttemptStatus, ResultDetail, ResultSummary};
+use edge::ApiError;
+use edge::http::{cursor_param, json, page_limit, paged, path_param, query_param};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
-use shared::ApiError;
-use shared::exam::{AttemptRepo, AttemptStatus, ResultDetail, ResultSummary};
-use shared::http::{cursor_param, json, page_limit, paged, path_param, query_param};
 
 use crate::QuestionAnswer;
 

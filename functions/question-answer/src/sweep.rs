@@ -1,9 +1,9 @@
 //! The scheduled sweep: attempts nobody reads after their deadline still get graded (and so
 //! mailed), within one schedule period.
 
-use shared::clock::Clock;
-use shared::exam::AttemptRepo;
-use shared::ports::{ItemStore, StoreError};
+use domain::clock::Clock;
+use domain::exam::AttemptRepo;
+use domain::ports::{ItemStore, StoreError};
 
 /// Attempts finalised per query page.
 pub const SWEEP_PAGE: usize = 100;

@@ -4,18 +4,18 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use lambda_http::{Body, Response};
-use question_answer::{QuestionAnswer, sweep};
-use serde_json::{Value, json};
-use shared::adapters::embedded::SqliteStore;
-use shared::clock::{Clock, ManualClock};
-use shared::exam::{
+use domain::clock::{Clock, ManualClock};
+use domain::exam::{
     Attempt, AttemptRepo, Difficulty, DrawnQuestion, FrozenQuestion, QuestionDraft, QuestionKind,
     QuestionOption, Scoring,
 };
-use shared::fixtures::{aim, edit_claims, rest_request, set_body, temp_dir};
-use shared::function::RestFunction;
-use shared::ports::Table;
+use domain::ports::Table;
+use edge::function::RestFunction;
+use embedded_adapters::SqliteStore;
+use lambda_http::{Body, Response};
+use question_answer::{QuestionAnswer, sweep};
+use serde_json::{Value, json};
+use testkit::{aim, edit_claims, rest_request, set_body, temp_dir};
 
 const FIXTURE: &str = "question-answer/put-answers.json";
 const ASHA: &str = "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6";

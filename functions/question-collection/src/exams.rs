@@ -2,15 +2,15 @@
 
 use std::collections::BTreeMap;
 
+use domain::exam::{
+    ApplicantView, Attempt, AttemptRepo, FrozenQuestion, Question, QuestionRepo, draw, frozen_size,
+};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::{body_bytes, json, json_body, with_location};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde::Deserialize;
-use shared::ApiError;
-use shared::claims::Claims;
-use shared::exam::{
-    ApplicantView, Attempt, AttemptRepo, FrozenQuestion, Question, QuestionRepo, draw, frozen_size,
-};
-use shared::http::{body_bytes, json, json_body, with_location};
 
 use crate::QuestionCollection;
 

@@ -10,15 +10,15 @@ mod questions;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::clock::Clock;
+use domain::exam::ExamPolicy;
+use domain::ids::IdGenerator;
+use domain::ports::{ItemStore, Table};
+use domain::role::Role;
+use edge::ApiError;
+use edge::function::RestFunction;
+use edge::route_table::{Callers, Handler, Route, RouteTable};
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::claims::Role;
-use shared::clock::Clock;
-use shared::exam::ExamPolicy;
-use shared::function::RestFunction;
-use shared::ids::IdGenerator;
-use shared::ports::{ItemStore, Table};
-use shared::route_table::{Callers, Handler, Route, RouteTable};
 
 /// Tables this function reads or writes.
 pub const TABLES: [Table; 2] = [Table::Questions, Table::ExamAttempts];

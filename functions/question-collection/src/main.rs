@@ -2,17 +2,17 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{DynamoStore, sdk_config};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
+use domain::exam::ExamPolicy;
+use domain::ids::UuidIds;
 use lambda_http::Error;
 use question_collection::{QuestionCollection, TABLES};
-use shared::adapters::aws::{DynamoStore, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
-use shared::exam::ExamPolicy;
-use shared::ids::UuidIds;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let policy = ExamPolicy::from_env(&ProcessEnv)?;
     let config = sdk_config().await;
@@ -22,5 +22,5 @@ async fn main() -> Result<(), Error> {
         ids: Arc::new(UuidIds),
         policy,
     };
-    shared::function::serve(app).await
+    edge::function::serve(app).await
 }

@@ -2,8 +2,8 @@
 //! per entry of [`ROUTES`](crate::ROUTES), over the very types the handlers read and write.
 #![allow(dead_code)] // The annotated functions and query structs exist for their descriptions.
 
-use shared::exam::{ApplicantView, Difficulty, Question, QuestionDraft};
-use shared::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page, ServiceUnavailable};
+use domain::exam::{ApplicantView, Difficulty, Question, QuestionDraft};
+use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page, ServiceUnavailable};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::exams::StartRequest;
@@ -173,6 +173,6 @@ struct Doc;
 /// This function's operations and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
     let mut doc = Doc::openapi();
-    shared::openapi::optional_post_body(&mut doc, "/exams");
+    edge::openapi::optional_post_body(&mut doc, "/exams");
     doc
 }

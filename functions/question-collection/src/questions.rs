@@ -1,17 +1,17 @@
 //! The question-bank handlers: validation at the edge, storage through `QuestionRepo`.
 
-use lambda_http::http::StatusCode;
-use lambda_http::{Body, Request, Response};
-use serde_json::{Value, json};
-use shared::ApiError;
-use shared::exam::{
+use domain::exam::{
     Difficulty, Question, QuestionDraft, QuestionFilter, QuestionRepo, frozen_size,
 };
-use shared::http::{
+use domain::ports::{Cursor, StoreError};
+use edge::ApiError;
+use edge::http::{
     DEFAULT_BODY_LIMIT, body_bytes, cursor_param, json, json_body, no_content, page_limit, paged,
     parse_json, path_param, query_param, with_location,
 };
-use shared::ports::{Cursor, StoreError};
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use serde_json::{Value, json};
 
 use crate::QuestionCollection;
 

@@ -4,16 +4,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::TimeZone;
+use domain::clock::ManualClock;
+use domain::exam::{ExamPolicy, QuestionDraft, QuestionRepo};
+use domain::ids::SequentialIds;
+use domain::ports::{ItemStore, Key, Table};
+use edge::function::RestFunction;
+use embedded_adapters::SqliteStore;
 use lambda_http::{Body, Response};
 use question_collection::QuestionCollection;
 use serde_json::{Value, json};
-use shared::adapters::embedded::SqliteStore;
-use shared::clock::ManualClock;
-use shared::exam::{ExamPolicy, QuestionDraft, QuestionRepo};
-use shared::fixtures::{aim, edit_claims, rest_request, set_body, temp_dir};
-use shared::function::RestFunction;
-use shared::ids::SequentialIds;
-use shared::ports::{ItemStore, Key, Table};
+use testkit::{aim, edit_claims, rest_request, set_body, temp_dir};
 
 const FIXTURE: &str = "question-collection/post-question.json";
 
@@ -494,7 +494,7 @@ async fn twenty_concurrent_starts_create_one_attempt() {
     let page = store
         .query(
             Table::ExamAttempts,
-            &shared::ports::Query::partition("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"),
+            &domain::ports::Query::partition("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"),
         )
         .await
         .unwrap();
@@ -535,7 +535,7 @@ async fn the_exam_is_for_applicants_and_needs_a_full_bank() {
     let page = store
         .query(
             Table::ExamAttempts,
-            &shared::ports::Query::partition("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"),
+            &domain::ports::Query::partition("5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6"),
         )
         .await
         .unwrap();

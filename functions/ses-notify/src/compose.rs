@@ -1,9 +1,10 @@
 //! The two messages of a submission, each with a plain-text and an HTML body. The applicant's
 //! never carries the score: recruiters decide what to share.
 
-use shared::exam::{Finalisation, sortable};
-use shared::mail_text::{escape_html as escape, one_line};
-use shared::ports::Email;
+use domain::calendar::sortable;
+use domain::exam::Finalisation;
+use domain::mail_text::{escape_html as escape, one_line};
+use domain::ports::Email;
 
 use crate::{NotifyConfig, Submission};
 

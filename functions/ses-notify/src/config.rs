@@ -1,6 +1,6 @@
 //! Who sends and who receives, from the deployment's configuration, validated at init.
 
-use shared::config::{ConfigError, VarSource, email_address, required};
+use domain::config::{ConfigError, VarSource, email_address, required};
 
 /// `MAIL_FROM` (a verified SES identity) and `RECRUITER_EMAILS` (comma-separated).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -10,7 +10,7 @@ pub struct NotifyConfig {
 }
 
 fn looks_like_address(s: &str) -> bool {
-    shared::contact::email_domain(s).is_some()
+    domain::contact::email_domain(s).is_some()
 }
 
 impl NotifyConfig {

@@ -15,11 +15,11 @@ use std::sync::Arc;
 use aws_lambda_events::event::dynamodb::{Event, EventRecord};
 use aws_lambda_events::event::streams::DynamoDbEventResponse;
 use chrono::Duration;
-use shared::applicant::ApplicantRepo;
-use shared::clock::Clock;
-use shared::delivery::{self, OnceError};
-use shared::idempotency::once_key;
-use shared::ports::{Email, ItemStore, MailError, Mailer, Table};
+use domain::applicant::ApplicantRepo;
+use domain::clock::Clock;
+use domain::idempotency::once_key;
+use domain::ports::{Email, ItemStore, MailError, Mailer, Table};
+use edge::delivery::{self, OnceError};
 
 pub use config::NotifyConfig;
 pub use submission::Submission;
@@ -45,7 +45,7 @@ enum Failure {
     #[error("unreadable record: {0}")]
     Unreadable(String),
     #[error(transparent)]
-    Store(#[from] shared::ports::StoreError),
+    Store(#[from] domain::ports::StoreError),
     #[error(transparent)]
     Mail(#[from] OnceError<MailError>),
 }

@@ -3,16 +3,16 @@
 
 use std::sync::Arc;
 
+use aws_adapters::{DynamoStore, SesMailer, sdk_config};
 use aws_lambda_events::event::dynamodb::Event;
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use ses_notify::{NotifyConfig, SesNotify, TABLES};
-use shared::adapters::aws::{DynamoStore, SesMailer, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = NotifyConfig::from_env(&ProcessEnv)?;
     let sdk = sdk_config().await;

@@ -2,7 +2,7 @@
 //! image was not (so saves, re-reads and later writes to a submitted attempt mail nobody).
 
 use aws_lambda_events::event::dynamodb::EventRecord;
-use shared::exam::{Attempt, AttemptStatus};
+use domain::exam::{Attempt, AttemptStatus};
 
 /// A submitted attempt, as the stream delivered it.
 #[derive(Debug)]

@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use aws_lambda_events::event::dynamodb::Event;
 use chrono::{Duration, TimeZone, Utc};
+use domain::applicant::{ApplicantRepo, Details};
+use domain::clock::{Clock, ManualClock};
+use domain::exam::{Attempt, AttemptRepo, Scoring};
+use domain::ports::Table;
+use embedded_adapters::{EmlMailer, SqliteStore};
 use serde_json::{Value, json};
 use ses_notify::{NotifyConfig, SesNotify};
-use shared::adapters::embedded::SqliteStore;
-use shared::applicant::{ApplicantRepo, Details};
-use shared::clock::{Clock, ManualClock};
-use shared::exam::{Attempt, AttemptRepo, Scoring};
-use shared::fixtures::{FlakyMailer, load, sent_mail as messages, temp_dir};
-use shared::ports::Table;
+use testkit::{FlakyMailer, load, sent_mail as messages, temp_dir};
 
 const FIXTURE: &str = "dynamodb/exam-attempt-submitted.json";
 
@@ -34,7 +34,7 @@ fn world(failures: usize) -> World {
     ));
     let app = SesNotify {
         store: store.clone(),
-        mailer: Arc::new(FlakyMailer::new(mail.clone(), failures)),
+        mailer: Arc::new(FlakyMailer::new(EmlMailer::new(mail.clone()), failures)),
         clock: clock.clone(),
         config: NotifyConfig {
             from: "careers@genese.test".into(),

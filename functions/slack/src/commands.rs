@@ -5,15 +5,17 @@
 
 use std::collections::BTreeMap;
 
+use domain::attendance::AttendanceRepo;
+use domain::calendar::{iso_date, local_time, work_date};
+use domain::company::members;
+use domain::events::EventRepo;
+use domain::leave::{LeaveRepo, LeaveRequest, LeaveStatus, NO_MANAGER};
+use domain::roster::{FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole};
+use edge::ApiError;
+use edge::slack::SlashCommand;
+use edge::slack::messages::{self, escape};
 use lambda_http::{Body, Response};
 use serde_json::Value;
-use shared::ApiError;
-use shared::attendance::{AttendanceRepo, local_time, work_date};
-use shared::events::{EventRepo, iso_date};
-use shared::leave::{LeaveRepo, LeaveRequest, LeaveStatus, NO_MANAGER};
-use shared::roster::{FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole, members};
-use shared::slack::SlashCommand;
-use shared::slack::messages::{self, escape};
 
 use crate::{Slack, identity, reply};
 
@@ -169,7 +171,7 @@ async fn today(app: &Slack, me: &RosterEntry) -> Result<Response<Body>, ApiError
     let mut lines: Vec<String> = days
         .iter()
         .map(|d| {
-            let at = |p: Option<&shared::attendance::Punch>| p.map(|p| local_time(p.at, zone));
+            let at = |p: Option<&domain::attendance::Punch>| p.map(|p| local_time(p.at, zone));
             let who = escape(
                 names
                     .get(&d.username)

@@ -1,9 +1,9 @@
 //! Who a Slack user is here: the one active roster entry an admin linked to them. Nobody linked,
 //! or more than one active person (two companies, or a race between two admins), acts as nobody.
 
-use shared::ApiError;
-use shared::ports::ItemStore;
-use shared::roster::{RosterEntry, RosterRepo};
+use domain::ports::ItemStore;
+use domain::roster::{RosterEntry, RosterRepo};
+use edge::ApiError;
 
 /// Why a Slack user cannot act, said to them in words.
 pub enum Unknown {

@@ -3,13 +3,14 @@
 //! through leave-notify (which replaces the buttons once per transition); a refusal is told to
 //! the clicker alone, and Slack always gets its 200 so it shows no error of its own.
 
+use domain::Failure;
+use domain::leave::{self, LeaveAction};
+use domain::ports::{ChatMessage, StoreError};
+use edge::ApiError;
+use edge::slack::Interaction;
+use edge::slack::messages::{APPROVE_ACTION, REJECT_ACTION};
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Response};
-use shared::leave::{self, LeaveAction};
-use shared::ports::{ChatMessage, StoreError};
-use shared::slack::Interaction;
-use shared::slack::messages::{APPROVE_ACTION, REJECT_ACTION};
-use shared::{ApiError, Failure};
 
 use crate::{Slack, identity};
 

@@ -18,14 +18,14 @@ mod reply;
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use domain::clock::Clock;
+use domain::ports::{ChatPoster, ItemStore, Table};
+use edge::ApiError;
+use edge::function::RestFunction;
+use edge::http::{body_bytes, route};
+use edge::route_table::{Callers, Reply, Route, RouteTable};
+use edge::slack::{ReplayGuard, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use lambda_http::{Body, Request, Response};
-use shared::ApiError;
-use shared::clock::Clock;
-use shared::function::RestFunction;
-use shared::http::{body_bytes, route};
-use shared::ports::{ChatPoster, ItemStore, Table};
-use shared::route_table::{Callers, Reply, Route, RouteTable};
-use shared::slack::{ReplayGuard, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 
 pub use reminder::{CheckoutReminder, REMINDER_TABLES, Reminded};
 

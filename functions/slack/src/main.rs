@@ -3,16 +3,16 @@
 
 use std::sync::Arc;
 
+use aws_adapters::slack_web::{SLACK_API, SlackWebChat};
+use aws_adapters::{DynamoStore, sdk_config, slack_secrets};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
 use lambda_http::Error;
-use shared::adapters::aws::{DynamoStore, sdk_config, slack_secrets};
-use shared::adapters::slack_web::{SLACK_API, SlackWebChat};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
 use slack::{Slack, TABLES};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = sdk_config().await;
     // From Secrets Manager at init: never in the environment, the template or the repository.
@@ -23,5 +23,5 @@ async fn main() -> Result<(), Error> {
         clock: Arc::new(SystemClock),
         signing_secret: secrets.signing_secret,
     };
-    shared::function::serve(app).await
+    edge::function::serve(app).await
 }

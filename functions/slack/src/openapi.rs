@@ -4,8 +4,8 @@
 //! is refused with 401 before anything in it is read.
 #![allow(dead_code)] // The annotated functions and schema structs exist for their descriptions.
 
+use edge::openapi::{BadRequest, PayloadTooLarge, Unauthorized};
 use serde_json::Value;
-use shared::openapi::{BadRequest, PayloadTooLarge, Unauthorized};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 /// The headers Slack signs a request with.

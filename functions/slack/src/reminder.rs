@@ -9,15 +9,16 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Days, Duration};
-use shared::attendance::{AttendanceDay, AttendanceRepo, instant_of, local_time};
-use shared::clock::Clock;
-use shared::company::{Company, CompanyRepo};
-use shared::delivery::{self, OnceError};
-use shared::events::iso_date;
-use shared::idempotency::once_key;
-use shared::ports::{ChatPoster, ItemStore, StoreError, Table};
-use shared::roster::RosterRepo;
-use shared::slack::messages;
+use domain::attendance::{AttendanceDay, AttendanceRepo};
+use domain::calendar::iso_date;
+use domain::calendar::{instant_of, local_time};
+use domain::clock::Clock;
+use domain::company::{Company, CompanyRepo};
+use domain::idempotency::once_key;
+use domain::ports::{ChatPoster, ItemStore, StoreError, Table};
+use domain::roster::RosterRepo;
+use edge::delivery::{self, OnceError};
+use edge::slack::messages;
 
 /// Tables the reminder reads or writes.
 pub const REMINDER_TABLES: [Table; 4] = [

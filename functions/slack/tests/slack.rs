@@ -7,18 +7,18 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use domain::attendance::{AttendanceDay, AttendanceRepo, Punch};
+use domain::clock::ManualClock;
+use domain::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use domain::leave::{LeaveDraft, LeaveRepo, LeaveRequest, LeaveStatus, LeaveType};
+use domain::ports::ItemStore;
+use domain::roster::{RosterEntry, RosterRepo, StaffRole};
+use edge::function::RestFunction;
+use edge::slack::sign;
+use embedded_adapters::{JsonlChat, SqliteStore};
 use serde_json::{Value, json};
-use shared::adapters::embedded::{JsonlChat, SqliteStore};
-use shared::attendance::{AttendanceDay, AttendanceRepo, Punch};
-use shared::clock::ManualClock;
-use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::fixtures::{acme, load, outcome, temp_dir};
-use shared::function::RestFunction;
-use shared::leave::{LeaveDraft, LeaveRepo, LeaveRequest, LeaveStatus, LeaveType};
-use shared::ports::ItemStore;
-use shared::roster::{RosterEntry, RosterRepo, StaffRole};
-use shared::slack::sign;
 use slack::{CheckoutReminder, Slack};
+use testkit::{acme, load, outcome, temp_dir};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
 const COMMAND: &str = "slack/post-command.json";
@@ -54,7 +54,7 @@ async fn person(
 ) {
     let entry = RosterEntry {
         slack_user_id: slack.map(str::to_string),
-        ..shared::fixtures::active_staff("acme", who, role, manager, fixture_time())
+        ..testkit::active_staff("acme", who, role, manager, fixture_time())
     };
     store.transact(vec![entry.create()]).await.unwrap();
 }
@@ -151,7 +151,7 @@ async fn status_of(w: &World, id: &str) -> LeaveStatus {
 fn signed(fixture: &str, body: &str, secret: &str, at: DateTime<Utc>) -> lambda_http::Request {
     let ts = at.timestamp();
     let signature = sign(secret, ts, body.as_bytes());
-    shared::fixtures::rest_request(fixture, |e| {
+    testkit::rest_request(fixture, |e| {
         e["body"] = json!(body);
         for (name, value) in [
             ("X-Slack-Request-Timestamp", ts.to_string()),
@@ -209,13 +209,13 @@ fn chat(w: &World) -> Vec<Value> {
         .collect()
 }
 
-use shared::clock::Clock;
+use domain::clock::Clock;
 
 #[tokio::test]
 async fn the_signed_fixture_lists_the_managers_queue_with_buttons() {
     let w = world().await;
     let id = leave(&w, "2026-10-05", "2026-10-06").await;
-    let (status, reply) = send(&w, shared::fixtures::rest_request(COMMAND, |_| {})).await;
+    let (status, reply) = send(&w, testkit::rest_request(COMMAND, |_| {})).await;
     assert_eq!(status, 200, "{reply}");
     assert_eq!(reply["response_type"], "ephemeral");
     assert_eq!(reply["text"], "1 request waits for your decision.");
@@ -230,7 +230,7 @@ async fn the_signed_fixture_lists_the_managers_queue_with_buttons() {
         "people are named, never by username: {blocks}"
     );
     // The same signed request again is a replay.
-    let (status, problem) = send(&w, shared::fixtures::rest_request(COMMAND, |_| {})).await;
+    let (status, problem) = send(&w, testkit::rest_request(COMMAND, |_| {})).await;
     assert_eq!(status, 401, "{problem}");
 }
 
@@ -248,7 +248,7 @@ async fn forged_stale_and_replayed_requests_are_refused() {
     *tampered.body_mut() = lambda_http::Body::Text(body.replace("pending", "mine"));
     assert_eq!(send(&w, tampered).await.0, 401);
     // No signature at all.
-    let bare = shared::fixtures::rest_request(COMMAND, |e| {
+    let bare = testkit::rest_request(COMMAND, |e| {
         e["headers"]
             .as_object_mut()
             .unwrap()

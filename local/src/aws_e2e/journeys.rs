@@ -351,8 +351,7 @@ pub async fn exam(walk: &Walk) {
 /// Rekognition endpoint.
 pub async fn check_in(walk: &Walk, company: &Company) {
     let started = Instant::now();
-    let photo =
-        |name: &str| json!({ "photo": STANDARD.encode(shared::fixtures::sample_photo(name)) });
+    let photo = |name: &str| json!({ "photo": STANDARD.encode(testkit::sample_photo(name)) });
     let (status, enrolled) = walk
         .api(
             Some(&company.employee),

@@ -56,21 +56,14 @@ impl Walk {
         path: &str,
         body: Option<Value>,
     ) -> (u16, Value) {
-        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut request = self.http.request(method, format!("{}{path}", self.url));
-        if let Some(token) = token {
-            request = request.bearer_auth(token);
-        }
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("the gateway answers");
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
+        genese_tests::api_call::api_call(
+            &self.http,
+            token,
+            method,
+            format!("{}{path}", self.url),
+            body,
         )
+        .await
     }
 
     /// The app client named `name` (`careers-portal`, `attendance-portal`).
@@ -236,7 +229,7 @@ impl Walk {
             .header("x-slack-request-timestamp", ts.to_string())
             .header(
                 "x-slack-signature",
-                shared::slack::sign(secret, ts, form.as_bytes()),
+                edge::slack::sign(secret, ts, form.as_bytes()),
             )
             .body(form)
             .send()

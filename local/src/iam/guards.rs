@@ -3,7 +3,7 @@
 //! environment names. A call outside the role fails as AWS fails it (AccessDenied, which the
 //! adapters treat as a fault, so a 500), and is logged with what was missing.
 //!
-//! The action lists mirror the AWS adapters in `shared::adapters::aws`: a port call that makes
+//! The action lists mirror the AWS adapters in `aws_adapters`: a port call that makes
 //! several AWS calls (an enrolment detects, creates the collection on first use and indexes)
 //! needs every one of them.
 
@@ -12,12 +12,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde_norway::Value;
-use shared::ports::{
+use domain::ports::{
     Blob, BlobError, BlobHead, BlobStore, DirectoryError, DirectoryUser, Email, FaceError,
     FaceVerifier, Item, ItemStore, Key, MailError, Mailer, NewUser, Page, PresignedUpload, Query,
     StoreError, Table, TxOp, UserDirectory,
 };
+use serde_norway::Value;
 
 use aws_mode::grants::Grants;
 use aws_mode::names::Names;
@@ -139,7 +139,7 @@ impl ItemStore for GuardedStore {
         &self,
         table: Table,
         item: Item,
-        condition: shared::ports::Condition,
+        condition: domain::ports::Condition,
     ) -> Result<(), StoreError> {
         self.check("dynamodb:PutItem", table, None)?;
         self.inner.put(table, item, condition).await
@@ -149,7 +149,7 @@ impl ItemStore for GuardedStore {
         &self,
         table: Table,
         key: &Key,
-        condition: shared::ports::Condition,
+        condition: domain::ports::Condition,
     ) -> Result<(), StoreError> {
         self.check("dynamodb:DeleteItem", table, None)?;
         self.inner.delete(table, key, condition).await
@@ -392,15 +392,15 @@ impl Mailer for GuardedMailer {
 
 #[cfg(test)]
 mod tests {
-    use shared::adapters::embedded::SqliteStore;
-    use shared::ports::{Condition, Query};
+    use domain::ports::{Condition, Query};
+    use embedded_adapters::SqliteStore;
 
     use super::*;
     use crate::iam::role;
     use aws_mode::template::functions;
 
     fn guarded(function: &str) -> GuardedStore {
-        let path = shared::fixtures::temp_dir("iam").join("tables.sqlite3");
+        let path = testkit::temp_dir("iam").join("tables.sqlite3");
         GuardedStore {
             role: role(function),
             inner: Arc::new(SqliteStore::open(&path).unwrap()),

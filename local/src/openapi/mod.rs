@@ -161,12 +161,12 @@ fn merged() -> OpenApi {
                 .build(),
         ),
     );
-    for (name, _, response) in shared::openapi::error_responses() {
+    for (name, _, response) in edge::openapi::error_responses() {
         components.responses.insert(name.to_string(), response);
     }
     components.schemas.insert(
-        shared::openapi::Problem::name().into_owned(),
-        <shared::openapi::Problem as utoipa::PartialSchema>::schema(),
+        edge::openapi::Problem::name().into_owned(),
+        <edge::openapi::Problem as utoipa::PartialSchema>::schema(),
     );
     doc
 }
@@ -373,8 +373,8 @@ fn edge_responses(doc: &mut Value) {
     }
 }
 
-/// What [`shared::http::checked_id`] lets through as a path id: no control character, `/` or
-/// `\`, and at most [`MAX_ID_BYTES`](shared::http::MAX_ID_BYTES) bytes, said in characters
+/// What [`edge::http::checked_id`] lets through as a path id: no control character, `/` or
+/// `\`, and at most [`MAX_ID_BYTES`](edge::http::MAX_ID_BYTES) bytes, said in characters
 /// that surely fit (four bytes each at most).
 fn constrain_path_ids(doc: &mut Value) {
     let Some(paths) = doc["paths"].as_object_mut() else {
@@ -392,7 +392,7 @@ fn constrain_path_ids(doc: &mut Value) {
                 let schema = &mut parameter["schema"];
                 if schema["type"] == "string" && schema.get("format").is_none() {
                     schema["minLength"] = json!(1);
-                    schema["maxLength"] = json!(shared::http::MAX_ID_BYTES / 4);
+                    schema["maxLength"] = json!(edge::http::MAX_ID_BYTES / 4);
                     schema["pattern"] = json!("^[^\\u0000-\\u001F\\u007F-\\u009F/\\\\]+$");
                 }
             }
@@ -476,9 +476,7 @@ mod tests {
         let responses = doc["components"]["responses"].as_object().unwrap();
         for (name, response) in responses {
             assert!(
-                response["content"]
-                    .get(shared::error::PROBLEM_JSON)
-                    .is_some(),
+                response["content"].get(edge::error::PROBLEM_JSON).is_some(),
                 "{name}"
             );
         }

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use bench::inproc_world::{Event, status};
 use bench::stats::percentile;
-use shared::function::RestFunction;
+use edge::function::RestFunction;
 
 /// Calls timed per handler, and calls before them that are not.
 pub const SAMPLE: usize = 5_000;

@@ -32,9 +32,9 @@ impl Stack {
                 bin.display()
             ));
         }
-        let state_dir = shared::fixtures::temp_dir("bench-load-stack");
+        let state_dir = testkit::temp_dir("bench-load-stack");
         let mut child = Command::new(&bin)
-            .env("FACE_DATA_DIR", shared::fixtures::face_data_dir())
+            .env("FACE_DATA_DIR", testkit::face_data_dir())
             .env("PORT", "0")
             .env("STATE_DIR", &state_dir)
             .env("NO_COLOR", "1")

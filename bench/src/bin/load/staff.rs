@@ -15,7 +15,7 @@ const PASSWORD: &str = "Load-Pass-2026";
 
 /// `{"photo": base64}` of a sample photo from `FACE_DATA_DIR`.
 pub fn photo(name: &str) -> Value {
-    json!({ "photo": STANDARD.encode(shared::fixtures::sample_photo(name)) })
+    json!({ "photo": STANDARD.encode(testkit::sample_photo(name)) })
 }
 
 /// The temporary password in the invitation mailed to `email` (polled for up to 10 s).

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use aws_adapters::{DynamoStore, create_tables};
 use bench::batch_seed::flush;
-use shared::adapters::aws::{DynamoStore, create_tables};
-use shared::adapters::embedded::SqliteStore;
-use shared::config::TableNames;
-use shared::ports::{Item, ItemStore, Table};
+use domain::config::TableNames;
+use domain::ports::{Item, ItemStore, Table};
+use embedded_adapters::SqliteStore;
 
 use crate::dynamo_batch::batch_put;
 
@@ -58,7 +58,7 @@ impl Backend {
     pub async fn fresh(&self, label: &str) -> Result<Fresh, String> {
         match self {
             Backend::Sqlite => {
-                let dir = shared::fixtures::temp_dir(&format!("bench-scaling-{label}"));
+                let dir = testkit::temp_dir(&format!("bench-scaling-{label}"));
                 let store = SqliteStore::open(&dir.join("tables.sqlite3"))
                     .map_err(|e| format!("sqlite: {e}"))?;
                 Ok(Fresh {

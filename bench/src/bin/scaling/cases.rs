@@ -12,16 +12,16 @@ use bench::counting_store::{CountingStore, Counts};
 use bench::inproc_world::{ADMIN, COMPANY, Event, MONTH};
 use bench::seed;
 use bench::stats::median;
+use domain::clock::ManualClock;
+use domain::exam::{ExamPolicy, Scoring};
+use domain::ids::UuidIds;
+use domain::ports::{ItemStore, TxOp};
+use domain::roster::StaffRole;
+use edge::function::RestFunction;
+use embedded_adapters::{DlibFaces, FileBlobStore};
 use question_collection::QuestionCollection;
 use serde_json::{Value, json};
-use shared::adapters::embedded::{DlibFaces, FileBlobStore};
-use shared::clock::ManualClock;
-use shared::exam::{ExamPolicy, Scoring};
-use shared::fixtures::{aim, edit_claims};
-use shared::function::RestFunction;
-use shared::ids::UuidIds;
-use shared::ports::{ItemStore, TxOp};
-use shared::roster::StaffRole;
+use testkit::{aim, edit_claims};
 
 use crate::backend::Backend;
 
@@ -114,7 +114,7 @@ pub async fn month_report(
     let staff: Vec<String> = (0..employees)
         .map(|n| format!("staff{n:05}@acme.test"))
         .collect();
-    let fail = |e: shared::ports::StoreError| e.to_string();
+    let fail = |e: domain::ports::StoreError| e.to_string();
     let roster: Vec<TxOp> = staff
         .iter()
         .map(|u| seed::staff(COMPANY, u, StaffRole::Employee, ADMIN).create())
@@ -137,7 +137,7 @@ pub async fn month_report(
     let seed_time = started.elapsed();
 
     let counting = Arc::new(CountingStore::new(fresh.store.clone()));
-    let dir = shared::fixtures::temp_dir("bench-scaling-blobs");
+    let dir = testkit::temp_dir("bench-scaling-blobs");
     let handler = AttendanceUpload {
         store: counting.clone(),
         blobs: Arc::new(FileBlobStore::new(
@@ -190,7 +190,7 @@ pub async fn exam_start(backend: &Backend, bank: usize, calls: usize) -> Result<
     let fresh = backend.fresh(&format!("exam{bank}")).await?;
     let started = Instant::now();
     let recorder = Recorder::default();
-    let fail = |e: shared::ports::StoreError| e.to_string();
+    let fail = |e: domain::ports::StoreError| e.to_string();
     for n in 0..bank {
         seed::question(&recorder, n, CATEGORIES[n % CATEGORIES.len()])
             .await

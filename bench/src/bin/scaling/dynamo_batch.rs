@@ -7,9 +7,9 @@ use std::collections::HashMap;
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::types::{AttributeValue, PutRequest, WriteRequest};
+use domain::config::TableNames;
+use domain::ports::{Item, Table};
 use serde_json::Value;
-use shared::config::TableNames;
-use shared::ports::{Item, Table};
 
 /// Retries of a batch's unprocessed items before giving up.
 const RETRIES: usize = 10;

@@ -14,9 +14,9 @@ use aws_sdk_dynamodb::Client;
 use backend::Backend;
 use bench::results::write_part;
 use cases::Row;
+use embedded_adapters::DlibFaces;
 use serde_json::json;
-use shared::adapters::embedded::DlibFaces;
-use shared::fixtures::{face_data_dir, temp_dir};
+use testkit::{face_data_dir, temp_dir};
 
 const EMPLOYEES: [usize; 3] = [10, 100, 1_000];
 const BANKS: [usize; 3] = [100, 1_000, 10_000];

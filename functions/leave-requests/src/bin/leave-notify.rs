@@ -3,17 +3,17 @@
 
 use std::sync::Arc;
 
+use aws_adapters::slack_web::{SLACK_API, SlackWebChat};
+use aws_adapters::{DynamoStore, SesMailer, sdk_config, slack_secrets};
 use aws_lambda_events::event::dynamodb::Event;
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use leave_requests::{LeaveNotify, NOTIFY_TABLES, NotifyConfig};
-use shared::adapters::aws::{DynamoStore, SesMailer, sdk_config, slack_secrets};
-use shared::adapters::slack_web::{SLACK_API, SlackWebChat};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &NOTIFY_TABLES)?;
     let config = NotifyConfig::from_env(&ProcessEnv)?;
     let sdk = sdk_config().await;

@@ -11,16 +11,16 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use domain::clock::ManualClock;
+use domain::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use domain::ids::SequentialIds;
+use domain::leave::LeavePolicy;
+use domain::ports::ItemStore;
+use domain::roster::{RosterEntry, RosterRepo, StaffRole};
+use edge::function::RestFunction;
+use embedded_adapters::SqliteStore;
 use serde_json::{Value, json};
-use shared::adapters::embedded::SqliteStore;
-use shared::clock::ManualClock;
-use shared::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
-use shared::fixtures::{Call, acme, outcome, temp_dir};
-use shared::function::RestFunction;
-use shared::ids::SequentialIds;
-use shared::leave::LeavePolicy;
-use shared::ports::ItemStore;
-use shared::roster::{RosterEntry, RosterRepo, StaffRole};
+use testkit::{Call, acme, outcome, temp_dir};
 
 use leave_requests::LeaveRequests;
 
@@ -77,7 +77,7 @@ pub async fn person(
 ) {
     let entry = RosterEntry {
         slack_user_id: slack.map(str::to_string),
-        ..shared::fixtures::active_staff(company_id, who, role, manager, utc(NOW))
+        ..testkit::active_staff(company_id, who, role, manager, utc(NOW))
     };
     store.transact(vec![entry.create()]).await.unwrap();
 }

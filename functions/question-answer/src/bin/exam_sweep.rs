@@ -1,15 +1,15 @@
 //! Lambda entry point of the scheduled sweep: the EventBridge event carries nothing we need.
 
+use aws_adapters::{DynamoStore, sdk_config};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use question_answer::{TABLES, sweep};
 use serde_json::{Value, json};
-use shared::adapters::aws::{DynamoStore, sdk_config};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &TABLES)?;
     let config = sdk_config().await;
     let store = DynamoStore::at_init(&config, tables, &ProcessEnv).await?;

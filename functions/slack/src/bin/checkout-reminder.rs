@@ -4,17 +4,17 @@
 
 use std::sync::Arc;
 
+use aws_adapters::slack_web::{SLACK_API, SlackWebChat};
+use aws_adapters::{DynamoStore, sdk_config, slack_secrets};
+use domain::clock::SystemClock;
+use domain::config::{ProcessEnv, TableNames};
 use lambda_runtime::{Error, LambdaEvent, service_fn};
 use serde_json::{Value, json};
-use shared::adapters::aws::{DynamoStore, sdk_config, slack_secrets};
-use shared::adapters::slack_web::{SLACK_API, SlackWebChat};
-use shared::clock::SystemClock;
-use shared::config::{ProcessEnv, TableNames};
 use slack::{CheckoutReminder, REMINDER_TABLES};
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    shared::telemetry::init_json_logs();
+    edge::telemetry::init_json_logs();
     let tables = TableNames::from_env(&ProcessEnv, &REMINDER_TABLES)?;
     let config = sdk_config().await;
     let token = slack_secrets(&config, &ProcessEnv).await?.bot_token;

@@ -1,0 +1,23 @@
+//! Career Genese exams: the question bank's rules, the exam policy, the random draw that is
+//! frozen into an attempt, and server-side grading. Plain types and rules; no I/O.
+
+mod attempt;
+mod attempts;
+mod bank;
+mod draw;
+pub mod frozen_size;
+mod grade;
+mod policy;
+mod question;
+mod views;
+
+pub use attempt::{ATTEMPT_ID, Attempt, AttemptStatus, Finalisation, FrozenQuestion};
+pub use attempts::AttemptRepo;
+pub use bank::{Question, QuestionFilter, QuestionRepo};
+pub use draw::{DrawError, DrawnQuestion, draw};
+pub use grade::{Answers, CategoryScore, Grade, check_answers, grade};
+pub use policy::{ExamPolicy, MAX_QUESTIONS, Scoring};
+pub use question::{Difficulty, QuestionDraft, QuestionKind, QuestionOption};
+pub use views::{
+    ApplicantView, ResultDetail, ResultSummary, ReviewedOption, ReviewedQuestion, ShownQuestion,
+};

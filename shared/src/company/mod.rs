@@ -1,7 +1,0 @@
-//! Companies: the tenants of the Attendance System, their profile and working time.
-
-mod profile;
-mod repo;
-
-pub use profile::{CompanyProfile, Weekday, WorkHours};
-pub use repo::{Company, CompanyRepo, Registration};
