@@ -14,7 +14,7 @@ FACE_PACKAGES := libdlib-dev libopenblas-dev liblapack-dev
 # What the date run fakes the clock with.
 TEST_PACKAGES := faketime
 
-.PHONY: run run-aws aws-e2e test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo bench-report bench-aws-e2e clean fmt openapi fuzz aws-bootstraps
+.PHONY: run run-aws aws-e2e test setup native-deps test-deps face-data lint iac unit dates build package bench bench-photo bench-report bench-aws-e2e bench-edit-loop clean fmt openapi fuzz aws-bootstraps
 
 # Python tools (the local AWS emulator, cargo-lambda and zig) live in a project-local venv,
 # reinstalled only when the requirements file changes.
@@ -112,7 +112,7 @@ package: $(STAMP) bench-aarch64-target
 # The measurements behind BENCHMARKS.md (not part of `make test`: slow, and the numbers are read,
 # not asserted). Each part writes target/bench/<part>.{json,md}; `report` gathers them.
 include bench/bench.mk bench/inproc.mk
-bench: bench-build bench-cold bench-size bench-photo bench-criterion bench-load bench-scaling bench-aws-e2e
+bench: bench-build bench-cold bench-size bench-photo bench-criterion bench-load bench-scaling bench-aws-e2e bench-edit-loop
 	$(MAKE) bench-report
 
 # BENCHMARKS.md again from the parts in target/bench, the others carried over from
@@ -123,6 +123,10 @@ bench-report:
 # What `make aws-e2e` costs CI: bootstraps, test build and journeys, clean target and warm.
 bench-aws-e2e: setup aws-bootstraps
 	cargo run --profile local -p bench --bin aws-e2e
+
+# What one edit in each layer of shared/ costs the builds `make test` starts with (warm target).
+bench-edit-loop: setup aws-bootstraps
+	cargo run --profile local -p bench --bin edit-loop
 
 # Peak memory of normalising a selfie: what attendance-upload's MemorySize is chosen from.
 bench-photo: setup
