@@ -128,7 +128,7 @@ bench-aws-e2e: setup aws-bootstraps
 bench-edit-loop: setup aws-bootstraps
 	cargo run --profile local -p bench --bin edit-loop
 
-# Peak memory of normalising a selfie: what attendance-upload's MemorySize is chosen from.
+# Peak memory of normalising a selfie: what attendance's MemorySize is chosen from.
 bench-photo: setup
 	cargo run --profile local -p bench --bin photo-peak
 

@@ -53,7 +53,7 @@ impl Deployment {
         let identities = front::identities(&grants, &sessions);
         let secrets = HashMap::from([(world.slack.name.clone(), world.slack.arn.clone())]);
         let faces = RekognitionServer::start_in_account(
-            &testkit::face_data_dir(),
+            &embedded_adapters::face_data_dir(),
             &face_state(),
             &world.names.account,
         )?;

@@ -183,7 +183,7 @@ async fn a_transaction_is_judged_item_by_item_as_iam_does() {
 #[tokio::test]
 async fn a_photo_is_written_under_its_granted_prefix_only() {
     let stage = stage(template()).await;
-    let s3 = world::s3_client(&stage.as_function("AttendanceUploadFunction"));
+    let s3 = world::s3_client(&stage.as_function("AttendanceFunction"));
     let bucket = name(&stage, "PhotoBucket");
     s3.put_object()
         .bucket(&bucket)

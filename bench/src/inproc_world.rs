@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use attendance_upload::{AttendanceUpload, PunchPolicy};
+use attendance::{Attendance, PunchPolicy};
 use chrono::Duration;
 use company_admin::CompanyAdmin;
 use domain::clock::ManualClock;
@@ -60,7 +60,7 @@ pub fn claims(username: &str, group: &str) -> Value {
 pub struct World {
     pub store: Arc<SqliteStore>,
     pub company_admin: CompanyAdmin,
-    pub attendance: AttendanceUpload,
+    pub attendance: Attendance,
     pub leave: LeaveRequests,
     /// How many leave requesters exist so far (each gets a fresh name).
     requesters: AtomicUsize,
@@ -107,7 +107,7 @@ pub async fn world() -> World {
             ids: Arc::new(UuidIds),
             faces: faces.clone(),
         },
-        attendance: AttendanceUpload {
+        attendance: Attendance {
             store: store.clone(),
             blobs: Arc::new(FileBlobStore::new(
                 dir.join("blobs"),
@@ -143,7 +143,7 @@ impl World {
 
     /// `GET /attendance?month=2026-10` as the employee (22 days).
     pub fn own_month(&self) -> Event {
-        Event::from_fixture("attendance-upload/post-check-in.json", |e| {
+        Event::from_fixture("attendance/post-check-in.json", |e| {
             aim(
                 e,
                 "GET",

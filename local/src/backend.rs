@@ -42,7 +42,7 @@ impl Backend for Stack {
             Target::QuestionCollection => self.question_collection.handle(request).await,
             Target::QuestionAnswer => self.question_answer.handle(request).await,
             Target::PersonalDetails => self.personal_details.handle(request).await,
-            Target::AttendanceUpload => self.attendance_upload.handle(request).await,
+            Target::Attendance => self.attendance.handle(request).await,
             Target::LeaveRequests => self.leave_requests.handle(request).await,
             Target::Slack => self.slack.handle(request).await,
         })

@@ -10,7 +10,7 @@ pub enum Target {
     QuestionCollection,
     QuestionAnswer,
     PersonalDetails,
-    AttendanceUpload,
+    Attendance,
     LeaveRequests,
     Slack,
 }
@@ -22,7 +22,7 @@ impl Target {
         Target::QuestionCollection,
         Target::QuestionAnswer,
         Target::PersonalDetails,
-        Target::AttendanceUpload,
+        Target::Attendance,
         Target::LeaveRequests,
         Target::Slack,
     ];
@@ -34,7 +34,7 @@ impl Target {
             Target::QuestionCollection => "question-collection",
             Target::QuestionAnswer => "question-answer",
             Target::PersonalDetails => "personal-details",
-            Target::AttendanceUpload => "attendance-upload",
+            Target::Attendance => "attendance",
             Target::LeaveRequests => "leave-requests",
             Target::Slack => "slack",
         }
@@ -66,10 +66,7 @@ pub fn table() -> Vec<Route> {
         ),
         (question_answer::ROUTES.declared(), Target::QuestionAnswer),
         (personal_details::ROUTES.declared(), Target::PersonalDetails),
-        (
-            attendance_upload::ROUTES.declared(),
-            Target::AttendanceUpload,
-        ),
+        (attendance::ROUTES.declared(), Target::Attendance),
         (leave_requests::ROUTES.declared(), Target::LeaveRequests),
         (slack::ROUTES.declared(), Target::Slack),
     ];

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use attendance_upload::{AttendanceUpload, PunchPolicy};
+use attendance::{Attendance, PunchPolicy};
 use cognito_pre_signup::{SignUpPolicy, SinglePool, Triggers};
 use company_admin::CompanyAdmin;
 use domain::clock::{Clock, SystemClock};
@@ -43,7 +43,7 @@ pub struct Stack {
     pub question_collection: QuestionCollection,
     pub question_answer: QuestionAnswer,
     pub personal_details: PersonalDetails,
-    pub attendance_upload: AttendanceUpload,
+    pub attendance: Attendance,
     pub ses_notify: SesNotify,
     pub leave_requests: LeaveRequests,
     pub leave_notify: LeaveNotify,
@@ -162,10 +162,10 @@ impl Stack {
             TokenIssuer::load_or_create(&state_dir.join("keys"), format!("{base_url}/local"))?;
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         // dlib models from `make setup` (FACE_DATA_DIR); enrolled descriptors under the state.
-        let models = std::env::var_os("FACE_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from(".cache/face-data"));
-        let faces = Arc::new(DlibFaces::open(&models, &state_dir.join("faces.sqlite3"))?);
+        let faces = Arc::new(DlibFaces::open(
+            &embedded_adapters::face_data_dir(),
+            &state_dir.join("faces.sqlite3"),
+        )?);
         let ports = Ports {
             store: store.clone(),
             directory: directory.clone(),
@@ -197,8 +197,8 @@ impl Stack {
             blobs: ports.blobs(PERSONAL_DETAILS),
             clock: clock.clone(),
         };
-        const ATTENDANCE_UPLOAD: &str = "AttendanceUploadFunction";
-        let attendance_upload = AttendanceUpload {
+        const ATTENDANCE_UPLOAD: &str = "AttendanceFunction";
+        let attendance = Attendance {
             store: ports.store(ATTENDANCE_UPLOAD),
             blobs: ports.blobs(ATTENDANCE_UPLOAD),
             faces: ports.faces(ATTENDANCE_UPLOAD),
@@ -255,7 +255,7 @@ impl Stack {
             question_collection,
             question_answer,
             personal_details,
-            attendance_upload,
+            attendance,
             ses_notify,
             leave_requests,
             leave_notify,

@@ -120,7 +120,7 @@ fn tables_of(binary: &str) -> &'static [Table] {
         "question-collection" => &question_collection::TABLES,
         "question-answer" | "exam-sweep" => &question_answer::TABLES,
         "personal-details" => &personal_details::TABLES,
-        "attendance-upload" => &attendance_upload::TABLES,
+        "attendance" => &attendance::TABLES,
         "ses-notify" => &ses_notify::TABLES,
         "cognito-pre-signup" => &cognito_pre_signup::TABLES,
         "leave-requests" => &leave_requests::TABLES,

@@ -23,7 +23,7 @@ fn served_routes() -> BTreeSet<(String, String)> {
         question_collection::ROUTES.pairs(),
         question_answer::ROUTES.pairs(),
         personal_details::ROUTES.pairs(),
-        attendance_upload::ROUTES.pairs(),
+        attendance::ROUTES.pairs(),
         leave_requests::ROUTES.pairs(),
         slack::ROUTES.pairs(),
     ];

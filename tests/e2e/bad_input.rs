@@ -496,7 +496,7 @@ async fn huge_query_strings_are_refused_naming_the_parameter() {
     )
     .await
     .unwrap();
-    // (attendance-upload answers a month it cannot read with 400, company-admin with 422.)
+    // (attendance answers a month it cannot read with 400, company-admin with 422.)
     refused(response, 400, Some("month"), "an 8 KB month of one's own").await;
     // A 100 KB query (sent raw: no client builds such a URI) never reaches the gateway: the HTTP
     // server refuses a request line over 64 KiB itself with a bare 414, as API Gateway refuses
@@ -634,7 +634,7 @@ async fn path_traversal_and_ids_that_cannot_be_keys_are_refused_by_name() {
             None,
             "uid",
         ),
-        // attendance-upload, with S3-like keys where the photo key is built from the path
+        // attendance, with S3-like keys where the photo key is built from the path
         (
             &c.admin,
             "PUT",

@@ -1,4 +1,4 @@
-//! Peak memory of normalising one selfie, the work that sizes attendance-upload's memory: a
+//! Peak memory of normalising one selfie, the work that sizes attendance's memory: a
 //! phone photo (12 MP) and the largest image the decoder lets through (50 MP, which a flat
 //! picture squeezes under the 5 MiB body cap). Peak RSS is `VmHWM`, reset before each photo
 //! through `/proc/self/clear_refs`, so each row is that photo's own high-water mark.
@@ -69,7 +69,7 @@ fn main() -> std::io::Result<()> {
         }));
     }
     let markdown = format!(
-        "## Photo normalising: what sizes attendance-upload\n\n\
+        "## Photo normalising: what sizes attendance\n\n\
          `domain::photo::normalise` (decode within limits, turn upright, downscale to 1280 px, \
          re-encode) on a generated phone-sized JPEG and on the largest image its limits admit, in \
          one process built with the `local` profile; peak RSS is `VmHWM` reset through \

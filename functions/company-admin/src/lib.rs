@@ -21,7 +21,7 @@ use domain::ports::{FaceVerifier, ItemStore, Table, UserDirectory};
 use domain::role::Role;
 use edge::ApiError;
 use edge::function::RestFunction;
-use edge::route_table::{Callers, Handler, Route, RouteTable};
+use edge::route_table::{Callers, Handler, RouteTable};
 use lambda_http::{Body, Request, Response};
 
 /// Tables this function reads or writes (its least-privilege policy names exactly these).
@@ -37,43 +37,39 @@ pub const TABLES: [Table; 5] = [
 const ROSTER_READERS: Callers = Callers::Roles(&[Role::Admin, Role::Manager]);
 const ADMINS: Callers = Callers::Roles(&[Role::Admin]);
 
-/// Every route this function serves, declared once (method, API Gateway resource, callers,
-/// handler). Registration is open to anyone signed in who has no company yet.
-pub const ROUTES: RouteTable<Handler<CompanyAdmin>> = RouteTable(&[
-    Route::new("POST", "/companies", Callers::SignedIn, |a, c, r| {
-        Box::pin(registration::register(a, c, r))
-    }),
-    Route::new("GET", "/company", ADMINS, |a, c, _| {
-        Box::pin(profile::read(a, c))
-    }),
-    Route::new("PUT", "/company", ADMINS, |a, c, r| {
-        Box::pin(profile::update(a, c, r))
-    }),
-    Route::new("GET", "/employees", ROSTER_READERS, |a, c, r| {
+edge::routes! {
+    /// Every route this function serves, declared once (method, API Gateway resource, callers,
+    /// handler). Registration is open to anyone signed in who has no company yet.
+    pub const ROUTES: RouteTable<Handler<CompanyAdmin>> = [
+        "POST" "/companies", Callers::SignedIn, register_company => |a, c, r| Box::pin(registration::register(a, c, r));
+        "GET" "/company", ADMINS, get_company => |a, c, _| Box::pin(profile::read(a, c));
+        "PUT" "/company", ADMINS, update_company => |a, c, r| Box::pin(profile::update(a, c, r));
+        "GET" "/employees", ROSTER_READERS, list_employees => |a, c, r| {
         Box::pin(async move { employees::list(a, c.tenant()?, r).await })
-    }),
-    Route::new("POST", "/employees", ADMINS, |a, c, r| {
+    };
+        "POST" "/employees", ADMINS, invite_employee => |a, c, r| {
         Box::pin(async move { employees::invite(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("GET", "/employees/{username}", ROSTER_READERS, |a, c, r| {
+    };
+        "GET" "/employees/{username}", ROSTER_READERS, get_employee => |a, c, r| {
         Box::pin(async move { employees::read(a, c.tenant()?, r).await })
-    }),
-    Route::new("PUT", "/employees/{username}", ADMINS, |a, c, r| {
+    };
+        "PUT" "/employees/{username}", ADMINS, update_employee => |a, c, r| {
         Box::pin(async move { employees::update(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("DELETE", "/employees/{username}", ADMINS, |a, c, r| {
+    };
+        "DELETE" "/employees/{username}", ADMINS, offboard_employee => |a, c, r| {
         Box::pin(async move { employees::offboard(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("GET", "/events", Callers::Roles(&Role::STAFF), |a, c, r| {
+    };
+        "GET" "/events", Callers::Roles(&Role::STAFF), list_events => |a, c, r| {
         Box::pin(async move { events::list(a, c.tenant()?, r).await })
-    }),
-    Route::new("POST", "/events", ADMINS, |a, c, r| {
+    };
+        "POST" "/events", ADMINS, create_event => |a, c, r| {
         Box::pin(async move { events::create(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("DELETE", "/events/{id}", ADMINS, |a, c, r| {
+    };
+        "DELETE" "/events/{id}", ADMINS, delete_event => |a, c, r| {
         Box::pin(async move { events::delete(a, c.tenant()?, r).await })
-    }),
-]);
+    };
+    ];
+}
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]

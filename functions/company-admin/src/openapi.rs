@@ -9,7 +9,7 @@ use edge::openapi::{
     Conflict, Forbidden, InvalidValue, NotFound, Page, ServiceUnavailable, TooManyRequests,
     USERNAME_PARAM,
 };
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::employees::{EmployeeUpdate, EmployeeView};
 use crate::profile::ProfileUpdate;
@@ -221,23 +221,7 @@ fn create_event() {}
 )]
 fn delete_event() {}
 
-#[derive(OpenApi)]
-#[openapi(paths(
-    register_company,
-    get_company,
-    update_company,
-    list_employees,
-    invite_employee,
-    get_employee,
-    update_employee,
-    offboard_employee,
-    list_events,
-    create_event,
-    delete_event,
-))]
-struct Doc;
-
-/// This function's operations and the schemas they use.
+/// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    Doc::openapi()
+    crate::described_routes()
 }

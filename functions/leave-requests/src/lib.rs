@@ -22,7 +22,7 @@ use domain::ports::{ItemStore, Table};
 use domain::role::Role;
 use edge::ApiError;
 use edge::function::RestFunction;
-use edge::route_table::{Callers, Handler, Route, RouteTable};
+use edge::route_table::{Callers, Handler, RouteTable};
 use lambda_http::{Body, Request, Response};
 
 pub use notify::{LeaveNotify, NotifyConfig};
@@ -42,24 +42,26 @@ pub const NOTIFY_TABLES: [Table; 2] = [Table::Employees, Table::Idempotency];
 /// Everyone on a company's staff may use leave; who may decide is the domain's rule.
 const STAFF: Callers = Callers::Roles(&Role::STAFF);
 
-/// Every route this function serves, declared once.
-pub const ROUTES: RouteTable<Handler<LeaveRequests>> = RouteTable(&[
-    Route::new("POST", "/leave-requests", STAFF, |a, c, r| {
+edge::routes! {
+    /// Every route this function serves, declared once.
+    pub const ROUTES: RouteTable<Handler<LeaveRequests>> = [
+        "POST" "/leave-requests", STAFF, request_leave => |a, c, r| {
         Box::pin(async move { create::create(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("GET", "/leave-requests", STAFF, |a, c, r| {
+    };
+        "GET" "/leave-requests", STAFF, list_leave => |a, c, r| {
         Box::pin(async move { lists::list(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("POST", "/leave-requests/{id}/approve", STAFF, |a, c, r| {
+    };
+        "POST" "/leave-requests/{id}/approve", STAFF, approve => |a, c, r| {
         Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Approve).await })
-    }),
-    Route::new("POST", "/leave-requests/{id}/reject", STAFF, |a, c, r| {
+    };
+        "POST" "/leave-requests/{id}/reject", STAFF, reject => |a, c, r| {
         Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Reject).await })
-    }),
-    Route::new("POST", "/leave-requests/{id}/cancel", STAFF, |a, c, r| {
+    };
+        "POST" "/leave-requests/{id}/cancel", STAFF, cancel => |a, c, r| {
         Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Cancel).await })
-    }),
-]);
+    };
+    ];
+}
 
 /// Everything the REST handler needs, built once at init.
 #[derive(Clone)]

@@ -4,7 +4,7 @@
 
 use domain::leave::{LeaveDraft, LeaveStatus, LeaveView};
 use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 /// Whose requests a listing reads.
 #[derive(ToSchema)]
@@ -133,11 +133,7 @@ fn reject() {}
 )]
 fn cancel() {}
 
-#[derive(OpenApi)]
-#[openapi(paths(request_leave, list_leave, approve, reject, cancel))]
-struct Doc;
-
-/// This function's operations and the schemas they use.
+/// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    Doc::openapi()
+    crate::described_routes()
 }

@@ -30,7 +30,7 @@ use domain::ports::{BlobStore, ItemStore, Table};
 use domain::role::Role;
 use edge::ApiError;
 use edge::function::RestFunction;
-use edge::route_table::{Callers, Handler, Route, RouteTable};
+use edge::route_table::{Callers, Handler, RouteTable};
 use lambda_http::{Body, Request, Response};
 
 /// Tables this function reads or writes.
@@ -39,25 +39,17 @@ pub const TABLES: [Table; 2] = [Table::Applicants, Table::ExamAttempts];
 const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
 const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
 
-/// Every route this function serves, declared once: the applicant's own details and CV, the
-/// recruiters' review.
-pub const ROUTES: RouteTable<Handler<PersonalDetails>> = RouteTable(&[
-    Route::new("GET", "/applicants/me", APPLICANTS, |a, c, _| {
-        Box::pin(me::read(a, c))
-    }),
-    Route::new("PUT", "/applicants/me", APPLICANTS, |a, c, r| {
-        Box::pin(me::save(a, c, r))
-    }),
-    Route::new("POST", "/applicants/me/resume", APPLICANTS, |a, c, r| {
-        Box::pin(me::offer_upload(a, c, r))
-    }),
-    Route::new("GET", "/applicants", RECRUITERS, |a, _, r| {
-        Box::pin(review::list(a, r))
-    }),
-    Route::new("GET", "/applicants/{uid}", RECRUITERS, |a, _, r| {
-        Box::pin(review::read(a, r))
-    }),
-]);
+edge::routes! {
+    /// Every route this function serves, declared once: the applicant's own details and CV, the
+    /// recruiters' review.
+    pub const ROUTES: RouteTable<Handler<PersonalDetails>> = [
+        "GET" "/applicants/me", APPLICANTS, get_me => |a, c, _| Box::pin(me::read(a, c));
+        "PUT" "/applicants/me", APPLICANTS, save_me => |a, c, r| Box::pin(me::save(a, c, r));
+        "POST" "/applicants/me/resume", APPLICANTS, request_upload => |a, c, r| Box::pin(me::offer_upload(a, c, r));
+        "GET" "/applicants", RECRUITERS, list_applicants => |a, _, r| Box::pin(review::list(a, r));
+        "GET" "/applicants/{uid}", RECRUITERS, get_applicant => |a, _, r| Box::pin(review::read(a, r));
+    ];
+}
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]

@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use domain::applicant::{Availability, Details, Education};
 use domain::exam::{AttemptStatus, CategoryScore, Finalisation};
 use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::me::UploadRequest;
 
@@ -269,11 +269,7 @@ fn list_applicants() {}
 )]
 fn get_applicant() {}
 
-#[derive(OpenApi)]
-#[openapi(paths(get_me, save_me, request_upload, list_applicants, get_applicant))]
-struct Doc;
-
-/// This function's operations and the schemas they use.
+/// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    Doc::openapi()
+    crate::described_routes()
 }

@@ -16,7 +16,7 @@ use domain::ports::{ItemStore, Table};
 use domain::role::Role;
 use edge::ApiError;
 use edge::function::RestFunction;
-use edge::route_table::{Callers, Handler, Route, RouteTable};
+use edge::route_table::{Callers, Handler, RouteTable};
 use lambda_http::{Body, Request, Response};
 
 pub use sweep::{SWEEP_PAGE, sweep};
@@ -27,22 +27,16 @@ pub const TABLES: [Table; 1] = [Table::ExamAttempts];
 const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
 const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
 
-/// Every route this function serves, declared once: the applicant's answers and submission,
-/// the recruiters' results.
-pub const ROUTES: RouteTable<Handler<QuestionAnswer>> = RouteTable(&[
-    Route::new("PUT", "/exams/current/answers", APPLICANTS, |a, c, r| {
-        Box::pin(answers::save(a, r, c))
-    }),
-    Route::new("POST", "/exams/current/submit", APPLICANTS, |a, c, r| {
-        Box::pin(answers::submit(a, r, c))
-    }),
-    Route::new("GET", "/exams", RECRUITERS, |a, _, r| {
-        Box::pin(results::list(a, r))
-    }),
-    Route::new("GET", "/exams/{uid}", RECRUITERS, |a, _, r| {
-        Box::pin(results::read(a, r))
-    }),
-]);
+edge::routes! {
+    /// Every route this function serves, declared once: the applicant's answers and submission,
+    /// the recruiters' results.
+    pub const ROUTES: RouteTable<Handler<QuestionAnswer>> = [
+        "PUT" "/exams/current/answers", APPLICANTS, save_answers => |a, c, r| Box::pin(answers::save(a, r, c));
+        "POST" "/exams/current/submit", APPLICANTS, submit_exam => |a, c, r| Box::pin(answers::submit(a, r, c));
+        "GET" "/exams", RECRUITERS, list_results => |a, _, r| Box::pin(results::list(a, r));
+        "GET" "/exams/{uid}", RECRUITERS, get_result => |a, _, r| Box::pin(results::read(a, r));
+    ];
+}
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]

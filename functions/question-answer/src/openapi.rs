@@ -4,7 +4,7 @@
 
 use domain::exam::{ApplicantView, AttemptStatus, ResultDetail, ResultSummary};
 use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
-use utoipa::{IntoParams, OpenApi};
+use utoipa::IntoParams;
 
 use crate::answers::AnswersBody;
 
@@ -82,13 +82,9 @@ fn list_results() {}
 )]
 fn get_result() {}
 
-#[derive(OpenApi)]
-#[openapi(paths(save_answers, submit_exam, list_results, get_result))]
-struct Doc;
-
-/// This function's operations and the schemas they use.
+/// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = Doc::openapi();
+    let mut doc = crate::described_routes();
     edge::openapi::optional_post_body(&mut doc, "/exams/current/submit");
     doc
 }

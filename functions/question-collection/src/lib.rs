@@ -17,7 +17,7 @@ use domain::ports::{ItemStore, Table};
 use domain::role::Role;
 use edge::ApiError;
 use edge::function::RestFunction;
-use edge::route_table::{Callers, Handler, Route, RouteTable};
+use edge::route_table::{Callers, Handler, RouteTable};
 use lambda_http::{Body, Request, Response};
 
 /// Tables this function reads or writes.
@@ -26,31 +26,19 @@ pub const TABLES: [Table; 2] = [Table::Questions, Table::ExamAttempts];
 const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
 const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
 
-/// Every route this function serves, declared once: recruiters keep the bank, applicants start
-/// their exam.
-pub const ROUTES: RouteTable<Handler<QuestionCollection>> = RouteTable(&[
-    Route::new("GET", "/questions", RECRUITERS, |a, _, r| {
-        Box::pin(questions::list(a, r))
-    }),
-    Route::new("POST", "/questions", RECRUITERS, |a, _, r| {
-        Box::pin(questions::create(a, r))
-    }),
-    Route::new("GET", "/questions/{id}", RECRUITERS, |a, _, r| {
-        Box::pin(questions::read(a, r))
-    }),
-    Route::new("PUT", "/questions/{id}", RECRUITERS, |a, _, r| {
-        Box::pin(questions::update(a, r))
-    }),
-    Route::new("DELETE", "/questions/{id}", RECRUITERS, |a, _, r| {
-        Box::pin(questions::delete(a, r))
-    }),
-    Route::new("POST", "/exams", APPLICANTS, |a, c, r| {
-        Box::pin(exams::start(a, r, c))
-    }),
-    Route::new("GET", "/exams/current", APPLICANTS, |a, c, _| {
-        Box::pin(exams::current(a, c))
-    }),
-]);
+edge::routes! {
+    /// Every route this function serves, declared once: recruiters keep the bank, applicants start
+    /// their exam.
+    pub const ROUTES: RouteTable<Handler<QuestionCollection>> = [
+        "GET" "/questions", RECRUITERS, list_questions => |a, _, r| Box::pin(questions::list(a, r));
+        "POST" "/questions", RECRUITERS, create_question => |a, _, r| Box::pin(questions::create(a, r));
+        "GET" "/questions/{id}", RECRUITERS, get_question => |a, _, r| Box::pin(questions::read(a, r));
+        "PUT" "/questions/{id}", RECRUITERS, update_question => |a, _, r| Box::pin(questions::update(a, r));
+        "DELETE" "/questions/{id}", RECRUITERS, delete_question => |a, _, r| Box::pin(questions::delete(a, r));
+        "POST" "/exams", APPLICANTS, start_exam => |a, c, r| Box::pin(exams::start(a, r, c));
+        "GET" "/exams/current", APPLICANTS, current_exam => |a, c, _| Box::pin(exams::current(a, c));
+    ];
+}
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]

@@ -4,7 +4,7 @@
 
 use domain::exam::{ApplicantView, Difficulty, Question, QuestionDraft};
 use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page, ServiceUnavailable};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::exams::StartRequest;
 
@@ -158,21 +158,9 @@ fn start_exam() {}
 )]
 fn current_exam() {}
 
-#[derive(OpenApi)]
-#[openapi(paths(
-    list_questions,
-    create_question,
-    get_question,
-    update_question,
-    delete_question,
-    start_exam,
-    current_exam,
-))]
-struct Doc;
-
-/// This function's operations and the schemas they use.
+/// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    let mut doc = Doc::openapi();
+    let mut doc = crate::described_routes();
     edge::openapi::optional_post_body(&mut doc, "/exams");
     doc
 }

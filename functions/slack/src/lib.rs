@@ -23,7 +23,7 @@ use domain::ports::{ChatPoster, ItemStore, Table};
 use edge::ApiError;
 use edge::function::RestFunction;
 use edge::http::{body_bytes, route};
-use edge::route_table::{Callers, Reply, Route, RouteTable};
+use edge::route_table::{Callers, Reply, RouteTable};
 use edge::slack::{ReplayGuard, SIGNATURE_HEADER, TIMESTAMP_HEADER};
 use lambda_http::{Body, Request, Response};
 
@@ -42,22 +42,14 @@ pub const TABLES: [Table; 6] = [
 /// A Slack handler: the function's state and the request's verified body.
 pub type SlackHandler = for<'a> fn(&'a Slack, &'a [u8]) -> Reply<'a>;
 
-/// Every route this function serves, declared once. Slack has no Cognito token: it signs each
-/// request, which dispatch verifies before any handler runs.
-pub const ROUTES: RouteTable<SlackHandler> = RouteTable(&[
-    Route {
-        method: "POST",
-        resource: "/slack/commands",
-        callers: Callers::Signed,
-        handler: |app, body| Box::pin(commands::run(app, body)),
-    },
-    Route {
-        method: "POST",
-        resource: "/slack/interactions",
-        callers: Callers::Signed,
-        handler: |app, body| Box::pin(interactions::run(app, body)),
-    },
-]);
+edge::routes! {
+    /// Every route this function serves, declared once. Slack has no Cognito token: it signs each
+    /// request, which dispatch verifies before any handler runs.
+    pub const ROUTES: RouteTable<SlackHandler> = [
+        "POST" "/slack/commands", Callers::Signed, command => |app, body| Box::pin(commands::run(app, body));
+        "POST" "/slack/interactions", Callers::Signed, interaction => |app, body| Box::pin(interactions::run(app, body));
+    ];
+}
 
 /// Slack's own payloads are a few kilobytes; button payloads carry the message's blocks.
 const BODY_LIMIT: usize = 64 * 1024;

@@ -6,7 +6,7 @@
 
 use edge::openapi::{BadRequest, PayloadTooLarge, Unauthorized};
 use serde_json::Value;
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 /// The headers Slack signs a request with.
 #[derive(IntoParams)]
@@ -106,11 +106,7 @@ fn command() {}
 )]
 fn interaction() {}
 
-#[derive(OpenApi)]
-#[openapi(paths(command, interaction))]
-struct Doc;
-
-/// This function's operations and the schemas they use.
+/// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    Doc::openapi()
+    crate::described_routes()
 }

@@ -465,7 +465,7 @@ mod tests {
         );
         assert!(why.contains("index/company_month"), "{why}");
         // A transaction is authorised item by item (IAM has no TransactWriteItems).
-        let upload = guarded("AttendanceUploadFunction");
+        let upload = guarded("AttendanceFunction");
         let why = denied(
             upload
                 .transact(vec![TxOp::Delete {

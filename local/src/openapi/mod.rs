@@ -56,7 +56,7 @@ const TAGS: [(&str, &str); 11] = [
     ),
     (
         "attendance",
-        "Attendance: reference faces, selfie punches, months and reports (attendance-upload).",
+        "Attendance: reference faces, selfie punches, months and reports (attendance).",
     ),
     (
         "leave",
@@ -98,7 +98,7 @@ fn parts() -> Vec<(&'static str, OpenApi)> {
         ),
         ("question-answer", question_answer::openapi::openapi()),
         ("personal-details", personal_details::openapi::openapi()),
-        ("attendance-upload", attendance_upload::openapi::openapi()),
+        ("attendance", attendance::openapi::openapi()),
         ("leave-requests", leave_requests::openapi::openapi()),
         ("slack", slack::openapi::openapi()),
         ("gateway", Gateway::openapi()),

@@ -89,6 +89,43 @@ error_responses! {
     ServiceUnavailable 503 "A dependency is unavailable, or the service cannot serve this yet.";
 }
 
+/// `doc` with its paths checked against the route table it describes: a description at another
+/// method or resource than its route's (a typo in `#[utoipa::path]`) panics, naming it. Every
+/// document is built by a test, so that is a failing test, not a failing server.
+pub fn held_to_routes(
+    doc: utoipa::openapi::OpenApi,
+    routes: &[(&'static str, &'static str)],
+) -> utoipa::openapi::OpenApi {
+    let mut described: Vec<(String, String)> = Vec::new();
+    for (resource, item) in &doc.paths.paths {
+        let operations = [
+            ("GET", &item.get),
+            ("PUT", &item.put),
+            ("POST", &item.post),
+            ("DELETE", &item.delete),
+            ("PATCH", &item.patch),
+            ("HEAD", &item.head),
+            ("OPTIONS", &item.options),
+        ];
+        for (method, operation) in operations {
+            if operation.is_some() {
+                described.push((method.to_string(), resource.clone()));
+            }
+        }
+    }
+    let routed: Vec<(String, String)> = routes
+        .iter()
+        .map(|(m, r)| (m.to_string(), r.to_string()))
+        .collect();
+    let stray: Vec<_> = described.iter().filter(|d| !routed.contains(d)).collect();
+    let missing: Vec<_> = routed.iter().filter(|r| !described.contains(r)).collect();
+    assert!(
+        stray.is_empty() && missing.is_empty(),
+        "descriptions {stray:?} match no route; routes {missing:?} have no description"
+    );
+    doc
+}
+
 /// Marks the request body of `POST path` optional: the handler reads no body as the empty one
 /// (utoipa's `Option<T>` body would also admit a JSON `null`, which the handler refuses).
 pub fn optional_post_body(doc: &mut utoipa::openapi::OpenApi, path: &str) {
@@ -121,6 +158,34 @@ fn problem_response(description: &str) -> RefOr<Response> {
 mod tests {
     use super::*;
     use crate::ApiError;
+    use utoipa::OpenApi;
+
+    /// Lists the bank.
+    #[utoipa::path(get, path = "/questions", responses((status = 200, description = "A page.")))]
+    #[allow(dead_code)]
+    fn list_questions() {}
+
+    #[derive(OpenApi)]
+    #[openapi(paths(list_questions))]
+    struct Described;
+
+    #[test]
+    fn a_description_held_to_its_route_passes_through() {
+        let doc = held_to_routes(Described::openapi(), &[("GET", "/questions")]);
+        assert!(doc.paths.paths["/questions"].get.is_some());
+    }
+
+    #[test]
+    #[should_panic(expected = "routes [(\"GET\", \"/question\")] have no description")]
+    fn a_description_at_another_resource_than_its_route_is_refused() {
+        held_to_routes(Described::openapi(), &[("GET", "/question")]);
+    }
+
+    #[test]
+    #[should_panic(expected = "descriptions [(\"GET\", \"/questions\")] match no route")]
+    fn a_description_without_a_route_is_refused() {
+        held_to_routes(Described::openapi(), &[]);
+    }
 
     /// Every error the API can emit reads as the documented problem, field for field.
     #[test]

@@ -70,7 +70,7 @@ mod tests {
     /// The REST event a photo body travels in: the check-in fixture with the body, and headers
     /// filling API Gateway's 10,240-byte quota, which the event carries twice.
     fn event_bytes(photo_bytes: usize) -> usize {
-        let mut event = testkit::load("attendance-upload/post-check-in.json");
+        let mut event = testkit::load("attendance/post-check-in.json");
         let photo = STANDARD.encode(vec![0u8; photo_bytes]);
         event["body"] = serde_json::json!({ "photo": photo }).to_string().into();
         let filler = "x".repeat(10 * 1024);

@@ -1,7 +1,8 @@
-//! A function's routes, declared once: method, API Gateway resource, who may call it, and the
-//! handler. Dispatch, the 405 with `Allow`, the list the template and the OpenAPI document are
-//! checked against, and the authorization matrix all read this one table, so a new route is
-//! one line here plus its handler.
+//! A function's routes, declared once with [`routes!`](crate::routes): method, API Gateway
+//! resource, who may call it, its OpenAPI description and the handler. Dispatch, the 405 with
+//! `Allow`, the OpenAPI path list, the list the template is checked against, and the
+//! authorization matrix all read this one table, so a new route is one line in it plus its
+//! handler (and the description of what it takes and answers).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -110,6 +111,54 @@ impl<F> RouteTable<Handler<F>> {
         }
         (found.handler)(app, &claims, request).await
     }
+}
+
+/// Declares a function's route table, `pub const ROUTES`, one line per route:
+///
+/// ```ignore
+/// edge::routes! {
+///     pub const ROUTES: RouteTable<Handler<App>> = [
+///         "GET" "/questions", RECRUITERS, list_questions => |a, _, r| Box::pin(list(a, r));
+///     ];
+/// }
+/// ```
+///
+/// `list_questions` names the route's `#[utoipa::path]` description in the crate's `openapi`
+/// module. Under the crate's `openapi` feature the macro also writes `described_routes()`: the
+/// crate's OpenAPI paths, exactly the table's, so a route cannot be served undescribed nor
+/// described unserved.
+#[macro_export]
+// `crate::openapi` is the calling crate's own module, not this crate's.
+#[allow(clippy::crate_in_macro_def)]
+macro_rules! routes {
+    (
+        $(#[$attr:meta])*
+        $vis:vis const $name:ident: $table:ty = [
+            $( $method:literal $resource:literal, $callers:expr, $doc:ident => $handler:expr; )*
+        ];
+    ) => {
+        $(#[$attr])*
+        $vis const $name: $table = $crate::route_table::RouteTable(&[
+            $( $crate::route_table::Route {
+                method: $method,
+                resource: $resource,
+                callers: $callers,
+                handler: $handler,
+            }, )*
+        ]);
+
+        /// The OpenAPI paths of every route of the table, each from its description.
+        #[cfg(feature = "openapi")]
+        pub fn described_routes() -> utoipa::openapi::OpenApi {
+            #[derive(utoipa::OpenApi)]
+            #[openapi(paths($(crate::openapi::$doc),*))]
+            struct Described;
+            $crate::openapi::held_to_routes(
+                <Described as utoipa::OpenApi>::openapi(),
+                &$name.pairs(),
+            )
+        }
+    };
 }
 
 #[cfg(test)]

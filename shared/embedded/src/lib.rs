@@ -5,6 +5,7 @@ mod blobs;
 mod chat;
 mod checkpoint;
 mod directory;
+mod face_data;
 #[cfg(feature = "faces-dlib")]
 mod face_models;
 #[cfg(feature = "faces-dlib")]
@@ -16,6 +17,7 @@ mod stream;
 pub use blobs::FileBlobStore;
 pub use chat::JsonlChat;
 pub use directory::{LocalDirectory, SignInError};
+pub use face_data::face_data_dir;
 #[cfg(feature = "faces-dlib")]
 pub use face_models::{Descriptor, FaceModels, FoundFace, Picture};
 #[cfg(feature = "faces-dlib")]

@@ -145,13 +145,7 @@ pub fn outcome(response: &lambda_http::Response<lambda_http::Body>) -> (u16, Val
     (response.status().as_u16(), value)
 }
 
-/// Where `make setup` puts the dlib models and sample photos (`FACE_DATA_DIR`, by default
-/// `.cache/face-data` in the workspace).
-pub fn face_data_dir() -> PathBuf {
-    std::env::var_os("FACE_DATA_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace().join(".cache").join("face-data"))
-}
+pub use embedded_adapters::face_data_dir;
 
 /// A sample photo from the `face_recognition` sdist (`obama.jpg`, `obama2.jpg`, `obama3.jpg`,
 /// `biden.jpg`); panics with the remedy when `make setup` has not fetched them.
@@ -259,7 +253,7 @@ mod tests {
             "question-collection/post-exams.json",
             "question-answer/put-answers.json",
             "company-admin/post-employees.json",
-            "attendance-upload/post-check-in.json",
+            "attendance/post-check-in.json",
         ] {
             let request = rest_request(name, |_| {});
             assert!(

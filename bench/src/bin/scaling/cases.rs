@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use attendance_upload::{AttendanceUpload, PunchPolicy};
+use attendance::{Attendance, PunchPolicy};
 use bench::batch_seed::Recorder;
 use bench::counting_store::{CountingStore, Counts};
 use bench::inproc_world::{ADMIN, COMPANY, Event, MONTH};
@@ -138,7 +138,7 @@ pub async fn month_report(
 
     let counting = Arc::new(CountingStore::new(fresh.store.clone()));
     let dir = testkit::temp_dir("bench-scaling-blobs");
-    let handler = AttendanceUpload {
+    let handler = Attendance {
         store: counting.clone(),
         blobs: Arc::new(FileBlobStore::new(
             dir.clone(),
@@ -154,7 +154,7 @@ pub async fn month_report(
     };
     let events = (0..calls)
         .map(|_| {
-            Event::from_fixture("attendance-upload/post-check-in.json", |e| {
+            Event::from_fixture("attendance/post-check-in.json", |e| {
                 aim(
                     e,
                     "GET",

@@ -18,7 +18,7 @@ use lambda_http::{Body, Request, Response};
 use serde::Serialize;
 use serde_json::json;
 
-use crate::AttendanceUpload;
+use crate::Attendance;
 use crate::members::{company, member};
 
 /// Totals of a person's month.
@@ -55,7 +55,7 @@ fn totals<'a>(days: impl Iterator<Item = &'a DaySummary>) -> Totals {
 }
 
 /// `?month=YYYY-MM`, by default the company's current month.
-fn month(request: &Request, app: &AttendanceUpload, company: &Company) -> Result<Month, ApiError> {
+fn month(request: &Request, app: &Attendance, company: &Company) -> Result<Month, ApiError> {
     let asked = match query_param(request, "month") {
         None => Month::of(work_date(app.clock.now(), company.profile.tz())),
         Some(m) => Month::parse("month", m).ok(),
@@ -65,7 +65,7 @@ fn month(request: &Request, app: &AttendanceUpload, company: &Company) -> Result
 
 /// The company's holidays in `month`.
 async fn holidays(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     month: Month,
 ) -> Result<BTreeSet<NaiveDate>, ApiError> {
@@ -75,7 +75,7 @@ async fn holidays(
 }
 
 async fn person_month(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     username: &str,
     request: &Request,
@@ -102,7 +102,7 @@ async fn person_month(
 
 /// `GET /attendance?month=` (any staff, their own).
 pub async fn own_month(
-    app: &AttendanceUpload,
+    app: &Attendance,
     claims: &Claims,
     tenant: &str,
     request: &Request,
@@ -113,7 +113,7 @@ pub async fn own_month(
 
 /// `GET /attendance/{username}?month=` (their manager, or an admin).
 pub async fn someones_month(
-    app: &AttendanceUpload,
+    app: &Attendance,
     claims: &Claims,
     tenant: &str,
     request: &Request,
@@ -131,7 +131,7 @@ pub async fn someones_month(
 
 /// `GET /attendance/report?month=&format=csv|json` (admins); `Accept: text/csv` works too.
 pub async fn company_month(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     request: &Request,
 ) -> Result<Response<Body>, ApiError> {

@@ -15,11 +15,11 @@ use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
 use crate::members::{active_self, company};
-use crate::{AttendanceUpload, photos};
+use crate::{Attendance, photos};
 
 /// The open day a check-out closes: today's, or yesterday's within the longest shift.
 async fn open_day(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     username: &str,
     today: NaiveDate,
@@ -54,7 +54,7 @@ async fn open_day(
 
 /// `POST /attendance/check-in` and `POST /attendance/check-out` with `{"photo": "<base64>"}`.
 pub async fn punch(
-    app: &AttendanceUpload,
+    app: &Attendance,
     claims: &Claims,
     tenant: &str,
     request: &Request,

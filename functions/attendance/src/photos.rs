@@ -13,7 +13,7 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
-use crate::AttendanceUpload;
+use crate::Attendance;
 use crate::members::member;
 
 /// How long an admin's photo link stays valid.
@@ -41,7 +41,7 @@ pub async fn selfie(request: &Request) -> Result<Vec<u8>, ApiError> {
 
 /// `GET /attendance/{username}/{date}/photo?kind=in|out` (admins).
 pub async fn link(
-    app: &AttendanceUpload,
+    app: &Attendance,
     claims: &Claims,
     tenant: &str,
     request: &Request,

@@ -5,11 +5,11 @@ use domain::company::members;
 use domain::roster::RosterEntry;
 use edge::ApiError;
 
-use crate::AttendanceUpload;
+use crate::Attendance;
 
 /// `username`'s entry in `tenant`; another company's people are simply not found.
 pub async fn member(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     username: &str,
 ) -> Result<RosterEntry, ApiError> {
@@ -18,7 +18,7 @@ pub async fn member(
 
 /// The caller's own entry, which must be active to punch or enrol.
 pub async fn active_self(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     username: &str,
 ) -> Result<RosterEntry, ApiError> {
@@ -26,6 +26,6 @@ pub async fn active_self(
 }
 
 /// The caller's company (time zone and work hours).
-pub async fn company(app: &AttendanceUpload, tenant: &str) -> Result<Company, ApiError> {
+pub async fn company(app: &Attendance, tenant: &str) -> Result<Company, ApiError> {
     Ok(members::company(app.store.as_ref(), tenant).await?)
 }

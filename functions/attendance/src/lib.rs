@@ -1,4 +1,4 @@
-//! attendance-upload: reference faces (`PUT /employees/{username}/face`, `PUT /me/face`),
+//! attendance: reference faces (`PUT /employees/{username}/face`, `PUT /me/face`),
 //! verified selfie punches (`POST /attendance/check-in|check-out`), months and the company
 //! report (`GET /attendance…`), and audited short-lived photo links for admins.
 //!
@@ -25,7 +25,7 @@ use domain::ports::{BlobStore, FaceVerifier, ItemStore, Table};
 use domain::role::Role;
 use edge::ApiError;
 use edge::function::RestFunction;
-use edge::route_table::{Callers, Handler, Route, RouteTable};
+use edge::route_table::{Callers, Handler, RouteTable};
 use lambda_http::{Body, Request, Response};
 
 pub use policy::PunchPolicy;
@@ -42,44 +42,36 @@ pub const TABLES: [Table; 5] = [
 const STAFF: Callers = Callers::Roles(&Role::STAFF);
 const ADMINS: Callers = Callers::Roles(&[Role::Admin]);
 
-/// Every route this function serves, declared once: enrolment, punches, months and the report,
-/// and the links to a punch's photo.
-pub const ROUTES: RouteTable<Handler<AttendanceUpload>> = RouteTable(&[
-    Route::new("PUT", "/employees/{username}/face", ADMINS, |a, c, r| {
+edge::routes! {
+    /// Every route this function serves, declared once: enrolment, punches, months and the report,
+    /// and the links to a punch's photo.
+    pub const ROUTES: RouteTable<Handler<Attendance>> = [
+        "PUT" "/employees/{username}/face", ADMINS, enrol_someone => |a, c, r| {
         Box::pin(async move { enrolment::enrol_someone(a, c.tenant()?, r).await })
-    }),
-    Route::new("PUT", "/me/face", STAFF, |a, c, r| {
+    };
+        "PUT" "/me/face", STAFF, enrol_me => |a, c, r| {
         Box::pin(async move { enrolment::enrol_me(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("POST", "/attendance/check-in", STAFF, |a, c, r| {
+    };
+        "POST" "/attendance/check-in", STAFF, check_in => |a, c, r| {
         Box::pin(async move { punches::punch(a, c, c.tenant()?, r, PunchKind::CheckIn).await })
-    }),
-    Route::new("POST", "/attendance/check-out", STAFF, |a, c, r| {
+    };
+        "POST" "/attendance/check-out", STAFF, check_out => |a, c, r| {
         Box::pin(async move { punches::punch(a, c, c.tenant()?, r, PunchKind::CheckOut).await })
-    }),
-    Route::new("GET", "/attendance", STAFF, |a, c, r| {
+    };
+        "GET" "/attendance", STAFF, own_month => |a, c, r| {
         Box::pin(async move { reading::own_month(a, c, c.tenant()?, r).await })
-    }),
-    Route::new("GET", "/attendance/report", ADMINS, |a, c, r| {
+    };
+        "GET" "/attendance/report", ADMINS, report => |a, c, r| {
         Box::pin(async move { reading::company_month(a, c.tenant()?, r).await })
-    }),
-    Route::new(
-        "GET",
-        "/attendance/{username}",
-        Callers::Roles(&[Role::Admin, Role::Manager]),
-        |a, c, r| Box::pin(async move { reading::someones_month(a, c, c.tenant()?, r).await }),
-    ),
-    Route::new(
-        "GET",
-        "/attendance/{username}/{date}/photo",
-        ADMINS,
-        |a, c, r| Box::pin(async move { photos::link(a, c, c.tenant()?, r).await }),
-    ),
-]);
+    };
+        "GET" "/attendance/{username}", Callers::Roles(&[Role::Admin, Role::Manager]), someones_month => |a, c, r| Box::pin(async move { reading::someones_month(a, c, c.tenant()?, r).await });
+        "GET" "/attendance/{username}/{date}/photo", ADMINS, photo_link => |a, c, r| Box::pin(async move { photos::link(a, c, c.tenant()?, r).await });
+    ];
+}
 
 /// Everything the handler needs, built once at init.
 #[derive(Clone)]
-pub struct AttendanceUpload {
+pub struct Attendance {
     pub store: Arc<dyn ItemStore>,
     /// The punch-photo bucket.
     pub blobs: Arc<dyn BlobStore>,
@@ -89,7 +81,7 @@ pub struct AttendanceUpload {
 }
 
 #[async_trait]
-impl RestFunction for AttendanceUpload {
+impl RestFunction for Attendance {
     async fn dispatch(&self, request: &Request) -> Result<Response<Body>, ApiError> {
         ROUTES.dispatch(self, request).await
     }

@@ -1,10 +1,10 @@
-//! attendance-upload handler tests: the `events/` fixture through the real handler, on SQLite,
+//! attendance handler tests: the `events/` fixture through the real handler, on SQLite,
 //! files, the local dlib face matcher and real photos, with the clock in the test's hand.
 
 use std::io::Cursor;
 use std::sync::Arc;
 
-use attendance_upload::{AttendanceUpload, PunchPolicy};
+use attendance::{Attendance, PunchPolicy};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
@@ -17,13 +17,13 @@ use embedded_adapters::{DlibFaces, FileBlobStore, SqliteStore};
 use serde_json::{Value, json};
 use testkit::{Call, acme, face_data_dir, outcome, sample_photo, temp_dir};
 
-const FIXTURE: &str = "attendance-upload/post-check-in.json";
+const FIXTURE: &str = "attendance/post-check-in.json";
 /// acme's admin (`testkit::acme::ADMIN`), as claims.
 const ADMIN: &str =
     r#"{"cognito:groups": "admins", "cognito:username": "1a2b3c4d-0000-4000-8000-acme00000001"}"#;
 
 struct World {
-    app: AttendanceUpload,
+    app: Attendance,
     store: Arc<SqliteStore>,
     clock: Arc<ManualClock>,
     blobs_dir: std::path::PathBuf,
@@ -39,7 +39,7 @@ async fn world(now: &str) -> World {
     let dir = temp_dir("attendance");
     let store = Arc::new(SqliteStore::open(&dir.join("tables.sqlite3")).unwrap());
     let clock = Arc::new(ManualClock::at(utc(now)));
-    let app = AttendanceUpload {
+    let app = Attendance {
         store: store.clone(),
         blobs: Arc::new(FileBlobStore::new(
             dir.join("blobs"),

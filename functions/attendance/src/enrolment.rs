@@ -11,11 +11,11 @@ use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
 use crate::members::{active_self, member};
-use crate::{AttendanceUpload, photos};
+use crate::{Attendance, photos};
 
 /// `PUT /employees/{username}/face` (admins): enrols someone of their company.
 pub async fn enrol_someone(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     request: &Request,
 ) -> Result<Response<Body>, ApiError> {
@@ -30,7 +30,7 @@ pub async fn enrol_someone(
 
 /// `PUT /me/face`: the caller enrols themselves.
 pub async fn enrol_me(
-    app: &AttendanceUpload,
+    app: &Attendance,
     claims: &Claims,
     tenant: &str,
     request: &Request,
@@ -40,7 +40,7 @@ pub async fn enrol_me(
 }
 
 async fn enrol(
-    app: &AttendanceUpload,
+    app: &Attendance,
     tenant: &str,
     current: RosterEntry,
     request: &Request,

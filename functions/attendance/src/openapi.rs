@@ -12,7 +12,7 @@ use edge::openapi::{
     TooManyRequests, USERNAME_PARAM,
 };
 use edge::photo::PhotoBody;
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::reading::{PersonTotals, Totals};
 
@@ -279,20 +279,7 @@ fn someones_month() {}
 )]
 fn photo_link() {}
 
-#[derive(OpenApi)]
-#[openapi(paths(
-    enrol_someone,
-    enrol_me,
-    check_in,
-    check_out,
-    own_month,
-    report,
-    someones_month,
-    photo_link,
-))]
-struct Doc;
-
-/// This function's operations and the schemas they use.
+/// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    Doc::openapi()
+    crate::described_routes()
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use attendance_upload::{AttendanceUpload, PunchPolicy, TABLES};
+use attendance::{Attendance, PunchPolicy, TABLES};
 use aws_adapters::{DynamoStore, RekognitionFaces, S3BlobStore, sdk_config};
 use domain::clock::SystemClock;
 use domain::config::{ProcessEnv, TableNames, required};
@@ -16,7 +16,7 @@ async fn main() -> Result<(), Error> {
     let policy = PunchPolicy::from_env(&ProcessEnv)?;
     let collections = required(&ProcessEnv, "FACE_COLLECTION_PREFIX")?;
     let config = sdk_config().await;
-    let app = AttendanceUpload {
+    let app = Attendance {
         store: Arc::new(DynamoStore::at_init(&config, tables, &ProcessEnv).await?),
         blobs: Arc::new(S3BlobStore::new(aws_sdk_s3::Client::new(&config), bucket)),
         faces: Arc::new(RekognitionFaces::new(
