@@ -41,31 +41,32 @@ pub const TABLES: [Table; 5] = [
 
 const STAFF: Callers = Callers::Roles(&Role::STAFF);
 const ADMINS: Callers = Callers::Roles(&[Role::Admin]);
+const ADMINS_AND_MANAGERS: Callers = Callers::Roles(&[Role::Admin, Role::Manager]);
 
 edge::routes! {
     /// Every route this function serves, declared once: enrolment, punches, months and the report,
     /// and the links to a punch's photo.
     pub const ROUTES: RouteTable<Handler<Attendance>> = [
-        "PUT" "/employees/{username}/face", ADMINS, enrol_someone => |a, c, r| {
-        Box::pin(async move { enrolment::enrol_someone(a, c.tenant()?, r).await })
-    };
-        "PUT" "/me/face", STAFF, enrol_me => |a, c, r| {
-        Box::pin(async move { enrolment::enrol_me(a, c, c.tenant()?, r).await })
-    };
-        "POST" "/attendance/check-in", STAFF, check_in => |a, c, r| {
-        Box::pin(async move { punches::punch(a, c, c.tenant()?, r, PunchKind::CheckIn).await })
-    };
-        "POST" "/attendance/check-out", STAFF, check_out => |a, c, r| {
-        Box::pin(async move { punches::punch(a, c, c.tenant()?, r, PunchKind::CheckOut).await })
-    };
-        "GET" "/attendance", STAFF, own_month => |a, c, r| {
-        Box::pin(async move { reading::own_month(a, c, c.tenant()?, r).await })
-    };
-        "GET" "/attendance/report", ADMINS, report => |a, c, r| {
-        Box::pin(async move { reading::company_month(a, c.tenant()?, r).await })
-    };
-        "GET" "/attendance/{username}", Callers::Roles(&[Role::Admin, Role::Manager]), someones_month => |a, c, r| Box::pin(async move { reading::someones_month(a, c, c.tenant()?, r).await });
-        "GET" "/attendance/{username}/{date}/photo", ADMINS, photo_link => |a, c, r| Box::pin(async move { photos::link(a, c, c.tenant()?, r).await });
+        "PUT" "/employees/{username}/face", ADMINS, enrol_someone =>
+            |a, c, r| Box::pin(async move { enrolment::enrol_someone(a, c.tenant()?, r).await });
+        "PUT" "/me/face", STAFF, enrol_me =>
+            |a, c, r| Box::pin(async move { enrolment::enrol_me(a, c, c.tenant()?, r).await });
+        "POST" "/attendance/check-in", STAFF, check_in =>
+            |a, c, r| Box::pin(async move {
+                punches::punch(a, c, c.tenant()?, r, PunchKind::CheckIn).await
+            });
+        "POST" "/attendance/check-out", STAFF, check_out =>
+            |a, c, r| Box::pin(async move {
+                punches::punch(a, c, c.tenant()?, r, PunchKind::CheckOut).await
+            });
+        "GET" "/attendance", STAFF, own_month =>
+            |a, c, r| Box::pin(async move { reading::own_month(a, c, c.tenant()?, r).await });
+        "GET" "/attendance/report", ADMINS, report =>
+            |a, c, r| Box::pin(async move { reading::company_month(a, c.tenant()?, r).await });
+        "GET" "/attendance/{username}", ADMINS_AND_MANAGERS, someones_month =>
+            |a, c, r| Box::pin(async move { reading::someones_month(a, c, c.tenant()?, r).await });
+        "GET" "/attendance/{username}/{date}/photo", ADMINS, photo_link =>
+            |a, c, r| Box::pin(async move { photos::link(a, c, c.tenant()?, r).await });
     ];
 }
 

@@ -41,33 +41,26 @@ edge::routes! {
     /// Every route this function serves, declared once (method, API Gateway resource, callers,
     /// handler). Registration is open to anyone signed in who has no company yet.
     pub const ROUTES: RouteTable<Handler<CompanyAdmin>> = [
-        "POST" "/companies", Callers::SignedIn, register_company => |a, c, r| Box::pin(registration::register(a, c, r));
+        "POST" "/companies", Callers::SignedIn, register_company =>
+            |a, c, r| Box::pin(registration::register(a, c, r));
         "GET" "/company", ADMINS, get_company => |a, c, _| Box::pin(profile::read(a, c));
         "PUT" "/company", ADMINS, update_company => |a, c, r| Box::pin(profile::update(a, c, r));
-        "GET" "/employees", ROSTER_READERS, list_employees => |a, c, r| {
-        Box::pin(async move { employees::list(a, c.tenant()?, r).await })
-    };
-        "POST" "/employees", ADMINS, invite_employee => |a, c, r| {
-        Box::pin(async move { employees::invite(a, c, c.tenant()?, r).await })
-    };
-        "GET" "/employees/{username}", ROSTER_READERS, get_employee => |a, c, r| {
-        Box::pin(async move { employees::read(a, c.tenant()?, r).await })
-    };
-        "PUT" "/employees/{username}", ADMINS, update_employee => |a, c, r| {
-        Box::pin(async move { employees::update(a, c, c.tenant()?, r).await })
-    };
-        "DELETE" "/employees/{username}", ADMINS, offboard_employee => |a, c, r| {
-        Box::pin(async move { employees::offboard(a, c, c.tenant()?, r).await })
-    };
-        "GET" "/events", Callers::Roles(&Role::STAFF), list_events => |a, c, r| {
-        Box::pin(async move { events::list(a, c.tenant()?, r).await })
-    };
-        "POST" "/events", ADMINS, create_event => |a, c, r| {
-        Box::pin(async move { events::create(a, c, c.tenant()?, r).await })
-    };
-        "DELETE" "/events/{id}", ADMINS, delete_event => |a, c, r| {
-        Box::pin(async move { events::delete(a, c.tenant()?, r).await })
-    };
+        "GET" "/employees", ROSTER_READERS, list_employees =>
+            |a, c, r| Box::pin(async move { employees::list(a, c.tenant()?, r).await });
+        "POST" "/employees", ADMINS, invite_employee =>
+            |a, c, r| Box::pin(async move { employees::invite(a, c, c.tenant()?, r).await });
+        "GET" "/employees/{username}", ROSTER_READERS, get_employee =>
+            |a, c, r| Box::pin(async move { employees::read(a, c.tenant()?, r).await });
+        "PUT" "/employees/{username}", ADMINS, update_employee =>
+            |a, c, r| Box::pin(async move { employees::update(a, c, c.tenant()?, r).await });
+        "DELETE" "/employees/{username}", ADMINS, offboard_employee =>
+            |a, c, r| Box::pin(async move { employees::offboard(a, c, c.tenant()?, r).await });
+        "GET" "/events", Callers::Roles(&Role::STAFF), list_events =>
+            |a, c, r| Box::pin(async move { events::list(a, c.tenant()?, r).await });
+        "POST" "/events", ADMINS, create_event =>
+            |a, c, r| Box::pin(async move { events::create(a, c, c.tenant()?, r).await });
+        "DELETE" "/events/{id}", ADMINS, delete_event =>
+            |a, c, r| Box::pin(async move { events::delete(a, c.tenant()?, r).await });
     ];
 }
 

@@ -45,21 +45,22 @@ const STAFF: Callers = Callers::Roles(&Role::STAFF);
 edge::routes! {
     /// Every route this function serves, declared once.
     pub const ROUTES: RouteTable<Handler<LeaveRequests>> = [
-        "POST" "/leave-requests", STAFF, request_leave => |a, c, r| {
-        Box::pin(async move { create::create(a, c, c.tenant()?, r).await })
-    };
-        "GET" "/leave-requests", STAFF, list_leave => |a, c, r| {
-        Box::pin(async move { lists::list(a, c, c.tenant()?, r).await })
-    };
-        "POST" "/leave-requests/{id}/approve", STAFF, approve => |a, c, r| {
-        Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Approve).await })
-    };
-        "POST" "/leave-requests/{id}/reject", STAFF, reject => |a, c, r| {
-        Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Reject).await })
-    };
-        "POST" "/leave-requests/{id}/cancel", STAFF, cancel => |a, c, r| {
-        Box::pin(async move { decisions::decide(a, c, c.tenant()?, r, LeaveAction::Cancel).await })
-    };
+        "POST" "/leave-requests", STAFF, request_leave =>
+            |a, c, r| Box::pin(async move { create::create(a, c, c.tenant()?, r).await });
+        "GET" "/leave-requests", STAFF, list_leave =>
+            |a, c, r| Box::pin(async move { lists::list(a, c, c.tenant()?, r).await });
+        "POST" "/leave-requests/{id}/approve", STAFF, approve =>
+            |a, c, r| Box::pin(async move {
+                decisions::decide(a, c, c.tenant()?, r, LeaveAction::Approve).await
+            });
+        "POST" "/leave-requests/{id}/reject", STAFF, reject =>
+            |a, c, r| Box::pin(async move {
+                decisions::decide(a, c, c.tenant()?, r, LeaveAction::Reject).await
+            });
+        "POST" "/leave-requests/{id}/cancel", STAFF, cancel =>
+            |a, c, r| Box::pin(async move {
+                decisions::decide(a, c, c.tenant()?, r, LeaveAction::Cancel).await
+            });
     ];
 }
 

@@ -45,9 +45,11 @@ edge::routes! {
     pub const ROUTES: RouteTable<Handler<PersonalDetails>> = [
         "GET" "/applicants/me", APPLICANTS, get_me => |a, c, _| Box::pin(me::read(a, c));
         "PUT" "/applicants/me", APPLICANTS, save_me => |a, c, r| Box::pin(me::save(a, c, r));
-        "POST" "/applicants/me/resume", APPLICANTS, request_upload => |a, c, r| Box::pin(me::offer_upload(a, c, r));
+        "POST" "/applicants/me/resume", APPLICANTS, request_upload =>
+            |a, c, r| Box::pin(me::offer_upload(a, c, r));
         "GET" "/applicants", RECRUITERS, list_applicants => |a, _, r| Box::pin(review::list(a, r));
-        "GET" "/applicants/{uid}", RECRUITERS, get_applicant => |a, _, r| Box::pin(review::read(a, r));
+        "GET" "/applicants/{uid}", RECRUITERS, get_applicant =>
+            |a, _, r| Box::pin(review::read(a, r));
     ];
 }
 

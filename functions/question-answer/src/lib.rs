@@ -31,8 +31,10 @@ edge::routes! {
     /// Every route this function serves, declared once: the applicant's answers and submission,
     /// the recruiters' results.
     pub const ROUTES: RouteTable<Handler<QuestionAnswer>> = [
-        "PUT" "/exams/current/answers", APPLICANTS, save_answers => |a, c, r| Box::pin(answers::save(a, r, c));
-        "POST" "/exams/current/submit", APPLICANTS, submit_exam => |a, c, r| Box::pin(answers::submit(a, r, c));
+        "PUT" "/exams/current/answers", APPLICANTS, save_answers =>
+            |a, c, r| Box::pin(answers::save(a, r, c));
+        "POST" "/exams/current/submit", APPLICANTS, submit_exam =>
+            |a, c, r| Box::pin(answers::submit(a, r, c));
         "GET" "/exams", RECRUITERS, list_results => |a, _, r| Box::pin(results::list(a, r));
         "GET" "/exams/{uid}", RECRUITERS, get_result => |a, _, r| Box::pin(results::read(a, r));
     ];

@@ -31,12 +31,17 @@ edge::routes! {
     /// their exam.
     pub const ROUTES: RouteTable<Handler<QuestionCollection>> = [
         "GET" "/questions", RECRUITERS, list_questions => |a, _, r| Box::pin(questions::list(a, r));
-        "POST" "/questions", RECRUITERS, create_question => |a, _, r| Box::pin(questions::create(a, r));
-        "GET" "/questions/{id}", RECRUITERS, get_question => |a, _, r| Box::pin(questions::read(a, r));
-        "PUT" "/questions/{id}", RECRUITERS, update_question => |a, _, r| Box::pin(questions::update(a, r));
-        "DELETE" "/questions/{id}", RECRUITERS, delete_question => |a, _, r| Box::pin(questions::delete(a, r));
+        "POST" "/questions", RECRUITERS, create_question =>
+            |a, _, r| Box::pin(questions::create(a, r));
+        "GET" "/questions/{id}", RECRUITERS, get_question =>
+            |a, _, r| Box::pin(questions::read(a, r));
+        "PUT" "/questions/{id}", RECRUITERS, update_question =>
+            |a, _, r| Box::pin(questions::update(a, r));
+        "DELETE" "/questions/{id}", RECRUITERS, delete_question =>
+            |a, _, r| Box::pin(questions::delete(a, r));
         "POST" "/exams", APPLICANTS, start_exam => |a, c, r| Box::pin(exams::start(a, r, c));
-        "GET" "/exams/current", APPLICANTS, current_exam => |a, c, _| Box::pin(exams::current(a, c));
+        "GET" "/exams/current", APPLICANTS, current_exam =>
+            |a, c, _| Box::pin(exams::current(a, c));
     ];
 }
 

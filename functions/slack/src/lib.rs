@@ -46,8 +46,10 @@ edge::routes! {
     /// Every route this function serves, declared once. Slack has no Cognito token: it signs each
     /// request, which dispatch verifies before any handler runs.
     pub const ROUTES: RouteTable<SlackHandler> = [
-        "POST" "/slack/commands", Callers::Signed, command => |app, body| Box::pin(commands::run(app, body));
-        "POST" "/slack/interactions", Callers::Signed, interaction => |app, body| Box::pin(interactions::run(app, body));
+        "POST" "/slack/commands", Callers::Signed, command =>
+            |app, body| Box::pin(commands::run(app, body));
+        "POST" "/slack/interactions", Callers::Signed, interaction =>
+            |app, body| Box::pin(interactions::run(app, body));
     ];
 }
 
