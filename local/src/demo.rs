@@ -144,6 +144,8 @@ pub async fn seed_once(stack: &Stack) -> Result<bool> {
                     created_at: now,
                     name: None,
                     face_id: None,
+                    face_enrolled_at: None,
+                    biometric_consent: None,
                     version: 1,
                     offboarded_at: None,
                     slack_user_id: demo_slack_user(email),

@@ -91,8 +91,23 @@ async fn an_invited_employee_enrols_checks_in_and_out_and_the_admin_reports_it()
     .await;
     assert_eq!(roster["status"], "active", "{roster}");
 
+    // He learns from GET /me that he may not check in yet, and why: no consent, no face.
+    let (_, me) = send(&stack, &ravi, "GET", "/me", None).await;
+    assert_eq!(
+        (
+            &me["mayCheckIn"],
+            &me["face"]["enrolled"],
+            &me["biometricConsent"]
+        ),
+        (&json!(false), &json!(false), &Value::Null),
+        "{me}"
+    );
+    assert_eq!(me["manager"]["username"], manager.as_str(), "{me}");
+    stack.consent_to_face_matching(&ravi).await;
     let (status, enrolled) = send(&stack, &ravi, "PUT", "/me/face", Some(photo("obama.jpg"))).await;
     assert_eq!(status, 200, "{enrolled}");
+    let (_, me) = send(&stack, &ravi, "GET", "/me", None).await;
+    assert_eq!(me["mayCheckIn"], true, "{me}");
 
     // Somebody else's face is refused and recorded as nothing.
     let (status, refused) = send(

@@ -207,6 +207,9 @@ impl World {
                 let date = today() + Days::new(60);
                 json!({ "date": date.to_string(), "title": format!("Town hall {n}") })
             }
+            ("PUT", "/me/biometric-consent") => {
+                json!({ "textVersion": domain::consent::BIOMETRIC_CONSENT.version })
+            }
             ("PUT", "/employees/{username}/face") | ("PUT", "/me/face") => photo("obama.jpg"),
             ("POST", "/attendance/check-in") | ("POST", "/attendance/check-out") => {
                 photo("obama2.jpg")

@@ -75,6 +75,8 @@ async fn stack_with_state() -> (LocalStack, Callers) {
         )
         .await;
     assert!(matches!(status, 200 | 201), "details to keep: {status}");
+    // The employee consents to face matching, so their photo routes reach the photo.
+    stack.consent_to_face_matching(&callers.employee).await;
     (stack, callers)
 }
 
@@ -86,7 +88,7 @@ fn this_month() -> String {
 /// Everything the product holds, read back through the API (and the stack's outboxes).
 async fn state(stack: &LocalStack, c: &Callers) -> Value {
     let month = &c.month;
-    let reads: [(&str, String); 11] = [
+    let reads: [(&str, String); 12] = [
         (&c.admin, "/company".into()),
         (&c.admin, "/employees?limit=200".into()),
         (&c.admin, format!("/events?month={month}")),
@@ -98,6 +100,7 @@ async fn state(stack: &LocalStack, c: &Callers) -> Value {
         (&c.recruiter, "/exams".into()),
         (&c.recruiter, "/applicants".into()),
         (&c.applicant, "/applicants/me".into()),
+        (&c.employee, "/me".into()),
     ];
     let mut seen = serde_json::Map::new();
     for (token, path) in reads {
@@ -200,12 +203,13 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
     // Over API Gateway's 10 MB: the gateway refuses, whichever function the route belongs to,
     // with a token or without one.
     let huge = vec![b' '; GATEWAY_PAYLOAD_LIMIT + 1];
-    let over_gateway: [(Option<&str>, &str, &str); 8] = [
+    let over_gateway: [(Option<&str>, &str, &str); 9] = [
         (Some(&c.admin), "POST", "/employees"),
         (Some(&c.recruiter), "POST", "/questions"),
         (Some(&c.applicant), "PUT", "/exams/current/answers"),
         (Some(&c.applicant), "PUT", "/applicants/me"),
         (Some(&c.employee), "PUT", "/me/face"),
+        (Some(&c.employee), "PUT", "/me/biometric-consent"),
         (Some(&c.employee), "POST", "/leave-requests"),
         (None, "POST", "/slack/commands"),
         (None, "POST", "/employees"),
@@ -222,13 +226,14 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
         body.extend_from_slice(br#""}"#);
         body
     };
-    let over_route: [(&str, &str, &str, usize); 6] = [
+    let over_route: [(&str, &str, &str, usize); 7] = [
         (&c.admin, "POST", "/employees", 64 * 1024),
         (&c.admin, "PUT", "/company", 64 * 1024),
         (&c.recruiter, "POST", "/questions", 64 * 1024),
         (&c.applicant, "PUT", "/applicants/me", 64 * 1024),
         (&c.applicant, "PUT", "/exams/current/answers", 16 * 1024),
         (&c.employee, "POST", "/leave-requests", 64 * 1024),
+        (&c.employee, "PUT", "/me/biometric-consent", 64 * 1024),
     ];
     for (token, method, path, cap) in over_route {
         let response = send(&stack, Some(token), method, path, JSON, padded(cap + 1)).await;
@@ -328,7 +333,7 @@ async fn deeply_nested_json_is_a_400_naming_the_body_on_every_function() {
         .unwrap();
     assert_eq!(signed_up.status(), 201);
     let founder = stack.token("founder@newco.test", "Founder-Pass-1").await;
-    let routes: [(&str, &str, String, usize); 12] = [
+    let routes: [(&str, &str, String, usize); 13] = [
         (&founder, "POST", "/companies".into(), 10_000),
         (&c.admin, "PUT", "/company".into(), 10_000),
         (&c.admin, "POST", "/employees".into(), 10_000),
@@ -351,6 +356,7 @@ async fn deeply_nested_json_is_a_400_naming_the_body_on_every_function() {
         (&c.applicant, "PUT", "/exams/current/answers".into(), 2_000),
         (&c.applicant, "PUT", "/applicants/me".into(), 10_000),
         (&c.employee, "PUT", "/me/face".into(), 10_000),
+        (&c.employee, "PUT", "/me/biometric-consent".into(), 100),
         (&c.employee, "POST", "/leave-requests".into(), 10_000),
     ];
     for (token, method, path, depth) in &routes {
@@ -391,7 +397,7 @@ async fn invalid_utf8_bodies_are_a_400_naming_the_body() {
     let before = settled_state(&stack, &c).await;
 
     let bad: &[u8] = b"{\"\xff\xfe\": \"\xc3\x28\"}";
-    let routes: [(&str, &str, &str); 9] = [
+    let routes: [(&str, &str, &str); 10] = [
         (&c.admin, "POST", "/employees"),
         (&c.admin, "POST", "/events"),
         (&c.admin, "PUT", "/company"),
@@ -400,6 +406,7 @@ async fn invalid_utf8_bodies_are_a_400_naming_the_body() {
         (&c.applicant, "PUT", "/applicants/me"),
         (&c.applicant, "POST", "/applicants/me/resume"),
         (&c.employee, "PUT", "/me/face"),
+        (&c.employee, "PUT", "/me/biometric-consent"),
         (&c.employee, "POST", "/leave-requests"),
     ];
     for (token, method, path) in routes {

@@ -187,6 +187,7 @@ async fn the_reminder_fires_for_a_missing_check_out() {
         .await;
     assert_eq!(status, 200, "{updated}");
     let photo = |name: &str| json!({ "photo": STANDARD.encode(sample_photo(name)) });
+    stack.consent_to_face_matching(&employee).await;
     let (status, _) = stack
         .call(Some(&employee), "PUT", "/me/face", Some(photo("obama.jpg")))
         .await;

@@ -192,6 +192,19 @@ impl LocalStack {
         crate::api_call::api_call(&self.http, token, method, self.url(path), body).await
     }
 
+    /// The caller gives their consent to face matching, as they must before a face is enrolled.
+    pub async fn consent_to_face_matching(&self, token: &str) {
+        let (status, body) = self
+            .call(
+                Some(token),
+                "PUT",
+                "/me/biometric-consent",
+                Some(serde_json::json!({ "textVersion": domain::consent::BIOMETRIC_CONSENT.version })),
+            )
+            .await;
+        assert_eq!(status, 200, "consent: {body}");
+    }
+
     /// The Slack messages the stack has sent so far (its chat file), one JSON value each.
     pub fn chat(&self) -> Vec<Value> {
         std::fs::read_to_string(self.state_dir.join("chat").join("slack.jsonl"))

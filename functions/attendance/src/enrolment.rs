@@ -1,6 +1,8 @@
-//! Enrolling the reference face a person's selfies are matched against. The photo itself is
-//! not kept: the face service holds its template, and a new enrolment replaces the old one.
+//! Enrolling the reference face a person's selfies are matched against, once they have
+//! consented to it (`consent.rs`). The photo itself is not kept: the face service holds its
+//! template, and a new enrolment replaces the old one.
 
+use domain::consent::{self, Whose};
 use domain::ports::StoreError;
 use domain::roster::{EmploymentStatus, RosterEntry, RosterRepo};
 use edge::ApiError;
@@ -25,6 +27,7 @@ pub async fn enrol_someone(
             "an offboarded employee cannot be enrolled",
         ));
     }
+    consent::required(&target, Whose::Someone)?;
     enrol(app, tenant, target, request).await
 }
 
@@ -36,6 +39,7 @@ pub async fn enrol_me(
     request: &Request,
 ) -> Result<Response<Body>, ApiError> {
     let me = active_self(app, tenant, &claims.username).await?;
+    consent::required(&me, Whose::Own)?;
     enrol(app, tenant, me, request).await
 }
 
@@ -49,6 +53,7 @@ async fn enrol(
     let face_id = app.faces.enrol(tenant, &current.username, &jpeg).await?;
     let next = RosterEntry {
         face_id: Some(face_id.clone()),
+        face_enrolled_at: Some(app.clock.now()),
         version: current.version + 1,
         ..current.clone()
     };
@@ -65,6 +70,7 @@ async fn enrol(
                 .await;
             return Err(match e {
                 StoreError::ConditionFailed => {
+                    // A withdrawn consent lands here too: the retry then says so.
                     ApiError::conflict("the employee changed meanwhile; retry the enrolment")
                 }
                 other => other.into(),

@@ -1,4 +1,6 @@
-//! attendance: reference faces (`PUT /employees/{username}/face`, `PUT /me/face`),
+//! attendance: the staff member's own view (`GET /me`), biometric consent
+//! (`PUT/DELETE /me/biometric-consent`), reference faces (`PUT /employees/{username}/face`,
+//! `PUT /me/face`),
 //! verified selfie punches (`POST /attendance/check-in|check-out`), months and the company
 //! report (`GET /attendance…`), and audited short-lived photo links for admins.
 //!
@@ -7,7 +9,9 @@
 //! under the company/person/date prefix of an encrypted bucket, readable only through audited
 //! admin links.
 
+mod consent;
 mod enrolment;
+mod me;
 mod members;
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -44,9 +48,15 @@ const ADMINS: Callers = Callers::Roles(&[Role::Admin]);
 const ADMINS_AND_MANAGERS: Callers = Callers::Roles(&[Role::Admin, Role::Manager]);
 
 edge::routes! {
-    /// Every route this function serves, declared once: enrolment, punches, months and the report,
-    /// and the links to a punch's photo.
+    /// Every route this function serves, declared once: the caller's own view and consent,
+    /// enrolment, punches, months and the report, and the links to a punch's photo.
     pub const ROUTES: RouteTable<Handler<Attendance>> = [
+        "GET" "/me", STAFF, get_me =>
+            |a, c, _| Box::pin(async move { me::read(a, c, c.tenant()?).await });
+        "PUT" "/me/biometric-consent", STAFF, give_consent =>
+            |a, c, r| Box::pin(async move { consent::give(a, c, c.tenant()?, r).await });
+        "DELETE" "/me/biometric-consent", STAFF, withdraw_consent =>
+            |a, c, r| Box::pin(async move { consent::withdraw(a, c, c.tenant()?, r).await });
         "PUT" "/employees/{username}/face", ADMINS, enrol_someone =>
             |a, c, r| Box::pin(async move { enrolment::enrol_someone(a, c.tenant()?, r).await });
         "PUT" "/me/face", STAFF, enrol_me =>

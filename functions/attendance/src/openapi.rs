@@ -14,7 +14,18 @@ use edge::openapi::{
 use edge::photo::PhotoBody;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::consent::ConsentGiven;
+use crate::me::{ConsentView, MeView};
 use crate::reading::{PersonTotals, Totals};
+
+/// A consent, as now recorded.
+#[derive(ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct ConsentRecorded {
+    biometric_consent: ConsentView,
+    /// The roster entry's version.
+    version: u64,
+}
 
 /// A reference face, enrolled.
 #[derive(ToSchema)]
@@ -137,6 +148,54 @@ struct Idempotency {
     #[param(rename = "Idempotency-Key", pattern = "^[!-~]{1,128}$")]
     idempotency_key: Option<String>,
 }
+
+/// The caller as the company knows them (staff): role, company, manager, whether their face
+/// is enrolled and consented to, the consent text to show, and whether they may check in.
+#[utoipa::path(
+    get, path = "/me", tag = "attendance",
+    operation_id = "getMe",
+    responses(
+        (status = 200, description = "The caller.", body = MeView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("cognito" = []))
+)]
+fn get_me() {}
+
+/// Give the caller's consent to face matching (staff), for the consent text's current version.
+/// Giving it again changes nothing; every change is audited.
+#[utoipa::path(
+    put, path = "/me/biometric-consent", tag = "attendance",
+    operation_id = "giveBiometricConsent",
+    request_body = ConsentGiven,
+    responses(
+        (status = 200, description = "Recorded (or already recorded).", body = ConsentRecorded),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 422, response = InvalidValue),
+    ),
+    security(("cognito" = []))
+)]
+fn give_consent() {}
+
+/// Withdraw the caller's consent (staff): their reference face is deleted and face check-ins
+/// stop until they consent and enrol again. Withdrawing without a consent changes nothing.
+#[utoipa::path(
+    delete, path = "/me/biometric-consent", tag = "attendance",
+    operation_id = "withdrawBiometricConsent",
+    responses(
+        (status = 204, description = "Withdrawn, the face deleted."),
+        (status = 403, response = Forbidden),
+        (status = 409, response = Conflict),
+        (status = 413, response = PayloadTooLarge),
+        (status = 429, response = TooManyRequests),
+        (status = 503, response = ServiceUnavailable),
+    ),
+    security(("cognito" = []))
+)]
+fn withdraw_consent() {}
 
 /// Enrol someone's reference face (admins): one face, sharp, frontal. The photo is not kept.
 #[utoipa::path(

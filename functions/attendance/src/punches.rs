@@ -5,6 +5,7 @@
 use chrono::{Duration, NaiveDate};
 use domain::attendance::{AttendanceDay, AttendanceRepo, Punch, PunchKind, closing_date};
 use domain::calendar::{local_time, work_date};
+use domain::consent::{self, Whose};
 use domain::ports::StoreError;
 use edge::ApiError;
 use edge::claims::Claims;
@@ -71,6 +72,7 @@ pub async fn punch(
         return Ok(first);
     }
     let me = active_self(app, tenant, &claims.username).await?;
+    consent::required(&me, Whose::Own)?;
     let Some(face_id) = me.face_id.clone() else {
         return Err(ApiError::conflict(
             "no reference face is enrolled for you; enrol it first (PUT /me/face)",

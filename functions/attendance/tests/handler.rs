@@ -10,7 +10,9 @@ use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Duration, Utc};
 use domain::clock::ManualClock;
 use domain::company::{CompanyProfile, CompanyRepo, Registration, WorkHours};
+use domain::consent::{AUDIT_PREFIX, BIOMETRIC_CONSENT, ConsentAudit, ConsentChange, ConsentRepo};
 use domain::ports::{ItemStore, Query, Table};
+use domain::roster::RosterRepo;
 use domain::roster::StaffRole;
 use edge::function::RestFunction;
 use embedded_adapters::{DlibFaces, FileBlobStore, SqliteStore};
@@ -124,7 +126,55 @@ async fn punch(w: &World, kind: &str, bytes: &[u8], headers: &[(&str, &str)]) ->
     .await
 }
 
+/// The fixture's employee gives their consent to face matching.
+async fn consent(w: &World) -> (u16, Value) {
+    call(
+        w,
+        Call {
+            method: "PUT",
+            resource: "/me/biometric-consent",
+            body: Some(json!({ "textVersion": BIOMETRIC_CONSENT.version }).to_string()),
+            ..Call::default()
+        },
+    )
+    .await
+}
+
+async fn withdraw(w: &World) -> (u16, Value) {
+    call(
+        w,
+        Call {
+            method: "DELETE",
+            resource: "/me/biometric-consent",
+            ..Call::default()
+        },
+    )
+    .await
+}
+
+async fn me(w: &World) -> Value {
+    let (status, me) = call(
+        w,
+        Call {
+            method: "GET",
+            resource: "/me",
+            ..Call::default()
+        },
+    )
+    .await;
+    assert_eq!(status, 200, "{me}");
+    me
+}
+
+async fn trail(w: &World) -> Vec<ConsentAudit> {
+    ConsentRepo::new(w.store.as_ref())
+        .trail("acme", acme::EMPLOYEE)
+        .await
+        .unwrap()
+}
+
 async fn enrol_employee(w: &World) {
+    assert_eq!(consent(w).await.0, 200);
     let (status, body) = call(
         w,
         Call {
@@ -437,10 +487,166 @@ async fn reports_and_photo_links_keep_to_roles_and_companies() {
         .unwrap()
         .items
         .into_iter()
-        .filter(|i| i["work_date"].as_str().unwrap().starts_with("audit#"))
+        .filter(|i| {
+            // Photo-link audits, not the consent trail kept beside them.
+            let key = i["work_date"].as_str().unwrap();
+            key.starts_with("audit#") && !key.starts_with(AUDIT_PREFIX)
+        })
         .count();
     assert_eq!(
         audits, 1,
         "every issued link is audited, refusals issue none"
     );
+}
+
+#[tokio::test]
+async fn consent_gates_face_work_and_withdrawing_it_deletes_the_face() {
+    let w = world("2026-11-24T03:00:00Z").await;
+    let before = me(&w).await;
+    assert_eq!(before["biometricConsent"], Value::Null);
+    assert_eq!(before["mayCheckIn"], false);
+    assert_eq!(before["consentText"]["version"], BIOMETRIC_CONSENT.version);
+    assert_eq!(before["manager"]["name"], "manager@acme.test");
+    assert_eq!(before["company"]["name"], "Acme");
+
+    // Without consent neither the person nor an admin enrols a face, and nothing punches.
+    let enrol = |claims: Option<Value>, resource: &'static str, path: Option<String>| Call {
+        method: "PUT",
+        resource,
+        path,
+        claims,
+        body: Some(photo(&sample_photo("obama.jpg"))),
+        ..Call::default()
+    };
+    for c in [
+        enrol(None, "/me/face", None),
+        enrol(
+            as_claims(ADMIN),
+            "/employees/{username}/face",
+            Some(format!("/employees/{}/face", acme::EMPLOYEE)),
+        ),
+    ] {
+        let (status, refused) = call(
+            &w,
+            Call {
+                params: json!({"username": acme::EMPLOYEE}),
+                ..c
+            },
+        )
+        .await;
+        assert_eq!(
+            (status, refused["field"].as_str()),
+            (409, Some("consent")),
+            "{refused}"
+        );
+    }
+    let (status, refused) = punch(&w, "check-in", &sample_photo("obama2.jpg"), &[]).await;
+    assert_eq!(
+        (status, refused["field"].as_str()),
+        (409, Some("consent")),
+        "{refused}"
+    );
+
+    // A text other than the current one is not consent to it.
+    let (status, refused) = call(
+        &w,
+        Call {
+            method: "PUT",
+            resource: "/me/biometric-consent",
+            body: Some(r#"{"textVersion": "2020-01-01"}"#.into()),
+            ..Call::default()
+        },
+    )
+    .await;
+    assert_eq!(
+        (status, refused["field"].as_str()),
+        (409, Some("textVersion"))
+    );
+    assert!(trail(&w).await.is_empty(), "a refusal changes nothing");
+
+    enrol_employee(&w).await;
+    let enrolled = me(&w).await;
+    assert_eq!(enrolled["face"]["enrolled"], true);
+    assert_eq!(enrolled["face"]["enrolledAt"], "2026-11-24T03:00:00Z");
+    assert_eq!(
+        enrolled["biometricConsent"]["textVersion"],
+        BIOMETRIC_CONSENT.version
+    );
+    assert_eq!(enrolled["mayCheckIn"], true);
+    assert_eq!(
+        punch(&w, "check-in", &sample_photo("obama2.jpg"), &[])
+            .await
+            .0,
+        201
+    );
+    let face_id = RosterRepo::new(w.store.as_ref())
+        .get("acme", acme::EMPLOYEE)
+        .await
+        .unwrap()
+        .and_then(|e| e.face_id)
+        .expect("enrolled");
+
+    w.clock.advance(Duration::hours(1));
+    assert_eq!(withdraw(&w).await.0, 204);
+    let after = me(&w).await;
+    assert_eq!(
+        (
+            &after["face"]["enrolled"],
+            &after["biometricConsent"],
+            &after["mayCheckIn"]
+        ),
+        (&json!(false), &Value::Null, &json!(false))
+    );
+    // The face service forgot the template itself, not only the roster its id.
+    assert!(
+        w.app
+            .faces
+            .compare("acme", &face_id, &sample_photo("obama2.jpg"))
+            .await
+            .is_err(),
+        "the withdrawn face still matches"
+    );
+    let (status, refused) = punch(&w, "check-out", &sample_photo("obama2.jpg"), &[]).await;
+    assert_eq!((status, refused["field"].as_str()), (409, Some("consent")));
+    // Consenting again does not bring the old face back.
+    assert_eq!(consent(&w).await.0, 200);
+    let (status, refused) = punch(&w, "check-out", &sample_photo("obama2.jpg"), &[]).await;
+    assert_eq!(status, 409, "{refused}");
+    assert_eq!(me(&w).await["face"]["enrolled"], false);
+
+    let changes: Vec<(ConsentChange, bool, String)> = trail(&w)
+        .await
+        .into_iter()
+        .map(|a| (a.change, a.face_deleted, a.by))
+        .collect();
+    let by = acme::EMPLOYEE.to_string();
+    assert_eq!(
+        changes,
+        vec![
+            (ConsentChange::Given, false, by.clone()),
+            (ConsentChange::Withdrawn, true, by.clone()),
+            (ConsentChange::Given, false, by),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn twenty_identical_consents_and_withdrawals_change_and_audit_once_each() {
+    let w = world("2026-11-24T03:00:00Z").await;
+    let gives = futures_util::future::join_all((0..20).map(|_| consent(&w))).await;
+    assert!(gives.iter().all(|(s, _)| *s == 200), "{gives:?}");
+    assert_eq!(trail(&w).await.len(), 1);
+    let withdrawals = futures_util::future::join_all((0..20).map(|_| withdraw(&w))).await;
+    assert!(
+        withdrawals.iter().all(|(s, _)| *s == 204),
+        "{withdrawals:?}"
+    );
+    let changes: Vec<ConsentChange> = trail(&w).await.into_iter().map(|a| a.change).collect();
+    assert_eq!(
+        changes,
+        vec![ConsentChange::Given, ConsentChange::Withdrawn]
+    );
+    // Withdrawing what is not given changes nothing.
+    assert_eq!(withdraw(&w).await.0, 204);
+    assert_eq!(trail(&w).await.len(), 2);
 }

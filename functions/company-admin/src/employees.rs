@@ -35,6 +35,8 @@ pub(crate) struct EmployeeView<'a> {
     manager: Option<&'a str>,
     status: EmploymentStatus,
     face_enrolled: bool,
+    /// Whether they consented to face matching (an admin can enrol their face only then).
+    biometric_consent: bool,
     created_at: chrono::DateTime<chrono::Utc>,
     offboarded_at: Option<chrono::DateTime<chrono::Utc>>,
     slack_user_id: Option<&'a str>,
@@ -51,6 +53,7 @@ fn view(e: &RosterEntry) -> EmployeeView<'_> {
         manager: e.manager.as_deref(),
         status: e.status,
         face_enrolled: e.face_id.is_some(),
+        biometric_consent: e.biometric_consent.is_some(),
         created_at: e.created_at,
         offboarded_at: e.offboarded_at,
         slack_user_id: e.slack_user_id.as_deref(),
@@ -159,6 +162,8 @@ pub async fn invite(
         created_at: now,
         name: ask.name.clone(),
         face_id: None,
+        face_enrolled_at: None,
+        biometric_consent: None,
         version: 1,
         offboarded_at: None,
         slack_user_id: None,
@@ -385,6 +390,7 @@ pub async fn offboard(
     let gone = RosterEntry {
         status: EmploymentStatus::Offboarded,
         face_id: None,
+        face_enrolled_at: None,
         offboarded_at: Some(app.clock.now()),
         version: current.version + 1,
         ..current.clone()

@@ -139,6 +139,8 @@ mod tests {
             created_at: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
             name: name.map(str::to_string),
             face_id: None,
+            face_enrolled_at: None,
+            biometric_consent: None,
             version: 1,
             offboarded_at: None,
             slack_user_id: None,

@@ -347,11 +347,22 @@ pub async fn exam(walk: &Walk) {
     passed("exam", started);
 }
 
-/// The employee enrols their face and checks in and out with selfies matched by the
-/// Rekognition endpoint.
+/// The employee reads what `GET /me` says, consents to face matching, enrols their face and
+/// checks in and out with selfies matched by the Rekognition endpoint.
 pub async fn check_in(walk: &Walk, company: &Company) {
     let started = Instant::now();
     let photo = |name: &str| json!({ "photo": STANDARD.encode(testkit::sample_photo(name)) });
+    let (status, me) = walk.api(Some(&company.employee), "GET", "/me", None).await;
+    assert_eq!((status, &me["mayCheckIn"]), (200, &json!(false)), "{me}");
+    let (status, consented) = walk
+        .api(
+            Some(&company.employee),
+            "PUT",
+            "/me/biometric-consent",
+            Some(json!({ "textVersion": me["consentText"]["version"] })),
+        )
+        .await;
+    assert_eq!(status, 200, "{consented}");
     let (status, enrolled) = walk
         .api(
             Some(&company.employee),
@@ -392,6 +403,8 @@ pub async fn check_in(walk: &Walk, company: &Company) {
         )
         .await;
     assert_eq!(status, 201, "{checked_out}");
+    let (_, me) = walk.api(Some(&company.employee), "GET", "/me", None).await;
+    assert_eq!(me["face"]["enrolled"], true, "{me}");
     let month = (chrono::Utc::now() + NoonZone::now().offset)
         .format("%Y-%m")
         .to_string();
@@ -500,6 +513,43 @@ pub async fn slack(walk: &Walk, company: &Company) {
     passed("slack", started);
 }
 
+/// The employee withdraws their consent: the reference face is deleted (Rekognition
+/// DeleteFaces), the roster entry and its audit record are written in one transaction, and face
+/// check-ins stop.
+pub async fn withdrawal(walk: &Walk, company: &Company) {
+    let started = Instant::now();
+    let (status, withdrawn) = walk
+        .api(
+            Some(&company.employee),
+            "DELETE",
+            "/me/biometric-consent",
+            None,
+        )
+        .await;
+    assert_eq!(status, 204, "{withdrawn}");
+    let (_, me) = walk.api(Some(&company.employee), "GET", "/me", None).await;
+    assert_eq!(
+        (&me["face"]["enrolled"], &me["biometricConsent"]),
+        (&json!(false), &Value::Null),
+        "{me}"
+    );
+    let photo = json!({ "photo": STANDARD.encode(testkit::sample_photo("obama2.jpg")) });
+    let (status, refused) = walk
+        .api(
+            Some(&company.employee),
+            "POST",
+            "/attendance/check-in",
+            Some(photo),
+        )
+        .await;
+    assert_eq!(
+        (status, refused["field"].as_str()),
+        (409, Some("consent")),
+        "{refused}"
+    );
+    passed("withdrawal", started);
+}
+
 /// The schedules, fired on demand as their EventBridge rules would fire them.
 pub async fn schedules(walk: &Walk) {
     let started = Instant::now();
@@ -525,6 +575,7 @@ async fn the_product_walks_in_aws_mode() {
     exam(&walk).await;
     check_in(&walk, &company).await;
     slack(&walk, &company).await;
+    withdrawal(&walk, &company).await;
     schedules(&walk).await;
     assert!(
         walk.refused_calls().is_empty(),

@@ -2,6 +2,8 @@
 //! the call the template no longer allows: neither the action check nor the resource check can
 //! silently switch off.
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde_norway::Value as Yaml;
 
 use super::journeys::{invitation, link_slack, registration};
@@ -83,5 +85,54 @@ async fn without_the_attendance_table_slack_cannot_tell_anyone_their_day() {
                     .any(|a| a.action == "dynamodb:GetItem"
                         && a.resource.contains("AttendanceTable"))),
         "{denied:#?}"
+    );
+}
+
+#[tokio::test]
+async fn without_delete_faces_a_withdrawal_fails_whole_and_the_consent_stays() {
+    let changed = withholding("AttendanceFunction", "Action", |a| {
+        a.as_str() != Some("rekognition:DeleteFaces")
+    });
+    let walk = Walk::start(&changed, "aws-e2e-no-delete-faces").await;
+    let admin = registration(&walk).await;
+    let company = invitation(&walk, admin).await;
+    let employee = Some(company.employee.as_str());
+    let (status, consented) = walk
+        .api(
+            employee,
+            "PUT",
+            "/me/biometric-consent",
+            Some(serde_json::json!({ "textVersion": domain::consent::BIOMETRIC_CONSENT.version })),
+        )
+        .await;
+    assert_eq!(status, 200, "{consented}");
+    let photo = serde_json::json!({ "photo": STANDARD.encode(testkit::sample_photo("obama.jpg")) });
+    let (status, enrolled) = walk.api(employee, "PUT", "/me/face", Some(photo)).await;
+    assert_eq!(status, 200, "{enrolled}");
+
+    let (status, refused) = walk
+        .api(employee, "DELETE", "/me/biometric-consent", None)
+        .await;
+    assert!(status >= 500, "{status}: {refused}");
+    // The face could not be deleted, so the roster still says what is held: nothing half done.
+    let (_, me) = walk.api(employee, "GET", "/me", None).await;
+    assert_eq!(
+        (
+            &me["face"]["enrolled"],
+            &me["biometricConsent"]["textVersion"]
+        ),
+        (
+            &serde_json::json!(true),
+            &serde_json::json!(domain::consent::BIOMETRIC_CONSENT.version)
+        ),
+        "{me}"
+    );
+    assert!(
+        walk.refused_calls()
+            .iter()
+            .any(|c| c.function.as_deref() == Some("AttendanceFunction")
+                && c.asks.iter().any(|a| a.action == "rekognition:DeleteFaces")),
+        "{:#?}",
+        walk.refused_calls()
     );
 }

@@ -19,6 +19,7 @@ pub mod calendar;
 pub mod clock;
 pub mod company;
 pub mod config;
+pub mod consent;
 pub mod contact;
 pub mod events;
 pub mod exam;

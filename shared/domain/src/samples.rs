@@ -58,6 +58,8 @@ pub fn active_staff(
         created_at: at,
         name: None,
         face_id: None,
+        face_enrolled_at: None,
+        biometric_consent: None,
         version: 1,
         offboarded_at: None,
         slack_user_id: None,

@@ -74,8 +74,21 @@ pub async fn invite(stack: &Stack, admin: &str, email: &str) -> Result<String, S
     stack.token(email, PASSWORD).await
 }
 
-/// Enrols `obama.jpg` as the reference face of the token's owner.
+/// Enrols `obama.jpg` as the reference face of the token's owner, after their consent.
 pub async fn enrol(stack: &Stack, token: &str) -> Result<(), String> {
+    let consent = serde_json::json!({ "textVersion": domain::consent::BIOMETRIC_CONSENT.version });
+    match stack
+        .call(
+            Some(token),
+            Method::PUT,
+            "/me/biometric-consent",
+            Some(&consent),
+        )
+        .await?
+    {
+        (200, _) => {}
+        (status, answer) => return Err(format!("consent: {status} {answer}")),
+    }
     match stack
         .call(
             Some(token),

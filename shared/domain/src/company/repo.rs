@@ -68,6 +68,8 @@ impl<'a> CompanyRepo<'a> {
             created_at: r.at,
             name: None,
             face_id: None,
+            face_enrolled_at: None,
+            biometric_consent: None,
             version: 1,
             offboarded_at: None,
             slack_user_id: None,

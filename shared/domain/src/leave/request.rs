@@ -212,6 +212,8 @@ mod tests {
             created_at: now(),
             name: None,
             face_id: None,
+            face_enrolled_at: None,
+            biometric_consent: None,
             version: 1,
             offboarded_at: None,
             slack_user_id: None,

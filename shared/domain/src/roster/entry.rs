@@ -55,6 +55,12 @@ pub struct RosterEntry {
     /// The enrolled reference face (in the company's face collection), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub face_id: Option<String>,
+    /// When the reference face was enrolled (absent for faces enrolled before it was kept).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub face_enrolled_at: Option<DateTime<Utc>>,
+    /// Their recorded consent to face matching; a face is enrolled only with it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biometric_consent: Option<BiometricConsent>,
     /// Bumped by every change; edits are conditional on it.
     #[serde(default = "first_version")]
     pub version: u64,
@@ -63,6 +69,15 @@ pub struct RosterEntry {
     /// Their Slack user id (set by an admin), so Slack commands and buttons act as them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub slack_user_id: Option<String>,
+}
+
+/// A person's consent to keeping their face template and matching selfies against it: the
+/// version of the text they agreed to, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BiometricConsent {
+    /// The version of the consent text agreed to.
+    pub text_version: String,
+    pub given_at: DateTime<Utc>,
 }
 
 /// How a message names someone no longer on the roster: their username is the pool's UUID,

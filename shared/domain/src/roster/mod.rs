@@ -5,6 +5,6 @@ mod entry;
 mod invitation;
 mod repo;
 
-pub use entry::{EmploymentStatus, FORMER_COLLEAGUE, RosterEntry, StaffRole};
+pub use entry::{BiometricConsent, EmploymentStatus, FORMER_COLLEAGUE, RosterEntry, StaffRole};
 pub use invitation::{INVITATION_DAYS, Invitation, InviteRequest};
 pub use repo::{Activation, RosterRepo};

@@ -50,6 +50,8 @@ fn staff(company: &str, username: &str, manager: Option<&str>) -> RosterEntry {
         created_at: at(0),
         name: None,
         face_id: None,
+        face_enrolled_at: None,
+        biometric_consent: None,
         version: 1,
         offboarded_at: None,
         slack_user_id: None,
