@@ -197,11 +197,11 @@ impl Stack {
             blobs: ports.blobs(PERSONAL_DETAILS),
             clock: clock.clone(),
         };
-        const ATTENDANCE_UPLOAD: &str = "AttendanceFunction";
+        const ATTENDANCE: &str = "AttendanceFunction";
         let attendance = Attendance {
-            store: ports.store(ATTENDANCE_UPLOAD),
-            blobs: ports.blobs(ATTENDANCE_UPLOAD),
-            faces: ports.faces(ATTENDANCE_UPLOAD),
+            store: ports.store(ATTENDANCE),
+            blobs: ports.blobs(ATTENDANCE),
+            faces: ports.faces(ATTENDANCE),
             clock: clock.clone(),
             policy: PunchPolicy::from_env(&LocalSettings)?,
         };

@@ -4,6 +4,7 @@
 //! audit once. Withdrawing deletes the reference face before the entry forgets it: a failure in
 //! between leaves no face behind, only an entry pointing at nothing, which the retry clears.
 
+use chrono::{DateTime, Utc};
 use domain::consent::{self, ConsentAudit, ConsentChange, ConsentRepo};
 use domain::ports::StoreError;
 use domain::roster::RosterEntry;
@@ -46,17 +47,12 @@ pub async fn give(
         let Some(next) = consent::given(&current, &body.text_version, now)? else {
             return Ok(given(&current));
         };
-        let audit = ConsentAudit::of(&current, &next, ConsentChange::Given, &claims.username, now);
-        match ConsentRepo::new(app.store.as_ref())
-            .record(&current, &next, &audit)
-            .await
+        if record(app, claims, (&current, &next), ConsentChange::Given, now)
+            .await?
+            .is_some()
         {
-            Ok(()) => {
-                tracing::info!(username = %next.username, "biometric consent given");
-                return Ok(given(&next));
-            }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
+            tracing::info!(username = %next.username, "biometric consent given");
+            return Ok(given(&next));
         }
     }
     Err(changed_meanwhile())
@@ -78,27 +74,34 @@ pub async fn withdraw(
         if let Some(face) = &current.face_id {
             app.faces.delete(tenant, std::slice::from_ref(face)).await?;
         }
-        let now = app.clock.now();
-        let audit = ConsentAudit::of(
-            &current,
-            &next,
-            ConsentChange::Withdrawn,
-            &claims.username,
-            now,
-        );
-        match ConsentRepo::new(app.store.as_ref())
-            .record(&current, &next, &audit)
-            .await
-        {
-            Ok(()) => {
-                tracing::info!(username = %next.username, face_deleted = audit.face_deleted, "biometric consent withdrawn");
-                return Ok(no_content());
-            }
-            Err(StoreError::ConditionFailed) => continue,
-            Err(e) => return Err(e.into()),
+        let change = ConsentChange::Withdrawn;
+        let at = app.clock.now();
+        if let Some(audit) = record(app, claims, (&current, &next), change, at).await? {
+            tracing::info!(username = %next.username, face_deleted = audit.face_deleted, "biometric consent withdrawn");
+            return Ok(no_content());
         }
     }
     Err(changed_meanwhile())
+}
+
+/// Writes `current → next` with its audit record at `at`, unless the entry changed since
+/// `current` was read (`None`: read again and retry).
+async fn record(
+    app: &Attendance,
+    claims: &Claims,
+    (current, next): (&RosterEntry, &RosterEntry),
+    change: ConsentChange,
+    at: DateTime<Utc>,
+) -> Result<Option<ConsentAudit>, ApiError> {
+    let audit = ConsentAudit::of(current, next, change, &claims.username, at);
+    match ConsentRepo::new(app.store.as_ref())
+        .record(current, next, &audit)
+        .await
+    {
+        Ok(()) => Ok(Some(audit)),
+        Err(StoreError::ConditionFailed) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn given(entry: &RosterEntry) -> Response<Body> {

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use domain::consent::BIOMETRIC_CONSENT;
 use domain::roster::{
-    BiometricConsent, EmploymentStatus, FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole,
+    BiometricConsent, EmploymentStatus, RosterEntry, RosterRepo, StaffRole, name_of,
 };
 use edge::ApiError;
 use edge::claims::Claims;
@@ -53,7 +53,7 @@ pub(crate) struct CompanyRef {
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Colleague {
     username: String,
-    /// Their name or email; `a former colleague` once they left.
+    /// Their name or email from the roster; `a former colleague` once their entry is gone.
     name: String,
 }
 
@@ -99,8 +99,8 @@ pub async fn read(
     claims: &Claims,
     tenant: &str,
 ) -> Result<Response<Body>, ApiError> {
-    let me = member(app, tenant, &claims.username).await?;
-    let company = company(app, tenant).await?;
+    let (me, company) =
+        tokio::try_join!(member(app, tenant, &claims.username), company(app, tenant))?;
     let manager = match &me.manager {
         Some(username) => Some(colleague(app, tenant, username).await?),
         None => None,
@@ -131,17 +131,13 @@ pub async fn read(
     Ok(json(StatusCode::OK, &view))
 }
 
-/// How the caller's manager is named: gone people by what they were.
+/// How the caller's manager is named, as mail and messages name them.
 async fn colleague(app: &Attendance, tenant: &str, username: &str) -> Result<Colleague, ApiError> {
     let entry: Option<RosterEntry> = RosterRepo::new(app.store.as_ref())
         .get(tenant, username)
         .await?;
-    let name = match &entry {
-        Some(e) if e.status != EmploymentStatus::Offboarded => e.display_name().to_string(),
-        _ => FORMER_COLLEAGUE.to_string(),
-    };
     Ok(Colleague {
         username: username.to_string(),
-        name,
+        name: name_of(entry.as_ref()).to_string(),
     })
 }

@@ -23,7 +23,7 @@ use domain::leave::{LeaveRequest, LeaveStatus, NO_MANAGER};
 use domain::ports::{
     ChatError, ChatMessage, ChatPoster, Email, ItemStore, MailError, Mailer, StoreError,
 };
-use domain::roster::{FORMER_COLLEAGUE, RosterEntry, RosterRepo, StaffRole};
+use domain::roster::{RosterEntry, RosterRepo, StaffRole, name_of};
 use edge::delivery::{self, OnceError};
 use edge::slack::messages;
 use serde_json::{Value, json};
@@ -86,10 +86,7 @@ fn slack_key(leave_id: &str, approver: &str) -> String {
 
 /// How messages name a person: from the roster (name, else email), never by username.
 fn display_name(person: Option<&RosterEntry>) -> String {
-    person.map_or_else(
-        || FORMER_COLLEAGUE.to_string(),
-        |e| e.display_name().to_string(),
-    )
+    name_of(person).to_string()
 }
 
 impl LeaveNotify {

@@ -465,9 +465,9 @@ mod tests {
         );
         assert!(why.contains("index/company_month"), "{why}");
         // A transaction is authorised item by item (IAM has no TransactWriteItems).
-        let upload = guarded("AttendanceFunction");
+        let attendance = guarded("AttendanceFunction");
         let why = denied(
-            upload
+            attendance
                 .transact(vec![TxOp::Delete {
                     table: Table::Attendance,
                     key,

@@ -84,6 +84,12 @@ pub struct BiometricConsent {
 /// which means nothing to a reader.
 pub const FORMER_COLLEAGUE: &str = "a former colleague";
 
+/// How mail, messages and views name a person looked up on the roster: by their entry while
+/// it exists (offboarded people keep theirs), else as [`FORMER_COLLEAGUE`].
+pub fn name_of(entry: Option<&RosterEntry>) -> &str {
+    entry.map_or(FORMER_COLLEAGUE, RosterEntry::display_name)
+}
+
 fn first_version() -> u64 {
     1
 }
@@ -114,5 +120,32 @@ impl RosterEntry {
             item: self.to_item(),
             condition: Condition::Absent,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_is_named_by_their_entry_while_it_exists() {
+        let at = DateTime::from_timestamp(1_790_000_000, 0).unwrap();
+        let mut ram = crate::samples::active_staff(
+            "acme",
+            ("u-ram", "ram@acme.test"),
+            StaffRole::Employee,
+            Some("u-sita"),
+            at,
+        );
+        assert_eq!(name_of(Some(&ram)), "ram@acme.test");
+        ram.name = Some("Ram".into());
+        assert_eq!(name_of(Some(&ram)), "Ram");
+        ram.status = EmploymentStatus::Offboarded;
+        assert_eq!(
+            name_of(Some(&ram)),
+            "Ram",
+            "offboarded people keep their name"
+        );
+        assert_eq!(name_of(None), FORMER_COLLEAGUE);
     }
 }

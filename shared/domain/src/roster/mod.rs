@@ -5,6 +5,8 @@ mod entry;
 mod invitation;
 mod repo;
 
-pub use entry::{BiometricConsent, EmploymentStatus, FORMER_COLLEAGUE, RosterEntry, StaffRole};
+pub use entry::{
+    BiometricConsent, EmploymentStatus, FORMER_COLLEAGUE, RosterEntry, StaffRole, name_of,
+};
 pub use invitation::{INVITATION_DAYS, Invitation, InviteRequest};
 pub use repo::{Activation, RosterRepo};
