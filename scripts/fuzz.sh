@@ -62,7 +62,8 @@ token() {
 # Order matters, as each pass changes the state the next one meets (schemathesis reads real ids
 # back from listings): the applicant goes before the recruiter, whose pass edits and deletes bank
 # questions (a bank emptied below the exam policy answers `POST /exams` with 503 by design); the
-# admin goes last of the staff, as its pass may offboard them.
+# admin goes last of the staff, as its pass may offboard them; the applicant's erasure (its
+# own tag) runs last of all, as everything the applicant's token asks after it is 410.
 PASSES=(
   "applicant|applicant@example.test|exam,applicants"
   "recruiter|recruiter@genese.test|questions,results,applicants"
@@ -70,6 +71,7 @@ PASSES=(
   "employee|employee@acme.test|company,events,attendance,leave"
   "admin|admin@acme.test|company,employees,events,attendance,leave"
   "anonymous||slack,health"
+  "applicant|applicant@example.test|erasure"
 )
 # Every token first, while every demo user can still sign in.
 declare -A TOKENS

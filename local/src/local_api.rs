@@ -193,7 +193,7 @@ pub async fn sign_up(State(stack): State<Arc<Stack>>, headers: HeaderMap, body: 
         let post = trigger_event("PostConfirmation_ConfirmSignUp", &user, &client);
         if let Err(refusal) = stack.triggers.handle(post).await {
             // Cognito keeps no half-confirmed user either: undo, and report.
-            let _ = stack.directory.delete_user(&user.username);
+            let _ = stack.directory.remove_user(&user.username);
             return Err(ApiError::unavailable(refusal.0));
         }
         Ok((

@@ -195,6 +195,7 @@ impl Stack {
         let personal_details = PersonalDetails {
             store: ports.store(PERSONAL_DETAILS),
             blobs: ports.blobs(PERSONAL_DETAILS),
+            directory: ports.directory(PERSONAL_DETAILS),
             clock: clock.clone(),
         };
         const ATTENDANCE: &str = "AttendanceFunction";

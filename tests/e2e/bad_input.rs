@@ -203,8 +203,9 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
     // Over API Gateway's 10 MB: the gateway refuses, whichever function the route belongs to,
     // with a token or without one.
     let huge = vec![b' '; GATEWAY_PAYLOAD_LIMIT + 1];
-    let over_gateway: [(Option<&str>, &str, &str); 9] = [
+    let over_gateway: [(Option<&str>, &str, &str); 10] = [
         (Some(&c.admin), "POST", "/employees"),
+        (Some(&c.applicant), "DELETE", "/applicants/me"),
         (Some(&c.recruiter), "POST", "/questions"),
         (Some(&c.applicant), "PUT", "/exams/current/answers"),
         (Some(&c.applicant), "PUT", "/applicants/me"),
@@ -226,7 +227,7 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
         body.extend_from_slice(br#""}"#);
         body
     };
-    let over_route: [(&str, &str, &str, usize); 7] = [
+    let over_route: [(&str, &str, &str, usize); 8] = [
         (&c.admin, "POST", "/employees", 64 * 1024),
         (&c.admin, "PUT", "/company", 64 * 1024),
         (&c.recruiter, "POST", "/questions", 64 * 1024),
@@ -234,6 +235,8 @@ async fn oversized_bodies_are_refused_with_413_and_nothing_is_written() {
         (&c.applicant, "PUT", "/exams/current/answers", 16 * 1024),
         (&c.employee, "POST", "/leave-requests", 64 * 1024),
         (&c.employee, "PUT", "/me/biometric-consent", 64 * 1024),
+        // An erasure takes no body: one is refused, and nobody is erased.
+        (&c.applicant, "DELETE", "/applicants/me", 0),
     ];
     for (token, method, path, cap) in over_route {
         let response = send(&stack, Some(token), method, path, JSON, padded(cap + 1)).await;

@@ -1,6 +1,7 @@
 //! The Career Genese journey end to end through the real stack: a recruiter builds the bank,
 //! a new applicant signs up, fills in details, starts, saves and submits; the recruiter sees
-//! the score, and the mail pair is written once, however many submits race.
+//! the score, and the mail pair is written once, however many submits race; then she exports
+//! her data and erases herself.
 
 use std::time::Duration;
 
@@ -265,6 +266,75 @@ async fn an_applicant_takes_the_exam_and_the_recruiter_sees_the_score() {
     );
     assert!(mail_now.iter().any(|m| m.contains("To: meera@example.org")));
     assert!(mail_now.iter().any(|m| m.contains("scored 12 / 24")));
+
+    // Her data is hers: the export holds all of it, the grade included.
+    let (status, export) = applicant.send("GET", "/applicants/me/export", None).await;
+    assert_eq!(status, 200, "{export}");
+    assert_eq!(export["account"]["id"], sub.as_str());
+    assert_eq!(export["details"]["firstName"], "Meera");
+    assert_eq!(export["resume"]["status"], "uploaded");
+    assert!(export["resume"]["url"].is_string(), "{export}");
+    assert_eq!(export["exam"]["grade"]["score"].as_f64(), Some(12.0));
+    let cv = stack
+        .http
+        .get(export["resume"]["url"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        cv.bytes().await.unwrap().as_ref(),
+        pdf.as_slice(),
+        "the CV itself"
+    );
+
+    // She erases herself: details, CV and account go, her score stays in the ranking, unnamed.
+    assert_eq!(
+        applicant.send("DELETE", "/applicants/me", None).await.0,
+        204
+    );
+    for (method, path) in [
+        ("GET", "/applicants/me"),
+        ("GET", "/applicants/me/export"),
+        ("POST", "/exams"),
+    ] {
+        let (status, problem) = applicant.send(method, path, None).await;
+        assert_eq!(
+            status, 410,
+            "{method} {path} with a token that outlived her: {problem}"
+        );
+    }
+    let (_, listed) = recruiter.send("GET", "/applicants?sort=score", None).await;
+    let row = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == sub.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        (&row["firstName"], &row["email"]),
+        (&Value::Null, &Value::Null)
+    );
+    assert_eq!(row["exam"]["score"].as_f64(), Some(12.0));
+    let (_, seen) = recruiter
+        .send("GET", &format!("/applicants/{sub}"), None)
+        .await;
+    assert_eq!(seen["resume"]["status"], "none", "no CV is left: {seen}");
+    let (_, results) = recruiter.send("GET", &format!("/exams/{sub}"), None).await;
+    assert_eq!(results["email"], Value::Null, "{results}");
+    let signin = stack
+        .http
+        .post(stack.url("/local/auth/token"))
+        .json(&json!({ "username": "meera@example.org", "password": "Meera-Pass-2026" }))
+        .send()
+        .await
+        .unwrap();
+    assert!(signin.status().is_client_error(), "her account is gone");
+    let again = stack
+        .sign_up_applicant("meera@example.org", "Meera-Pass-2027")
+        .await;
+    assert_ne!(again, sub, "signing up again is a new applicant");
+    assert_eq!(stack.mail().len(), 2, "erasure mails no one");
 }
 
 /// Asks for a CV upload URL sized for `bytes` and performs the upload as a browser would.

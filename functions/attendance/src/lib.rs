@@ -1,5 +1,6 @@
 //! attendance: the staff member's own view (`GET /me`), biometric consent
-//! (`PUT/DELETE /me/biometric-consent`), reference faces (`PUT /employees/{username}/face`,
+//! (`PUT/DELETE /me/biometric-consent`, its trail for admins at
+//! `GET /employees/{username}/consent-trail`), reference faces (`PUT /employees/{username}/face`,
 //! `PUT /me/face`),
 //! verified selfie punches (`POST /attendance/check-in|check-out`), months and the company
 //! report (`GET /attendance…`), and audited short-lived photo links for admins.
@@ -10,6 +11,7 @@
 //! admin links.
 
 mod consent;
+mod consent_trail;
 mod enrolment;
 mod me;
 mod members;
@@ -57,6 +59,8 @@ edge::routes! {
             |a, c, r| Box::pin(async move { consent::give(a, c, c.tenant()?, r).await });
         "DELETE" "/me/biometric-consent", STAFF, withdraw_consent =>
             |a, c, r| Box::pin(async move { consent::withdraw(a, c, c.tenant()?, r).await });
+        "GET" "/employees/{username}/consent-trail", ADMINS, consent_trail =>
+            |a, c, r| Box::pin(async move { consent_trail::read(a, c.tenant()?, r).await });
         "PUT" "/employees/{username}/face", ADMINS, enrol_someone =>
             |a, c, r| Box::pin(async move { enrolment::enrol_someone(a, c.tenant()?, r).await });
         "PUT" "/me/face", STAFF, enrol_me =>

@@ -15,6 +15,7 @@ use edge::photo::PhotoBody;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::consent::ConsentGiven;
+use crate::consent_trail::ConsentTrail;
 use crate::me::{ConsentView, MeView};
 use crate::reading::{PersonTotals, Totals};
 
@@ -196,6 +197,21 @@ fn give_consent() {}
     security(("cognito" = []))
 )]
 fn withdraw_consent() {}
+
+/// Every change of one person's biometric consent, oldest first (admins): the text version
+/// agreed to, by whom and when, and whether the face was deleted with a withdrawal.
+#[utoipa::path(
+    get, path = "/employees/{username}/consent-trail", tag = "attendance",
+    operation_id = "getConsentTrail",
+    params(("username" = String, Path, description = USERNAME_PARAM)),
+    responses(
+        (status = 200, description = "The trail.", body = ConsentTrail),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("cognito" = []))
+)]
+fn consent_trail() {}
 
 /// Enrol someone's reference face (admins): one face, sharp, frontal. The photo is not kept.
 #[utoipa::path(

@@ -628,6 +628,46 @@ async fn consent_gates_face_work_and_withdrawing_it_deletes_the_face() {
             (ConsentChange::Given, false, by),
         ]
     );
+
+    // The company's admin reads the same trail; nobody else's people are theirs to read.
+    let read_trail = |username: &'static str| {
+        call(
+            &w,
+            Call {
+                method: "GET",
+                resource: "/employees/{username}/consent-trail",
+                path: Some(format!("/employees/{username}/consent-trail")),
+                params: json!({ "username": username }),
+                claims: as_claims(ADMIN),
+                ..Call::default()
+            },
+        )
+    };
+    let (status, shown) = read_trail(acme::EMPLOYEE).await;
+    assert_eq!(status, 200, "{shown}");
+    let seen: Vec<(&str, &Value, bool)> = shown["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["change"].as_str().unwrap(),
+                &i["textVersion"],
+                i["faceDeleted"] == true,
+            )
+        })
+        .collect();
+    let version = json!(BIOMETRIC_CONSENT.version);
+    assert_eq!(
+        seen,
+        vec![
+            ("given", &version, false),
+            ("withdrawn", &Value::Null, true),
+            ("given", &version, false),
+        ],
+        "oldest first"
+    );
+    assert_eq!(read_trail("someone-of-globex").await.0, 404);
 }
 
 #[tokio::test]

@@ -6,6 +6,11 @@
 //! - `PUT /applicants/me` (applicants): replaces the details whole; **201** the first time,
 //!   **200** after (RFC 9110 §9.3.4), both with the `GET` view. The email defaults to the
 //!   token's.
+//! - `GET /applicants/me/export` (applicants): everything held about them as one JSON file
+//!   (details, CV link, the exam as taken with its grade once over).
+//! - `DELETE /applicants/me` (applicants): erases them: details, CV and pool user go, a finished
+//!   attempt stays anonymised for the statistics; 204, however often asked. Their token still
+//!   works until it expires, and everything it asks for after is **410**.
 //! - `POST /applicants/me/resume` (applicants): `{"size"}` of a PDF of at most 5 MiB → 201 with a
 //!   presigned PUT to `resumes/{sub}/cv.pdf`, valid 10 minutes; 409 before the details exist.
 //! - `GET /applicants?sort=recent|score&limit=&cursor=` (recruiters): newest applicants first,
@@ -16,6 +21,8 @@
 //!
 //! Reading an exam finalises it first when its deadline has passed, as everywhere else.
 
+mod erasure;
+mod export;
 mod me;
 #[cfg(feature = "openapi")]
 pub mod openapi;
@@ -26,7 +33,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use domain::clock::Clock;
-use domain::ports::{BlobStore, ItemStore, Table};
+use domain::ports::{BlobStore, ItemStore, Table, UserDirectory};
 use domain::role::Role;
 use edge::ApiError;
 use edge::function::RestFunction;
@@ -40,11 +47,13 @@ const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
 const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
 
 edge::routes! {
-    /// Every route this function serves, declared once: the applicant's own details and CV, the
-    /// recruiters' review.
+    /// Every route this function serves, declared once: the applicant's own details, CV, export
+    /// and erasure, the recruiters' review.
     pub const ROUTES: RouteTable<Handler<PersonalDetails>> = [
         "GET" "/applicants/me", APPLICANTS, get_me => |a, c, _| Box::pin(me::read(a, c));
         "PUT" "/applicants/me", APPLICANTS, save_me => |a, c, r| Box::pin(me::save(a, c, r));
+        "DELETE" "/applicants/me", APPLICANTS, erase_me => |a, c, r| Box::pin(erasure::erase(a, c, r));
+        "GET" "/applicants/me/export", APPLICANTS, export_me => |a, c, _| Box::pin(export::read(a, c));
         "POST" "/applicants/me/resume", APPLICANTS, request_upload =>
             |a, c, r| Box::pin(me::offer_upload(a, c, r));
         "GET" "/applicants", RECRUITERS, list_applicants => |a, _, r| Box::pin(review::list(a, r));
@@ -59,6 +68,8 @@ pub struct PersonalDetails {
     pub store: Arc<dyn ItemStore>,
     /// The CV bucket.
     pub blobs: Arc<dyn BlobStore>,
+    /// The user pool, where an erased applicant's user is deleted.
+    pub directory: Arc<dyn UserDirectory>,
     pub clock: Arc<dyn Clock>,
 }
 

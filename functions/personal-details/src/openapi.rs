@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use domain::applicant::{Availability, Details, Education};
 use domain::exam::{AttemptStatus, CategoryScore, Finalisation};
-use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound};
+use edge::openapi::{Conflict, Forbidden, Gone, InvalidValue, NotFound};
 use utoipa::{IntoParams, ToSchema};
 
+use crate::export::Export;
 use crate::me::UploadRequest;
 
 /// What became of a CV upload.
@@ -207,6 +208,7 @@ struct ApplicantsFilter {
         (status = 200, description = "The details.", body = OwnApplicant),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
     ),
     security(("cognito" = []))
 )]
@@ -221,11 +223,40 @@ fn get_me() {}
         (status = 201, description = "Saved for the first time.", body = OwnApplicant),
         (status = 200, description = "Replaced.", body = OwnApplicant),
         (status = 403, response = Forbidden),
+        (status = 410, response = Gone),
         (status = 422, response = InvalidValue),
     ),
     security(("cognito" = []))
 )]
 fn save_me() {}
+
+/// Erase the caller (applicants): details, CV and sign-in account go; a finished exam stays,
+/// anonymised, in the recruiters' statistics. Final; asking again answers the same. The token
+/// in hand keeps working until it expires, and gets 410 for everything after.
+#[utoipa::path(
+    delete, path = "/applicants/me", tag = "erasure",
+    operation_id = "eraseMe",
+    responses(
+        (status = 204, description = "Erased (now or before)."),
+        (status = 403, response = Forbidden),
+    ),
+    security(("cognito" = []))
+)]
+fn erase_me() {}
+
+/// Everything held about the caller (applicants), as a JSON file to save: the account, the
+/// details, the CV with a 5-minute link, the exam as taken and, once over, its grade.
+#[utoipa::path(
+    get, path = "/applicants/me/export", tag = "applicants",
+    operation_id = "exportMyData",
+    responses(
+        (status = 200, description = "The export (`Content-Disposition: attachment`).", body = Export),
+        (status = 403, response = Forbidden),
+        (status = 410, response = Gone),
+    ),
+    security(("cognito" = []))
+)]
+fn export_me() {}
 
 /// Ask for a CV upload URL (applicants): a presigned PUT of a PDF of exactly `size` bytes.
 #[utoipa::path(
@@ -236,6 +267,7 @@ fn save_me() {}
         (status = 201, description = "The upload, valid 10 minutes.", body = ResumeUpload),
         (status = 403, response = Forbidden),
         (status = 409, response = Conflict),
+        (status = 410, response = Gone),
         (status = 422, response = InvalidValue),
     ),
     security(("cognito" = []))

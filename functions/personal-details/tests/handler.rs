@@ -4,15 +4,16 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::applicant::{ApplicantRepo, ApplicantRow, resume_key};
 use domain::calendar::sortable;
 use domain::clock::{Clock, ManualClock};
 use domain::exam::{
     Answers, Attempt, AttemptRepo, Difficulty, DrawnQuestion, FrozenQuestion, QuestionDraft,
     QuestionKind, QuestionOption, Scoring,
 };
-use domain::ports::{ItemStore, Key, Table};
+use domain::ports::{BlobStore, DirectoryError, ItemStore, Key, Table, UserDirectory};
 use edge::function::RestFunction;
-use embedded_adapters::{FileBlobStore, SqliteStore};
+use embedded_adapters::{FileBlobStore, LocalDirectory, SqliteStore};
 use lambda_http::Body;
 use personal_details::PersonalDetails;
 use serde_json::{Map, Value, json};
@@ -26,6 +27,7 @@ struct World {
     app: PersonalDetails,
     store: Arc<SqliteStore>,
     blobs: Arc<FileBlobStore>,
+    directory: Arc<LocalDirectory>,
     clock: Arc<ManualClock>,
 }
 
@@ -37,18 +39,21 @@ fn world() -> World {
         "http://127.0.0.1:3000".into(),
         b"k".repeat(32),
     ));
+    let directory = Arc::new(LocalDirectory::open(&dir.join("directory.sqlite3")).unwrap());
     let clock = Arc::new(ManualClock::at(
         Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap(),
     ));
     let app = PersonalDetails {
         store: store.clone(),
         blobs: blobs.clone(),
+        directory: directory.clone(),
         clock: clock.clone(),
     };
     World {
         app,
         store,
         blobs,
+        directory,
         clock,
     }
 }
@@ -61,11 +66,18 @@ fn recruiter() -> Value {
     json!({"sub": "recruiter-1", "cognito:username": "recruiter@genese.test", "email": "recruiter@genese.test", "cognito:groups": "recruiters"})
 }
 
+/// A new applicant signed up in the pool: their claims (the pool's username, not the email).
+fn signed_up(w: &World, email: &str) -> Value {
+    let user = w.directory.sign_up(email, "Passw0rd!long").unwrap();
+    json!({"sub": user.sub, "cognito:username": user.username, "email": email, "cognito:groups": "applicants"})
+}
+
 /// A response, read.
 struct Answer {
     status: u16,
     body: Value,
     content_type: String,
+    disposition: Option<String>,
 }
 
 impl Answer {
@@ -125,6 +137,11 @@ async fn send(
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string(),
+        disposition: response
+            .headers()
+            .get("content-disposition")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
         body: match response.body() {
             Body::Text(t) => serde_json::from_str(t).unwrap(),
             _ => Value::Null,
@@ -398,6 +415,8 @@ async fn every_route_refuses_the_wrong_role() {
     let applicant_routes = [
         ("GET", "/applicants/me"),
         ("PUT", "/applicants/me"),
+        ("DELETE", "/applicants/me"),
+        ("GET", "/applicants/me/export"),
         ("POST", "/applicants/me/resume"),
     ];
     let recruiter_routes = [("GET", "/applicants"), ("GET", "/applicants/someone")];
@@ -429,7 +448,7 @@ async fn every_route_refuses_the_wrong_role() {
         }))
         .await;
     assert_eq!(anonymous.status(), 401);
-    let r = call(&w.app, "DELETE", "/applicants/me", applicant(SITA), None).await;
+    let r = call(&w.app, "PATCH", "/applicants/me", applicant(SITA), None).await;
     assert_eq!(r.status, 405);
     assert_eq!(
         w.store
@@ -758,4 +777,300 @@ async fn an_overdue_attempt_reads_as_submitted_at_its_deadline() {
         [(SITA, Some(5.0)), ("late", Some(3.0))],
         "an overdue attempt nobody read is ranked too"
     );
+}
+
+#[tokio::test]
+async fn an_applicant_exports_everything_held_about_them() {
+    let w = world();
+    let early = call(
+        &w.app,
+        "GET",
+        "/applicants/me/export",
+        applicant(SITA),
+        None,
+    )
+    .await;
+    assert_eq!(early.status, 200, "{}", early.body);
+    assert_eq!(
+        (&early.body["details"], &early.body["exam"]),
+        (&Value::Null, &Value::Null),
+        "nothing held yet, and said so"
+    );
+    assert_eq!(early.body["resume"], json!({"status": "none"}));
+
+    fill_in(&w, SITA, "Sita").await;
+    upload_cv(&w, SITA, b"%PDF-1.7 cv").await;
+    submit_exam(&w, SITA, &[("q1", 0), ("q2", 1)]).await;
+    let export = call(
+        &w.app,
+        "GET",
+        "/applicants/me/export",
+        applicant(SITA),
+        None,
+    )
+    .await;
+    assert_eq!(export.status, 200, "{}", export.body);
+    assert_eq!(
+        export.disposition.as_deref(),
+        Some("attachment; filename=\"career-genese-my-data.json\"")
+    );
+    let body = &export.body;
+    assert_eq!(body["account"]["id"], SITA);
+    assert_eq!(body["account"]["email"], format!("{SITA}@example.test"));
+    assert_eq!(body["details"]["firstName"], "Sita");
+    assert_eq!(body["details"]["education"][0]["graduationYear"], 2025);
+    assert!(body["createdAt"].is_string() && body["updatedAt"].is_string());
+    assert_eq!(body["resume"]["status"], "uploaded");
+    let link = body["resume"]["url"].as_str().expect("a link to the PDF");
+    assert!(link.contains(&resume_key(SITA)), "{link}");
+    let exam = &body["exam"];
+    assert_eq!(exam["status"], "submitted");
+    assert_eq!(exam["questions"][0]["options"], json!(["right", "wrong"]));
+    assert!(
+        !exam["questions"].to_string().contains("correct"),
+        "the key of the bank is not theirs: {exam}"
+    );
+    assert_eq!(exam["answers"], json!({"q1": [0], "q2": [1]}));
+    assert_eq!(
+        (
+            exam["grade"]["score"].as_f64(),
+            exam["grade"]["maxScore"].as_u64()
+        ),
+        (Some(5.0), Some(8)),
+        "what is held about them includes their grade"
+    );
+
+    let other = call(
+        &w.app,
+        "GET",
+        "/applicants/me/export",
+        applicant("someone-else"),
+        None,
+    )
+    .await;
+    assert_eq!(other.status, 200);
+    assert_eq!(other.body["details"], Value::Null, "only their own");
+}
+
+#[tokio::test]
+async fn erasure_removes_details_cv_and_account_and_keeps_the_exam_anonymised() {
+    let w = world();
+    let sita = signed_up(&w, "sita@example.test");
+    let uid = sita["sub"].as_str().unwrap().to_string();
+    let username = sita["cognito:username"].as_str().unwrap().to_string();
+    let d = details();
+    assert_eq!(
+        call(
+            &w.app,
+            "PUT",
+            "/applicants/me",
+            sita.clone(),
+            Some(d.clone())
+        )
+        .await
+        .status,
+        201
+    );
+    upload_cv(&w, &uid, b"%PDF-1.7 cv").await;
+    submit_exam(&w, &uid, &[("q1", 0), ("q2", 0)]).await;
+    // The attempt names them as a started one does (POST /exams keeps the token's email).
+    let key = Key::with_sort(&uid, domain::exam::ATTEMPT_ID);
+    let mut item = w
+        .store
+        .get(Table::ExamAttempts, &key)
+        .await
+        .unwrap()
+        .unwrap();
+    item.insert("email".into(), json!("sita@example.test"));
+    w.store
+        .put(Table::ExamAttempts, item, domain::ports::Condition::Always)
+        .await
+        .unwrap();
+    let attempts = AttemptRepo::new(w.store.as_ref());
+
+    let erased = call(&w.app, "DELETE", "/applicants/me", sita.clone(), None).await;
+    assert_eq!(erased.status, 204, "{}", erased.body);
+
+    assert!(matches!(
+        ApplicantRepo::new(w.store.as_ref())
+            .read(&uid)
+            .await
+            .unwrap(),
+        ApplicantRow::Erased { .. }
+    ));
+    let mark = w
+        .store
+        .get(Table::Applicants, &Key::of(&uid))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(mark.len(), 2, "only the key and when: {mark:?}");
+    assert!(
+        w.blobs.peek(&resume_key(&uid), 5).await.unwrap().is_none(),
+        "the CV is gone"
+    );
+    assert_eq!(
+        w.directory.get_user(&username).await,
+        Err(DirectoryError::UserNotFound),
+        "the sign-in account is gone"
+    );
+    let kept = attempts.get(&uid).await.unwrap().unwrap();
+    assert_eq!(kept.email, None);
+    assert!(kept.anonymised_at.is_some());
+    assert_eq!(
+        kept.grade.as_ref().map(|g| g.score),
+        Some(8.0),
+        "the statistics keep it"
+    );
+
+    // The token outlives the account: everything it asks for now is 410, nothing is written.
+    for (method, target, body) in [
+        ("GET", "/applicants/me", None),
+        ("PUT", "/applicants/me", Some(d.clone())),
+        ("POST", "/applicants/me/resume", Some(json!({"size": 100}))),
+        ("GET", "/applicants/me/export", None),
+    ] {
+        let r = call(&w.app, method, target, sita.clone(), body).await;
+        assert_eq!(
+            (method, target, r.status),
+            (method, target, 410),
+            "{}",
+            r.body
+        );
+        assert_eq!(r.content_type, "application/problem+json");
+    }
+    assert_eq!(
+        w.store
+            .get(Table::Applicants, &Key::of(&uid))
+            .await
+            .unwrap()
+            .unwrap(),
+        mark,
+        "the mark is all there is"
+    );
+    let again = call(&w.app, "DELETE", "/applicants/me", sita.clone(), None).await;
+    assert_eq!(again.status, 204, "asking again answers the same");
+
+    let ranked = call(&w.app, "GET", "/applicants?sort=score", recruiter(), None).await;
+    let row = &ranked.body["items"][0];
+    assert_eq!(row["id"], uid.as_str());
+    assert_eq!(
+        (
+            &row["firstName"],
+            &row["email"],
+            row["exam"]["score"].as_f64()
+        ),
+        (&Value::Null, &Value::Null, Some(8.0)),
+        "ranked, naming no one"
+    );
+    let recent = call(&w.app, "GET", "/applicants", recruiter(), None).await;
+    assert_eq!(recent.body["items"], json!([]), "no longer an applicant");
+}
+
+#[tokio::test]
+async fn an_unfinished_exam_goes_with_its_applicant_and_an_overdue_one_is_graded_and_kept() {
+    let w = world();
+    let attempts = AttemptRepo::new(w.store.as_ref());
+    fill_in(&w, "u-running", "Ram").await;
+    start_exam(&w, "u-running", &[("q1", 0)]).await;
+    assert_eq!(
+        call(
+            &w.app,
+            "DELETE",
+            "/applicants/me",
+            applicant("u-running"),
+            None
+        )
+        .await
+        .status,
+        204
+    );
+    assert!(
+        attempts.get("u-running").await.unwrap().is_none(),
+        "an unfinished exam says nothing"
+    );
+
+    start_exam(&w, "u-late", &[("q1", 0)]).await;
+    w.clock.advance(Duration::hours(1));
+    assert_eq!(
+        call(
+            &w.app,
+            "DELETE",
+            "/applicants/me",
+            applicant("u-late"),
+            None
+        )
+        .await
+        .status,
+        204,
+        "an applicant without details may erase what they have"
+    );
+    let kept = attempts.get("u-late").await.unwrap().unwrap();
+    assert_eq!(
+        kept.finalised_by,
+        Some(domain::exam::Finalisation::Deadline)
+    );
+    assert!(kept.anonymised_at.is_some());
+}
+
+#[tokio::test]
+async fn twenty_concurrent_erasures_and_saves_end_erased_once() {
+    let w = world();
+    let sita = signed_up(&w, "sita@example.test");
+    let uid = sita["sub"].as_str().unwrap().to_string();
+    assert_eq!(
+        call(
+            &w.app,
+            "PUT",
+            "/applicants/me",
+            sita.clone(),
+            Some(details())
+        )
+        .await
+        .status,
+        201
+    );
+    submit_exam(&w, &uid, &[("q1", 0)]).await;
+    let submitted = AttemptRepo::new(w.store.as_ref())
+        .get(&uid)
+        .await
+        .unwrap()
+        .unwrap();
+    let tasks: Vec<_> = (0..20)
+        .map(|n| {
+            let app = w.app.clone();
+            let sita = sita.clone();
+            tokio::spawn(async move {
+                if n % 4 == 0 {
+                    let r = call(&app, "PUT", "/applicants/me", sita, Some(details())).await;
+                    assert!(matches!(r.status, 200 | 410), "{} {}", r.status, r.body);
+                    None
+                } else {
+                    Some(
+                        call(&app, "DELETE", "/applicants/me", sita, None)
+                            .await
+                            .status,
+                    )
+                }
+            })
+        })
+        .collect();
+    for task in tasks {
+        if let Some(status) = task.await.unwrap() {
+            assert_eq!(status, 204);
+        }
+    }
+    assert!(matches!(
+        ApplicantRepo::new(w.store.as_ref())
+            .read(&uid)
+            .await
+            .unwrap(),
+        ApplicantRow::Erased { .. }
+    ));
+    let kept = AttemptRepo::new(w.store.as_ref())
+        .get(&uid)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(kept.version, submitted.version + 1, "anonymised once");
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use domain::applicant::{ApplicantRepo, erased_refusal};
 use domain::exam::{
     ApplicantView, Attempt, AttemptRepo, FrozenQuestion, Question, QuestionRepo, draw, frozen_size,
 };
@@ -66,6 +67,9 @@ pub async fn start(
     let now = app.clock.now();
     // A retry or a second click must not cost a draw: the existing attempt answers it.
     if let Some(existing) = attempts.current(&claims.sub, now).await? {
+        if existing.anonymised_at.is_some() {
+            return Err(erased_refusal().into());
+        }
         return Ok(with_location(
             request,
             json(StatusCode::OK, &ApplicantView::of(&existing, now)),
@@ -94,6 +98,17 @@ pub async fn start(
     );
     // Racing starts each drew; the key condition keeps exactly one, which all of them return.
     let (attempt, created) = attempts.create_once(attempt).await?;
+    // An erased applicant's token outlives them. Checked after the create: an erasure that
+    // committed before it is seen here, and one that commits after finds the attempt and
+    // deletes it, so no attempt of theirs outlives both.
+    if ApplicantRepo::new(app.store.as_ref())
+        .erased_at(&claims.sub)
+        .await?
+        .is_some()
+    {
+        attempts.discard(&attempt).await?;
+        return Err(erased_refusal().into());
+    }
     let status = if created {
         tracing::info!(uid = %claims.sub, deadline = %attempt.deadline, "exam started");
         StatusCode::CREATED
@@ -117,6 +132,7 @@ pub async fn current(
         .current(&claims.sub, now)
         .await?
     {
+        Some(attempt) if attempt.anonymised_at.is_some() => Err(erased_refusal().into()),
         Some(attempt) => Ok(json(StatusCode::OK, &ApplicantView::of(&attempt, now))),
         None => Err(ApiError::not_found(
             "you have not started the exam; POST /exams starts it",

@@ -21,7 +21,7 @@ use edge::route_table::{Callers, Handler, RouteTable};
 use lambda_http::{Body, Request, Response};
 
 /// Tables this function reads or writes.
-pub const TABLES: [Table; 2] = [Table::Questions, Table::ExamAttempts];
+pub const TABLES: [Table; 3] = [Table::Questions, Table::ExamAttempts, Table::Applicants];
 
 const RECRUITERS: Callers = Callers::Roles(&[Role::Recruiter]);
 const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);

@@ -3,7 +3,7 @@
 #![allow(dead_code)] // The annotated functions and query structs exist for their descriptions.
 
 use domain::exam::{ApplicantView, Difficulty, Question, QuestionDraft};
-use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page, ServiceUnavailable};
+use edge::openapi::{Conflict, Forbidden, Gone, InvalidValue, NotFound, Page, ServiceUnavailable};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::exams::StartRequest;
@@ -137,6 +137,7 @@ fn delete_question() {}
             headers(("location" = String, description = "`/exams/current`"))),
         (status = 200, description = "Already started: the attempt as it stands.", body = ApplicantView),
         (status = 403, response = Forbidden),
+        (status = 410, response = Gone),
         (status = 503, response = ServiceUnavailable),
     ),
     security(("cognito" = []))
@@ -153,6 +154,7 @@ fn start_exam() {}
         (status = 200, description = "The attempt.", body = ApplicantView),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
+        (status = 410, response = Gone),
     ),
     security(("cognito" = []))
 )]

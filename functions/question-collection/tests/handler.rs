@@ -502,6 +502,52 @@ async fn twenty_concurrent_starts_create_one_attempt() {
 }
 
 #[tokio::test]
+async fn an_erased_applicants_token_cannot_start_or_read_an_exam() {
+    // The fixture's applicant.
+    const UID: &str = "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6";
+    let (app, store) = world();
+    seed_bank(&app, 6).await;
+    let applicants = domain::applicant::ApplicantRepo::new(store.as_ref());
+    applicants.erase(UID, app.clock.now()).await.unwrap();
+    let late = exam_call(&app, "POST", "/exams", json!({}), None).await;
+    assert_eq!(late.status(), 410, "{}", body(&late));
+    let attempts = domain::exam::AttemptRepo::new(store.as_ref());
+    assert_eq!(
+        attempts.get(UID).await.unwrap(),
+        None,
+        "the attempt was taken back"
+    );
+
+    // Erased after finishing: the attempt stays anonymised, and is not theirs to read.
+    let (app, store) = world();
+    seed_bank(&app, 6).await;
+    assert_eq!(
+        exam_call(&app, "POST", "/exams", json!({}), None)
+            .await
+            .status(),
+        201
+    );
+    let attempts = domain::exam::AttemptRepo::new(store.as_ref());
+    let now = app.clock.now();
+    attempts.change(UID, now, |a| a.submit(now)).await.unwrap();
+    domain::applicant::ApplicantRepo::new(store.as_ref())
+        .erase(UID, now)
+        .await
+        .unwrap();
+    for method in ["POST", "GET"] {
+        let resource = if method == "POST" {
+            "/exams"
+        } else {
+            "/exams/current"
+        };
+        let r = exam_call(&app, method, resource, json!({}), None).await;
+        assert_eq!(r.status(), 410, "{method} {resource}: {}", body(&r));
+    }
+    let kept = attempts.get(UID).await.unwrap().unwrap();
+    assert_eq!((kept.email, kept.anonymised_at.is_some()), (None, true));
+}
+
+#[tokio::test]
 async fn the_exam_is_for_applicants_and_needs_a_full_bank() {
     let (app, store) = world();
     seed_bank(&app, 1).await;

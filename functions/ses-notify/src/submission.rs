@@ -1,5 +1,7 @@
 //! Which stream records are submissions: an attempt whose new image is `submitted` and whose old
-//! image was not (so saves, re-reads and later writes to a submitted attempt mail nobody).
+//! image was not (so saves, re-reads and later writes to a submitted attempt mail nobody), and
+//! which was not anonymised: an erased applicant's overdue attempt is graded as it is kept, and
+//! nobody is to hear of them again.
 
 use aws_lambda_events::event::dynamodb::EventRecord;
 use domain::exam::{Attempt, AttemptStatus};
@@ -31,6 +33,9 @@ impl Submission {
         }
         let attempt: Attempt = serde_dynamo::from_item(record.change.new_image.clone())
             .map_err(|e| format!("new image is not an attempt: {e}"))?;
+        if attempt.anonymised_at.is_some() {
+            return Ok(None);
+        }
         if attempt.grade.is_none() {
             return Err("a submitted attempt without a grade".into());
         }

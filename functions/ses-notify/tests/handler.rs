@@ -160,6 +160,14 @@ async fn only_the_move_to_submitted_mails_and_a_poison_record_stops_the_batch() 
     resave["dynamodb"]["OldImage"]["status"] = json!({"S": "submitted"});
     let mut removed = submitted.clone();
     removed["eventName"] = json!("REMOVE");
+    // An erased applicant's overdue attempt, graded as erasure keeps it.
+    let mut anonymised = submitted.clone();
+    anonymised["dynamodb"]["OldImage"]["status"] = json!({"S": "in_progress"});
+    anonymised["dynamodb"]["NewImage"]["anonymised_at"] = json!({"S": "2026-12-04T10:00:00Z"});
+    anonymised["dynamodb"]["NewImage"]
+        .as_object_mut()
+        .unwrap()
+        .remove("email");
     let mut poison = submitted.clone();
     poison["dynamodb"]["NewImage"]["grade"] = json!({"S": "not a grade"});
     poison["dynamodb"]["SequenceNumber"] = json!("2");
@@ -168,7 +176,7 @@ async fn only_the_move_to_submitted_mails_and_a_poison_record_stops_the_batch() 
     let response = w
         .app
         .handle(event(
-            json!({ "Records": [save, resave, removed, poison, after] }),
+            json!({ "Records": [save, resave, removed, anonymised, poison, after] }),
         ))
         .await;
     let failed: Vec<_> = response

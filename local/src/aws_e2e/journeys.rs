@@ -196,7 +196,18 @@ pub async fn leave(walk: &Walk, company: &Company) {
 /// A recruiter (put in the group by an operator, as IT would) builds the bank; an applicant
 /// signs up, fills in details, uploads a CV through the presigned URL, takes and submits the
 /// exam; the recruiters are mailed.
-pub async fn exam(walk: &Walk) {
+/// The applicant of the exam journey, as the erasure journey needs her.
+pub struct Applicant {
+    pub token: String,
+    pub sub: String,
+    pub email: &'static str,
+    pub password: &'static str,
+    pub recruiter: String,
+    /// The recruiter's link to her CV, signed before her erasure.
+    pub cv_link: String,
+}
+
+pub async fn exam(walk: &Walk) -> Applicant {
     let started = Instant::now();
     let recruiter_email = "rita@genese.example";
     walk.operator_invites(recruiter_email, "recruiters").await;
@@ -345,6 +356,64 @@ pub async fn exam(walk: &Walk) {
         .await;
     walk.wait_for_mail(email, "").await;
     passed("exam", started);
+    Applicant {
+        token: applicant,
+        sub,
+        email,
+        password: "Meera-Pass-2026!",
+        recruiter,
+        cv_link: link.to_string(),
+    }
+}
+
+/// The applicant exports her data, then erases herself: the CV object and the Cognito user
+/// are gone, her score stays in the ranking without her name, and her token, still valid at
+/// the gateway, is refused with 410.
+pub async fn erasure(walk: &Walk, applicant: &Applicant) {
+    let started = Instant::now();
+    let token = Some(applicant.token.as_str());
+    let (status, export) = walk.api(token, "GET", "/applicants/me/export", None).await;
+    assert_eq!(status, 200, "{export}");
+    assert_eq!(export["details"]["firstName"], "Meera");
+    assert!(export["exam"]["grade"]["score"].is_number(), "{export}");
+    assert!(export["resume"]["url"].is_string(), "{export}");
+
+    let (status, erased) = walk.api(token, "DELETE", "/applicants/me", None).await;
+    assert_eq!(status, 204, "{erased}");
+    let cv = walk.http.get(&applicant.cv_link).send().await.unwrap();
+    assert_eq!(cv.status(), 404, "the CV object is deleted");
+    let (status, refused) = walk
+        .cognito(
+            "InitiateAuth",
+            json!({ "ClientId": walk.client("careers-portal"), "AuthFlow": "USER_PASSWORD_AUTH",
+                    "AuthParameters": { "USERNAME": applicant.email, "PASSWORD": applicant.password } }),
+        )
+        .await;
+    assert_eq!(status, 400, "the Cognito user is deleted: {refused}");
+    for (method, path) in [("GET", "/applicants/me"), ("POST", "/exams")] {
+        let (status, gone) = walk.api(token, method, path, None).await;
+        assert_eq!(status, 410, "{method} {path}: {gone}");
+    }
+    let (_, ranked) = walk
+        .api(
+            Some(&applicant.recruiter),
+            "GET",
+            "/applicants?sort=score",
+            None,
+        )
+        .await;
+    let row = ranked["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == applicant.sub.as_str())
+        .cloned()
+        .unwrap_or_else(|| panic!("her score is kept: {ranked}"));
+    assert_eq!(
+        (&row["firstName"], &row["email"]),
+        (&Value::Null, &Value::Null)
+    );
+    passed("erasure", started);
 }
 
 /// The employee reads what `GET /me` says, consents to face matching, enrols their face and
@@ -515,7 +584,7 @@ pub async fn slack(walk: &Walk, company: &Company) {
 
 /// The employee withdraws their consent: the reference face is deleted (Rekognition
 /// DeleteFaces), the roster entry and its audit record are written in one transaction, and face
-/// check-ins stop.
+/// check-ins stop; the admin reads both changes in the consent trail.
 pub async fn withdrawal(walk: &Walk, company: &Company) {
     let started = Instant::now();
     let (status, withdrawn) = walk
@@ -547,6 +616,24 @@ pub async fn withdrawal(walk: &Walk, company: &Company) {
         (409, Some("consent")),
         "{refused}"
     );
+    // The admin reads the audit trail: the consent of the check-in journey, then this.
+    let (status, trail) = walk
+        .api(
+            Some(&company.admin),
+            "GET",
+            &format!("/employees/{}/consent-trail", company.employee_username),
+            None,
+        )
+        .await;
+    assert_eq!(status, 200, "{trail}");
+    let changes: Vec<&str> = trail["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|i| i["change"].as_str())
+        .collect();
+    assert_eq!(changes, ["given", "withdrawn"], "{trail}");
+    assert_eq!(trail["items"][1]["faceDeleted"], true, "{trail}");
     passed("withdrawal", started);
 }
 
@@ -572,7 +659,8 @@ async fn the_product_walks_in_aws_mode() {
     let admin = registration(&walk).await;
     let company = invitation(&walk, admin).await;
     leave(&walk, &company).await;
-    exam(&walk).await;
+    let applicant = exam(&walk).await;
+    erasure(&walk, &applicant).await;
     check_in(&walk, &company).await;
     slack(&walk, &company).await;
     withdrawal(&walk, &company).await;

@@ -136,3 +136,42 @@ async fn without_delete_faces_a_withdrawal_fails_whole_and_the_consent_stays() {
         walk.refused_calls()
     );
 }
+
+#[tokio::test]
+async fn without_admin_delete_user_an_erasure_fails_loudly_and_her_data_is_gone_first() {
+    let changed = withholding("PersonalDetailsFunction", "Action", |a| {
+        a.as_str() != Some("cognito-idp:AdminDeleteUser")
+    });
+    let walk = Walk::start(&changed, "aws-e2e-no-delete-user").await;
+    let (email, password) = ("asha@example.org", "Asha-Pass-2026!");
+    walk.sign_up("careers-portal", email, password).await;
+    let token = walk.sign_in("careers-portal", email, password).await;
+    let details = serde_json::json!({
+        "firstName": "Asha", "lastName": "Gurung", "phone": "+9779812345678", "education": [],
+        "availability": {"startDate": "2027-01-04", "commitment": "internship"}
+    });
+    let (status, saved) = walk
+        .api(Some(&token), "PUT", "/applicants/me", Some(details))
+        .await;
+    assert_eq!(status, 201, "{saved}");
+
+    let (status, refused) = walk
+        .api(Some(&token), "DELETE", "/applicants/me", None)
+        .await;
+    assert!(status >= 500, "{status}: {refused}");
+    // Her data went first: an account left behind lets her sign in and ask again, while data
+    // left behind an account already gone could never be erased by her.
+    let (status, _) = walk.api(Some(&token), "GET", "/applicants/me", None).await;
+    assert_eq!(status, 410);
+    let again = walk.sign_in("careers-portal", email, password).await;
+    assert!(!again.is_empty(), "she can sign in to retry");
+    assert!(
+        walk.refused_calls().iter().any(|c| c.function.as_deref()
+            == Some("PersonalDetailsFunction")
+            && c.asks
+                .iter()
+                .any(|a| a.action == "cognito-idp:AdminDeleteUser")),
+        "{:#?}",
+        walk.refused_calls()
+    );
+}

@@ -231,6 +231,11 @@ impl UserDirectory for GuardedDirectory {
         self.inner.disable_user(username).await
     }
 
+    async fn delete_user(&self, username: &str) -> Result<(), DirectoryError> {
+        self.check(&["cognito-idp:AdminDeleteUser"])?;
+        self.inner.delete_user(username).await
+    }
+
     async fn app_client_name(&self, client_id: &str) -> Result<String, DirectoryError> {
         self.check(&["cognito-idp:DescribeUserPoolClient"])?;
         self.inner.app_client_name(client_id).await

@@ -41,7 +41,7 @@ fn health() {}
 struct Gateway;
 
 /// Tags, in the order the docs page shows them, with what they hold.
-const TAGS: [(&str, &str); 11] = [
+const TAGS: [(&str, &str); 12] = [
     (
         "company",
         "Attendance: a company's registration and profile (company-admin).",
@@ -80,7 +80,11 @@ const TAGS: [(&str, &str); 11] = [
     ),
     (
         "applicants",
-        "Career Genese: personal details, CV upload, and the recruiters' view (personal-details).",
+        "Career Genese: personal details, CV upload, the export of one's data, and the recruiters' view (personal-details).",
+    ),
+    (
+        "erasure",
+        "Career Genese: an applicant erases themselves; final (personal-details).",
     ),
     ("health", "The gateway itself."),
 ];

@@ -235,6 +235,17 @@ impl UserDirectory for CognitoDirectory {
         Ok(())
     }
 
+    async fn delete_user(&self, username: &str) -> Result<(), DirectoryError> {
+        self.client
+            .admin_delete_user()
+            .user_pool_id(&self.user_pool_id)
+            .username(username)
+            .send()
+            .await
+            .map_err(directory_error)?;
+        Ok(())
+    }
+
     async fn app_client_name(&self, client_id: &str) -> Result<String, DirectoryError> {
         let out = self
             .client

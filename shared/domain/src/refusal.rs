@@ -19,6 +19,8 @@ pub enum RefusalKind {
     Forbidden,
     /// No such thing, or one of another company: never told apart.
     NotFound,
+    /// It was here and was erased on its owner's request; it will not come back.
+    Gone,
 }
 
 /// A refusal: its kind, the field at fault (for input) and what to tell the person.
@@ -66,6 +68,10 @@ impl Refusal {
     /// No such thing here.
     pub fn not_found(detail: impl Into<String>) -> Self {
         Self::new(RefusalKind::NotFound, None, detail)
+    }
+    /// Erased for good.
+    pub fn gone(detail: impl Into<String>) -> Self {
+        Self::new(RefusalKind::Gone, None, detail)
     }
 
     /// Names the field at fault (a conflict about a date, say).

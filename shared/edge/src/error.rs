@@ -183,6 +183,7 @@ impl From<Refusal> for ApiError {
             RefusalKind::Conflict => (StatusCode::CONFLICT, "Conflict"),
             RefusalKind::Forbidden => (StatusCode::FORBIDDEN, "Forbidden"),
             RefusalKind::NotFound => (StatusCode::NOT_FOUND, "Not found"),
+            RefusalKind::Gone => (StatusCode::GONE, "Gone"),
         };
         let mut e = ApiError::new(status, title, r.detail);
         e.field = r.field;

@@ -81,6 +81,7 @@ error_responses! {
     NotFound 404 "No such resource in the caller's reach (another company's resources look the same).";
     MethodNotAllowed 405 "The resource exists, but not with this method; `Allow` lists the methods.";
     Conflict 409 "The request conflicts with the current state: a stale `version`, a duplicate, a step already taken.";
+    Gone 410 "The caller's account was erased at their request; a token issued before stays valid until it expires, and is refused here.";
     PayloadTooLarge 413 "The body is larger than the operation accepts.";
     UnsupportedMediaType 415 "The body is not of the media type the operation takes.";
     InvalidValue 422 "Well-formed input that breaks a rule; `field` names the offending field.";

@@ -220,11 +220,21 @@ impl BlobStore for FileBlobStore {
 
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
         let (object, kind) = self.paths(key)?;
-        for path in [object, kind] {
+        for (path, top) in [(object, "objects"), (kind, "types")] {
             match tokio::fs::remove_file(&path).await {
                 Ok(()) => {}
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(io(e)),
+            }
+            // S3 has no folders: a key's prefix goes with its last object (and with it the
+            // erased applicant's id that names it).
+            let top = self.root.join(top);
+            let mut dir = path.parent();
+            while let Some(d) = dir.filter(|d| *d != top && d.starts_with(&top)) {
+                if tokio::fs::remove_dir(d).await.is_err() {
+                    break;
+                }
+                dir = d.parent();
             }
         }
         Ok(())
@@ -254,5 +264,37 @@ impl BlobStore for FileBlobStore {
                 ("content-length".into(), content_length.to_string()),
             ],
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn deleting_a_keys_last_object_leaves_no_folder_named_by_its_prefix() {
+        let root = testkit::temp_dir("blobs-prune");
+        let store = FileBlobStore::new(root.clone(), "http://127.0.0.1:1".into(), vec![7; 32]);
+        store
+            .put("resumes/u-1/cv.pdf", b"%PDF-".to_vec(), "application/pdf")
+            .await
+            .unwrap();
+        store
+            .put("resumes/u-2/cv.pdf", b"%PDF-".to_vec(), "application/pdf")
+            .await
+            .unwrap();
+        store.delete("resumes/u-1/cv.pdf").await.unwrap();
+        for top in ["objects", "types"] {
+            assert!(!root.join(top).join("resumes/u-1").exists(), "{top}");
+            assert!(
+                root.join(top).join("resumes/u-2").exists(),
+                "{top}: others stay"
+            );
+        }
+        store.delete("resumes/u-2/cv.pdf").await.unwrap();
+        assert!(
+            root.join("objects").exists(),
+            "the store's own folders stay"
+        );
     }
 }

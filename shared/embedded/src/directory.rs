@@ -240,12 +240,16 @@ impl LocalDirectory {
         self.insert(user, password)
     }
 
-    /// Removes a user (undoing a sign-up that a trigger refused).
-    pub fn delete_user(&self, username: &str) -> Result<(), DirectoryError> {
+    /// Removes a user (undoing a sign-up that a trigger refused); `UserNotFound` if none.
+    pub fn remove_user(&self, username: &str) -> Result<(), DirectoryError> {
         self.with(|c| {
-            c.execute("DELETE FROM users WHERE username = ?1", [username])
-                .map(|_| ())
-                .map_err(fault)
+            match c
+                .execute("DELETE FROM users WHERE username = ?1", [username])
+                .map_err(fault)?
+            {
+                0 => Err(DirectoryError::UserNotFound),
+                _ => Ok(()),
+            }
         })
     }
 
@@ -456,6 +460,10 @@ impl UserDirectory for LocalDirectory {
 
     async fn disable_user(&self, username: &str) -> Result<(), DirectoryError> {
         self.update(username, |u| u.enabled = false)
+    }
+
+    async fn delete_user(&self, username: &str) -> Result<(), DirectoryError> {
+        self.remove_user(username)
     }
 
     /// Local app clients are named by their ids.

@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::Details;
+use super::erasure::{self, ApplicantRow};
 use crate::calendar::sortable;
+use crate::failure::Failure;
 use crate::ports::{Condition, Cursor, Item, ItemStore, Key, Query, StoreError, Table};
 
 /// Partition of the `roster` index that holds every applicant.
@@ -40,7 +42,7 @@ fn joined(a: &Applicant) -> String {
     format!("{}#{}", sortable(a.created_at), a.uid)
 }
 
-fn to_item(a: &Applicant) -> Result<Item, StoreError> {
+pub(super) fn to_item(a: &Applicant) -> Result<Item, StoreError> {
     let mut item = match serde_json::to_value(a) {
         Ok(Value::Object(map)) => map,
         Ok(_) => Item::new(),
@@ -51,7 +53,7 @@ fn to_item(a: &Applicant) -> Result<Item, StoreError> {
     Ok(item)
 }
 
-fn from_item(mut item: Item) -> Result<Applicant, StoreError> {
+pub(super) fn from_item(mut item: Item) -> Result<Applicant, StoreError> {
     item.remove("roster");
     item.remove("joined");
     serde_json::from_value(Value::Object(item))
@@ -60,7 +62,7 @@ fn from_item(mut item: Item) -> Result<Applicant, StoreError> {
 
 /// Applicant storage on the item-store port.
 pub struct ApplicantRepo<'a> {
-    store: &'a dyn ItemStore,
+    pub(super) store: &'a dyn ItemStore,
 }
 
 impl<'a> ApplicantRepo<'a> {
@@ -68,27 +70,38 @@ impl<'a> ApplicantRepo<'a> {
         ApplicantRepo { store }
     }
 
-    /// The applicant's row, if they have filled in their details.
-    pub async fn get(&self, uid: &str) -> Result<Option<Applicant>, StoreError> {
+    /// What the table holds under `uid`: nothing, the applicant, or the mark of their erasure.
+    pub async fn read(&self, uid: &str) -> Result<ApplicantRow, StoreError> {
         self.store
             .get(Table::Applicants, &Key::of(uid))
             .await?
-            .map(from_item)
-            .transpose()
+            .map_or(Ok(ApplicantRow::Absent), erasure::row_from_item)
+    }
+
+    /// The applicant's row, if they have filled in their details (and were not erased).
+    pub async fn get(&self, uid: &str) -> Result<Option<Applicant>, StoreError> {
+        Ok(match self.read(uid).await? {
+            ApplicantRow::Held(a) => Some(*a),
+            ApplicantRow::Absent | ApplicantRow::Erased { .. } => None,
+        })
     }
 
     /// Writes `next(current)` (nothing when it gives `None`), conditional on the row being as
-    /// read; re-reads and re-applies when a concurrent write got there first.
+    /// read; re-reads and re-applies when a concurrent write got there first. An erased
+    /// applicant's row is never written again: their token outlives them (`Gone`).
     async fn change(
         &self,
         uid: &str,
         next: impl Fn(Option<Applicant>) -> Option<Applicant>,
-    ) -> Result<Option<Applicant>, StoreError> {
+    ) -> Result<Option<Applicant>, Failure> {
         for _ in 0..WRITE_ATTEMPTS {
-            let current = self.get(uid).await?;
-            let condition = match &current {
-                Some(a) => Condition::equals("version", a.version),
-                None => Condition::Absent,
+            let (current, condition) = match self.read(uid).await? {
+                ApplicantRow::Held(a) => {
+                    let version = a.version;
+                    (Some(*a), Condition::equals("version", version))
+                }
+                ApplicantRow::Absent => (None, Condition::Absent),
+                ApplicantRow::Erased { .. } => return Err(erasure::erased_refusal().into()),
             };
             let Some(changed) = next(current) else {
                 return Ok(None);
@@ -100,10 +113,10 @@ impl<'a> ApplicantRepo<'a> {
             {
                 Ok(()) => return Ok(Some(changed)),
                 Err(StoreError::ConditionFailed) => continue,
-                Err(e) => return Err(e),
+                Err(e) => return Err(e.into()),
             }
         }
-        Err(StoreError::ConditionFailed)
+        Err(StoreError::ConditionFailed.into())
     }
 
     /// Replaces the applicant's details at `now`, keeping their sign-up time and CV; returns
@@ -113,7 +126,7 @@ impl<'a> ApplicantRepo<'a> {
         uid: &str,
         details: &Details,
         now: DateTime<Utc>,
-    ) -> Result<(Applicant, bool), StoreError> {
+    ) -> Result<(Applicant, bool), Failure> {
         let saved = self
             .change(uid, |current| {
                 Some(match current {
@@ -135,7 +148,7 @@ impl<'a> ApplicantRepo<'a> {
                 })
             })
             .await?
-            .ok_or(StoreError::ConditionFailed)?;
+            .ok_or(Failure::Store(StoreError::ConditionFailed))?;
         let created = saved.version == 1;
         Ok((saved, created))
     }
@@ -147,7 +160,7 @@ impl<'a> ApplicantRepo<'a> {
         uid: &str,
         key: &str,
         now: DateTime<Utc>,
-    ) -> Result<Option<Applicant>, StoreError> {
+    ) -> Result<Option<Applicant>, Failure> {
         self.change(uid, |current| {
             current.map(|a| Applicant {
                 resume_key: Some(key.to_string()),

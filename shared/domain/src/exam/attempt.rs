@@ -73,6 +73,9 @@ pub struct Attempt {
     pub submitted_at: Option<DateTime<Utc>>,
     pub finalised_by: Option<Finalisation>,
     pub grade: Option<Grade>,
+    /// When the applicant was erased: the attempt stays for the statistics, naming no one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anonymised_at: Option<DateTime<Utc>>,
     /// Bumped by every write, the optimistic-concurrency token.
     pub version: u64,
 }
@@ -103,6 +106,7 @@ impl Attempt {
             submitted_at: None,
             finalised_by: None,
             grade: None,
+            anonymised_at: None,
             version: 1,
         }
     }
@@ -187,6 +191,24 @@ impl Attempt {
         }
     }
 
+    /// What erasing the applicant at `now` keeps of the attempt: a finished one (submitted, or
+    /// past its deadline and graded as the sweep would) without the email that named them; an
+    /// unfinished one says nothing about anyone's ability, so nothing (`None`).
+    pub fn anonymised(mut self, now: DateTime<Utc>) -> Option<Attempt> {
+        if self.is_overdue(now) {
+            self.expire();
+        }
+        if self.status != AttemptStatus::Submitted {
+            return None;
+        }
+        if self.anonymised_at.is_none() {
+            self.email = None;
+            self.anonymised_at = Some(now);
+            self.version += 1;
+        }
+        Some(self)
+    }
+
     fn finalise(&mut self, by: Finalisation, at: DateTime<Utc>) {
         let (drawn, content) = self.contents();
         self.grade = Some(grade(&drawn, &content, &self.answers, self.scoring));
@@ -240,6 +262,32 @@ mod tests {
             Duration::seconds(30),
             Scoring::AllOrNothing,
         )
+    }
+
+    #[test]
+    fn erasure_keeps_a_finished_attempt_without_its_email_and_drops_an_unfinished_one() {
+        let mut open = attempt();
+        open.email = Some("sita@example.test".into());
+        assert_eq!(open.clone().anonymised(at(1)), None, "still running");
+
+        let overdue = open
+            .clone()
+            .anonymised(at(31))
+            .expect("graded at its deadline");
+        assert_eq!(overdue.finalised_by, Some(Finalisation::Deadline));
+        assert_eq!(overdue.submitted_at, Some(at(30)));
+
+        let mut done = open;
+        done.save(&Answers::from([("q1".into(), vec![1])]), at(2))
+            .unwrap();
+        done.submit(at(3)).unwrap();
+        let kept = done.clone().anonymised(at(5)).unwrap();
+        assert_eq!((&kept.email, kept.anonymised_at), (&None, Some(at(5))));
+        assert_eq!(kept.grade, done.grade, "the statistics keep the score");
+        assert_eq!(kept.answers, done.answers);
+        assert_eq!(kept.version, done.version + 1);
+        let again = kept.clone().anonymised(at(9)).unwrap();
+        assert_eq!(again, kept, "erasing twice changes nothing");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::attempt::{ATTEMPT_ID, Attempt, AttemptStatus};
 use crate::calendar::sortable;
 use crate::failure::Failure;
 use crate::ports::{
-    Condition, Cursor, Item, ItemStore, Key, Query, SortCondition, StoreError, Table,
+    Condition, Cursor, Item, ItemStore, Key, Query, SortCondition, StoreError, Table, TxOp,
 };
 use crate::refusal::Refusal;
 
@@ -53,6 +53,42 @@ fn key(uid: &str) -> Key {
     Key::with_sort(uid, ATTEMPT_ID)
 }
 
+/// The write that erasing applicant `uid` at `now` makes to their attempt (`stored`, as read),
+/// conditional on it being unchanged since: none yet stays none; a finished one is kept
+/// anonymised; an unfinished one is deleted.
+pub(crate) fn erasure_op(
+    uid: &str,
+    stored: Option<&Attempt>,
+    now: DateTime<Utc>,
+) -> Result<TxOp, StoreError> {
+    let table = Table::ExamAttempts;
+    let Some(attempt) = stored else {
+        return Ok(TxOp::Check {
+            table,
+            key: key(uid),
+            condition: Condition::Absent,
+        });
+    };
+    let unchanged = Condition::equals("version", attempt.version);
+    Ok(match attempt.clone().anonymised(now) {
+        Some(kept) if kept == *attempt => TxOp::Check {
+            table,
+            key: key(uid),
+            condition: unchanged,
+        },
+        Some(kept) => TxOp::Put {
+            table,
+            item: to_item(&kept)?,
+            condition: unchanged,
+        },
+        None => TxOp::Delete {
+            table,
+            key: key(uid),
+            condition: unchanged,
+        },
+    })
+}
+
 impl<'a> AttemptRepo<'a> {
     pub fn new(store: &'a dyn ItemStore) -> Self {
         AttemptRepo { store }
@@ -82,6 +118,20 @@ impl<'a> AttemptRepo<'a> {
                     "the attempt vanished after a create conflict".into(),
                 )),
             },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Deletes `attempt` if it is still as given (an attempt started for an erased applicant);
+    /// one changed or gone meanwhile is left to whoever changed it.
+    pub async fn discard(&self, attempt: &Attempt) -> Result<(), StoreError> {
+        let unchanged = Condition::equals("version", attempt.version);
+        match self
+            .store
+            .delete(Table::ExamAttempts, &key(&attempt.uid), unchanged)
+            .await
+        {
+            Ok(()) | Err(StoreError::ConditionFailed) => Ok(()),
             Err(e) => Err(e),
         }
     }

@@ -25,6 +25,7 @@ pub struct CategoryScore {
 
 /// The result of an attempt, with its breakdown for recruiters.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Grade {
     pub score: f64,

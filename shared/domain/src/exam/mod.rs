@@ -13,6 +13,7 @@ mod views;
 
 pub use attempt::{ATTEMPT_ID, Attempt, AttemptStatus, Finalisation, FrozenQuestion};
 pub use attempts::AttemptRepo;
+pub(crate) use attempts::erasure_op;
 pub use bank::{Question, QuestionFilter, QuestionRepo};
 pub use draw::{DrawError, DrawnQuestion, draw};
 pub use grade::{Answers, CategoryScore, Grade, check_answers, grade};

@@ -76,6 +76,9 @@ pub trait UserDirectory: Send + Sync {
     ) -> Result<(), DirectoryError>;
     /// Prevents further sign-ins; existing tokens run out on their own.
     async fn disable_user(&self, username: &str) -> Result<(), DirectoryError>;
+    /// Deletes the user for good (`UserNotFound` if there is none). Tokens already issued stay
+    /// valid at the gateway until they expire: Cognito's authorizer checks only the signature.
+    async fn delete_user(&self, username: &str) -> Result<(), DirectoryError>;
     /// The name of an app client (a portal) from the id a trigger event carries.
     async fn app_client_name(&self, client_id: &str) -> Result<String, DirectoryError>;
 }

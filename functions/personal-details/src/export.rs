@@ -1,0 +1,114 @@
+//! `GET /applicants/me/export`: everything held about the caller (GDPR art. 15 and 20), as one
+//! JSON document the browser saves: the account as the token names it, the details, the CV
+//! (with a link while it is a PDF), and the exam with the questions as drawn, the answers and,
+//! once it is over, the grade. Only here does an applicant see their score: what is held about
+//! them is theirs to read, while the everyday view (`GET /applicants/me`) keeps to status.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use domain::applicant::{ApplicantRepo, ApplicantRow, Details, ResumeState, erased_refusal};
+use domain::exam::{ApplicantView, AttemptRepo, Grade};
+use edge::ApiError;
+use edge::claims::Claims;
+use edge::http::json;
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Response};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::{PersonalDetails, views};
+
+/// How long the CV link in an export stays valid.
+const CV_LINK_TTL: Duration = Duration::from_secs(5 * 60);
+
+/// The file name the browser saves the export under.
+const FILE_NAME: &str = "career-genese-my-data.json";
+
+/// Everything held about one applicant.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Export {
+    exported_at: DateTime<Utc>,
+    account: Account,
+    /// `null` until filled in.
+    details: Option<Details>,
+    created_at: Option<DateTime<Utc>>,
+    updated_at: Option<DateTime<Utc>>,
+    /// The CV as `GET /applicants/me` shows it, with a 5-minute `url` while it is a PDF.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    resume: Value,
+    /// `null` until the exam is started.
+    exam: Option<ExportedExam>,
+}
+
+/// The sign-in account, as the caller's token names it.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Account {
+    /// Cognito `sub`: the applicant's id everywhere.
+    id: String,
+    username: String,
+    email: Option<String>,
+}
+
+/// The exam as the applicant took it, and its grade once it is over.
+#[derive(Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ExportedExam {
+    #[serde(flatten)]
+    attempt: ApplicantView,
+    saved_at: Option<DateTime<Utc>>,
+    /// `null` while in progress.
+    grade: Option<Grade>,
+}
+
+/// `GET /applicants/me/export` (applicants).
+pub async fn read(app: &PersonalDetails, claims: &Claims) -> Result<Response<Body>, ApiError> {
+    let now = app.clock.now();
+    let applicant = match ApplicantRepo::new(app.store.as_ref())
+        .read(&claims.sub)
+        .await?
+    {
+        ApplicantRow::Erased { .. } => return Err(erased_refusal().into()),
+        ApplicantRow::Held(a) => Some(*a),
+        ApplicantRow::Absent => None,
+    };
+    let attempt = AttemptRepo::new(app.store.as_ref())
+        .current(&claims.sub, now)
+        .await?;
+    let key = applicant.as_ref().and_then(|a| a.resume_key.as_deref());
+    let state = ResumeState::inspect(app.blobs.as_ref(), key).await?;
+    let link = match (state, key) {
+        (ResumeState::Uploaded { .. }, Some(key)) => Some((
+            app.blobs.presign_get(key, CV_LINK_TTL).await?,
+            CV_LINK_TTL.as_secs(),
+        )),
+        _ => None,
+    };
+    let export = Export {
+        exported_at: now,
+        account: Account {
+            id: claims.sub.clone(),
+            username: claims.username.clone(),
+            email: claims.email.clone(),
+        },
+        created_at: applicant.as_ref().map(|a| a.created_at),
+        updated_at: applicant.as_ref().map(|a| a.updated_at),
+        details: applicant.map(|a| a.details),
+        resume: views::resume(state, link),
+        exam: attempt.map(|a| ExportedExam {
+            attempt: ApplicantView::of(&a, now),
+            saved_at: a.saved_at,
+            grade: a.grade,
+        }),
+    };
+    let mut response = json(StatusCode::OK, &export);
+    if let Ok(value) = format!("attachment; filename=\"{FILE_NAME}\"").parse() {
+        response.headers_mut().insert("content-disposition", value);
+    }
+    Ok(response)
+}
