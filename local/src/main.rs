@@ -13,6 +13,7 @@ mod gateway;
 mod iam;
 mod local_api;
 mod openapi;
+mod retention;
 mod routes;
 mod schedule;
 mod secrets;

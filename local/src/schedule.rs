@@ -1,5 +1,6 @@
 //! The EventBridge schedules, played locally: the exam sweep and the check-out reminder, each at
-//! a minute (the template runs them every 5 and 15 minutes; a minute keeps demos snappy).
+//! a minute (the template runs them every 5 and 15 minutes; a minute keeps demos snappy); and
+//! the buckets' lifecycle expirations (retention.rs), which S3 runs on its own.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,6 +11,7 @@ const EVERY: Duration = Duration::from_secs(60);
 
 /// Runs the scheduled jobs until the process ends.
 pub async fn run(stack: Arc<Stack>) {
+    let expirations = crate::retention::expirations();
     let mut tick = tokio::time::interval(EVERY);
     loop {
         tick.tick().await;
@@ -21,5 +23,6 @@ pub async fn run(stack: Arc<Stack>) {
         if let Err(e) = stack.reminder.run().await {
             tracing::warn!(error = %e, "check-out reminder failed; the next run retries");
         }
+        crate::retention::sweep(&stack.blobs, &expirations).await;
     }
 }

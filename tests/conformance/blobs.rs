@@ -201,3 +201,96 @@ async fn s3_blob_store_conforms_on_the_emulator() {
     let store = S3BlobStore::new(s3, "genese-conformance".into());
     suite(&store, Client::Http(reqwest::Client::new())).await;
 }
+
+/// What AWS does and our delete depends on: on a versioned bucket (the template's both are)
+/// DeleteObject only puts a delete marker over the object, and every version stays readable by
+/// its id; the store's delete removes the versions and the markers too.
+#[tokio::test]
+async fn on_a_versioned_bucket_a_delete_leaves_no_version_behind() {
+    let moto = MotoServer::start();
+    let config = moto.sdk_config().await;
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&config)
+            .force_path_style(true)
+            .build(),
+    );
+    let bucket = "genese-versioned";
+    s3.create_bucket().bucket(bucket).send().await.unwrap();
+    s3.put_bucket_versioning()
+        .bucket(bucket)
+        .versioning_configuration(
+            aws_sdk_s3::types::VersioningConfiguration::builder()
+                .status(aws_sdk_s3::types::BucketVersioningStatus::Enabled)
+                .build(),
+        )
+        .send()
+        .await
+        .unwrap();
+    let versions_of = |key: &'static str| {
+        let s3 = s3.clone();
+        async move {
+            let page = s3
+                .list_object_versions()
+                .bucket(bucket)
+                .prefix(key)
+                .send()
+                .await
+                .unwrap();
+            let versions = page.versions().iter().filter(|v| v.key() == Some(key));
+            let markers = page
+                .delete_markers()
+                .iter()
+                .filter(|m| m.key() == Some(key));
+            (versions.count(), markers.count())
+        }
+    };
+    let key = "resumes/u-1/cv.pdf";
+    let other = "resumes/u-1/cv.pdf.old";
+    for bytes in [b"%PDF-1".to_vec(), b"%PDF-2".to_vec()] {
+        s3.put_object()
+            .bucket(bucket)
+            .key(key)
+            .body(bytes.into())
+            .send()
+            .await
+            .unwrap();
+    }
+    s3.put_object()
+        .bucket(bucket)
+        .key(other)
+        .body(b"%PDF-0".to_vec().into())
+        .send()
+        .await
+        .unwrap();
+
+    // AWS's own delete: a marker on top, both versions kept.
+    s3.delete_object()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        versions_of(key).await,
+        (2, 1),
+        "both versions kept under a marker"
+    );
+
+    let store = S3BlobStore::new(s3.clone(), bucket.into());
+    store.delete(key).await.unwrap();
+    let page = s3
+        .list_object_versions()
+        .bucket(bucket)
+        .prefix("resumes/")
+        .send()
+        .await
+        .unwrap();
+    let left: Vec<_> = page
+        .versions()
+        .iter()
+        .filter_map(|v| v.key())
+        .chain(page.delete_markers().iter().filter_map(|m| m.key()))
+        .collect();
+    assert_eq!(left, [other], "only the other key's version stays");
+    store.delete(key).await.unwrap();
+}

@@ -212,6 +212,7 @@ fn s3(request: &Request) -> Result<Ask, String> {
         ("GET" | "HEAD", false) if has("versionId") => ask("s3:GetObjectVersion", object_arn),
         ("GET" | "HEAD", false) => ask("s3:GetObject", object_arn),
         ("PUT", false) => ask("s3:PutObject", object_arn),
+        ("DELETE", false) if has("versionId") => ask("s3:DeleteObjectVersion", object_arn),
         ("DELETE", false) => ask("s3:DeleteObject", object_arn),
         (method, _) => return Err(format!("an S3 {method} {} no function makes", request.path)),
     })
@@ -304,6 +305,23 @@ mod tests {
             head,
             [ask("s3:GetObject", "arn:aws:s3:::b/resumes/u@x.pdf")],
             "HEAD is GetObject"
+        );
+        let versions = asks(
+            &request("s3", "GET", "/b", "versions&prefix=r", None, ""),
+            none,
+        );
+        assert_eq!(
+            versions.unwrap(),
+            [ask("s3:ListBucketVersions", "arn:aws:s3:::b")]
+        );
+        let one = asks(
+            &request("s3", "DELETE", "/b/r/cv.pdf", "versionId=3HL4", None, ""),
+            none,
+        );
+        assert_eq!(
+            one.unwrap(),
+            [ask("s3:DeleteObjectVersion", "arn:aws:s3:::b/r/cv.pdf")],
+            "a delete naming a version is DeleteObjectVersion"
         );
     }
 

@@ -25,8 +25,8 @@ pub async fn erase(
     let erasure = ApplicantRepo::new(app.store.as_ref())
         .erase(&claims.sub, app.clock.now())
         .await?;
-    // An upload through a CV URL signed just before (valid 10 minutes) can still land after
-    // this; the README's privacy section says so.
+    // Every version of it. An upload through a URL signed just before (valid 10 minutes) can
+    // still land after this; the CV retention period removes it.
     app.blobs.delete(&resume_key(&claims.sub)).await?;
     match app.directory.delete_user(&claims.username).await {
         Ok(()) | Err(DirectoryError::UserNotFound) => {}

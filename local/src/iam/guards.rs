@@ -292,8 +292,14 @@ impl BlobStore for GuardedBlobs {
         self.missing(found, key)
     }
 
+    /// S3's delete of every version: ListObjectVersions on the bucket, then DeleteObject with a
+    /// version id for each, which IAM authorises as DeleteObjectVersion.
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
-        self.check("s3:DeleteObject", key)?;
+        let bucket = self.role.bucket.clone().unwrap_or_default();
+        self.role
+            .may(&["s3:ListBucketVersions"], &bucket)
+            .map_err(BlobError::Unavailable)?;
+        self.check("s3:DeleteObjectVersion", key)?;
         self.inner.delete(key).await
     }
 

@@ -164,16 +164,43 @@ impl BlobStore for S3BlobStore {
         }))
     }
 
+    /// Every version and delete marker of `key`, each deleted by its id: on a versioned bucket
+    /// a plain DeleteObject only hides the object behind a marker and keeps every version.
     async fn delete(&self, key: &str) -> Result<(), BlobError> {
         check_key(key)?;
-        self.client
-            .delete_object()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(unavailable)?;
-        Ok(())
+        let (mut key_marker, mut version_marker) = (None, None);
+        loop {
+            let page = self
+                .client
+                .list_object_versions()
+                .bucket(&self.bucket)
+                .prefix(key)
+                .set_key_marker(key_marker)
+                .set_version_id_marker(version_marker)
+                .send()
+                .await
+                .map_err(unavailable)?;
+            let versions = page.versions().iter().map(|v| (v.key(), v.version_id()));
+            let markers = page
+                .delete_markers()
+                .iter()
+                .map(|m| (m.key(), m.version_id()));
+            for (_, version) in versions.chain(markers).filter(|(k, _)| *k == Some(key)) {
+                self.client
+                    .delete_object()
+                    .bucket(&self.bucket)
+                    .key(key)
+                    .set_version_id(version.map(str::to_string))
+                    .send()
+                    .await
+                    .map_err(unavailable)?;
+            }
+            if page.is_truncated() != Some(true) {
+                return Ok(());
+            }
+            key_marker = page.next_key_marker().map(str::to_string);
+            version_marker = page.next_version_id_marker().map(str::to_string);
+        }
     }
 
     async fn presign_get(&self, key: &str, ttl: Duration) -> Result<String, BlobError> {

@@ -176,6 +176,60 @@ async fn read_content_type(kind: &Path) -> String {
         .unwrap_or_else(|_| "application/octet-stream".into())
 }
 
+impl FileBlobStore {
+    /// Now on the clock that stamps what is written here (the file system's): S3 judges an
+    /// object's age on its own clock, and so does [`FileBlobStore::expire`]; a process clock
+    /// moved by a test or a date run would not move the stamps.
+    pub async fn stamp_now(&self) -> Result<SystemTime, BlobError> {
+        let probe = self.root.join(".clock");
+        tokio::fs::create_dir_all(&self.root).await.map_err(io)?;
+        tokio::fs::write(&probe, b"").await.map_err(io)?;
+        tokio::fs::metadata(&probe)
+            .await
+            .and_then(|m| m.modified())
+            .map_err(io)
+    }
+
+    /// What an S3 lifecycle expiration rule does, done when asked: deletes every object under
+    /// `prefix` written more than `max_age` ago; how many it deleted.
+    pub async fn expire(&self, prefix: &str, max_age: Duration) -> Result<usize, BlobError> {
+        let cutoff = self
+            .stamp_now()
+            .await?
+            .checked_sub(max_age)
+            .unwrap_or(UNIX_EPOCH);
+        let objects = self.root.join("objects");
+        let start = objects.join(prefix.trim_end_matches('/'));
+        let stale = tokio::task::spawn_blocking(move || {
+            let mut stale = Vec::new();
+            let mut dirs = vec![start];
+            while let Some(dir) = dirs.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    let Ok(meta) = entry.metadata() else { continue };
+                    if meta.is_dir() {
+                        dirs.push(path);
+                    } else if meta.modified().is_ok_and(|m| m < cutoff)
+                        && let Ok(key) = path.strip_prefix(&objects)
+                    {
+                        stale.push(key.to_string_lossy().replace('\\', "/"));
+                    }
+                }
+            }
+            stale
+        })
+        .await
+        .map_err(|e| BlobError::Unavailable(format!("expiry walk: {e}")))?;
+        for key in &stale {
+            self.delete(key).await?;
+        }
+        Ok(stale.len())
+    }
+}
+
 #[async_trait]
 impl BlobStore for FileBlobStore {
     async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> Result<(), BlobError> {
@@ -296,5 +350,44 @@ mod tests {
             root.join("objects").exists(),
             "the store's own folders stay"
         );
+    }
+
+    #[tokio::test]
+    async fn expiry_deletes_what_is_older_than_the_cutoff_under_its_prefix_only() {
+        let root = testkit::temp_dir("blobs-expire");
+        let store = FileBlobStore::new(root.clone(), "http://127.0.0.1:1".into(), vec![7; 32]);
+        for key in [
+            "resumes/old/cv.pdf",
+            "resumes/new/cv.pdf",
+            "attendance/a/old.jpg",
+        ] {
+            store
+                .put(key, b"x".to_vec(), "application/pdf")
+                .await
+                .unwrap();
+        }
+        let now = store.stamp_now().await.unwrap();
+        let day = Duration::from_secs(86_400);
+        for (key, at) in [
+            ("resumes/old/cv.pdf", now - 200 * day),
+            ("resumes/new/cv.pdf", now - day),
+            ("attendance/a/old.jpg", now - 200 * day),
+        ] {
+            std::fs::File::options()
+                .write(true)
+                .open(root.join("objects").join(key))
+                .unwrap()
+                .set_modified(at)
+                .unwrap();
+        }
+        let max_age = 180 * day;
+        assert_eq!(store.expire("resumes/", max_age).await.unwrap(), 1);
+        assert!(store.get("resumes/old/cv.pdf").await.unwrap().is_none());
+        assert!(store.get("resumes/new/cv.pdf").await.unwrap().is_some());
+        assert!(
+            store.get("attendance/a/old.jpg").await.unwrap().is_some(),
+            "another prefix has its own rule"
+        );
+        assert_eq!(store.expire("resumes/", max_age).await.unwrap(), 0);
     }
 }

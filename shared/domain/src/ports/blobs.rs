@@ -46,7 +46,8 @@ pub trait BlobStore: Send + Sync {
     async fn get(&self, key: &str) -> Result<Option<Blob>, BlobError>;
     /// The first `len` bytes of the blob and its total size, without reading the rest.
     async fn peek(&self, key: &str, len: usize) -> Result<Option<BlobHead>, BlobError>;
-    /// Removes the blob under `key`; removing nothing is not an error.
+    /// Removes the blob under `key` with every earlier version the store keeps of it, so what
+    /// is deleted (an erased CV, a photo) is gone, not hidden; removing nothing is not an error.
     async fn delete(&self, key: &str) -> Result<(), BlobError>;
     /// A URL anyone holding it may GET for `ttl`.
     async fn presign_get(&self, key: &str, ttl: Duration) -> Result<String, BlobError>;
