@@ -184,15 +184,20 @@ async fn file_blob_store_conforms() {
     );
 }
 
-#[tokio::test]
-async fn s3_blob_store_conforms_on_the_emulator() {
-    let moto = MotoServer::start();
+/// An S3 client of `moto`, addressing buckets by path as the emulator wants.
+async fn s3_of(moto: &MotoServer) -> aws_sdk_s3::Client {
     let config = moto.sdk_config().await;
-    let s3 = aws_sdk_s3::Client::from_conf(
+    aws_sdk_s3::Client::from_conf(
         aws_sdk_s3::config::Builder::from(&config)
             .force_path_style(true)
             .build(),
-    );
+    )
+}
+
+#[tokio::test]
+async fn s3_blob_store_conforms_on_the_emulator() {
+    let moto = MotoServer::start();
+    let s3 = s3_of(&moto).await;
     s3.create_bucket()
         .bucket("genese-conformance")
         .send()
@@ -208,12 +213,7 @@ async fn s3_blob_store_conforms_on_the_emulator() {
 #[tokio::test]
 async fn on_a_versioned_bucket_a_delete_leaves_no_version_behind() {
     let moto = MotoServer::start();
-    let config = moto.sdk_config().await;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&config)
-            .force_path_style(true)
-            .build(),
-    );
+    let s3 = s3_of(&moto).await;
     let bucket = "genese-versioned";
     s3.create_bucket().bucket(bucket).send().await.unwrap();
     s3.put_bucket_versioning()

@@ -4,10 +4,8 @@
 //! once it is over, the grade. Only here does an applicant see their score: what is held about
 //! them is theirs to read, while the everyday view (`GET /applicants/me`) keeps to status.
 
-use std::time::Duration;
-
 use chrono::{DateTime, Utc};
-use domain::applicant::{ApplicantRepo, ApplicantRow, Details, ResumeState, erased_refusal};
+use domain::applicant::{ApplicantRepo, ApplicantRow, Details, erased_refusal};
 use domain::exam::{ApplicantView, AttemptRepo, Grade};
 use edge::ApiError;
 use edge::claims::Claims;
@@ -17,10 +15,8 @@ use lambda_http::{Body, Response};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::{PersonalDetails, views};
-
-/// How long the CV link in an export stays valid.
-const CV_LINK_TTL: Duration = Duration::from_secs(5 * 60);
+use crate::PersonalDetails;
+use crate::cv_link::linked_resume;
 
 /// The file name the browser saves the export under.
 const FILE_NAME: &str = "career-genese-my-data.json";
@@ -81,14 +77,7 @@ pub async fn read(app: &PersonalDetails, claims: &Claims) -> Result<Response<Bod
         .current(&claims.sub, now)
         .await?;
     let key = applicant.as_ref().and_then(|a| a.resume_key.as_deref());
-    let state = ResumeState::inspect(app.blobs.as_ref(), key).await?;
-    let link = match (state, key) {
-        (ResumeState::Uploaded { .. }, Some(key)) => Some((
-            app.blobs.presign_get(key, CV_LINK_TTL).await?,
-            CV_LINK_TTL.as_secs(),
-        )),
-        _ => None,
-    };
+    let resume = linked_resume(app, key).await?;
     let export = Export {
         exported_at: now,
         account: Account {
@@ -99,7 +88,7 @@ pub async fn read(app: &PersonalDetails, claims: &Claims) -> Result<Response<Bod
         created_at: applicant.as_ref().map(|a| a.created_at),
         updated_at: applicant.as_ref().map(|a| a.updated_at),
         details: applicant.map(|a| a.details),
-        resume: views::resume(state, link),
+        resume,
         exam: attempt.map(|a| ExportedExam {
             attempt: ApplicantView::of(&a, now),
             saved_at: a.saved_at,

@@ -21,6 +21,7 @@
 //!
 //! Reading an exam finalises it first when its deadline has passed, as everywhere else.
 
+mod cv_link;
 mod erasure;
 mod export;
 mod me;

@@ -2,9 +2,8 @@
 //! read in full with a link to their CV.
 
 use std::future::Future;
-use std::time::Duration;
 
-use domain::applicant::{ApplicantRepo, ResumeState};
+use domain::applicant::ApplicantRepo;
 use domain::exam::{AttemptRepo, AttemptStatus};
 use domain::ports::{Cursor, StoreError};
 use edge::ApiError;
@@ -13,13 +12,11 @@ use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use serde_json::json;
 
+use crate::cv_link::linked_resume;
 use crate::{PersonalDetails, views};
 
 const DEFAULT_PAGE: usize = 25;
 const MAX_PAGE: usize = 100;
-
-/// How long a recruiter's CV link stays valid.
-const CV_LINK_TTL: Duration = Duration::from_secs(5 * 60);
 
 /// The orders a listing comes in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,22 +157,9 @@ pub async fn read(app: &PersonalDetails, request: &Request) -> Result<Response<B
         return Err(ApiError::not_found(format!("no applicant `{uid}`")));
     }
     let key = applicant.as_ref().and_then(|a| a.resume_key.as_deref());
-    let state = ResumeState::inspect(app.blobs.as_ref(), key).await?;
-    // A link only for a real PDF: whatever else was uploaded is never handed out.
-    let link = match (state, key) {
-        (ResumeState::Uploaded { .. }, Some(key)) => Some((
-            app.blobs.presign_get(key, CV_LINK_TTL).await?,
-            CV_LINK_TTL.as_secs(),
-        )),
-        _ => None,
-    };
+    let resume = linked_resume(app, key).await?;
     Ok(json(
         StatusCode::OK,
-        &views::full(
-            &uid,
-            applicant.as_ref(),
-            attempt.as_ref(),
-            views::resume(state, link),
-        ),
+        &views::full(&uid, applicant.as_ref(), attempt.as_ref(), resume),
     ))
 }

@@ -782,14 +782,9 @@ async fn an_overdue_attempt_reads_as_submitted_at_its_deadline() {
 #[tokio::test]
 async fn an_applicant_exports_everything_held_about_them() {
     let w = world();
-    let early = call(
-        &w.app,
-        "GET",
-        "/applicants/me/export",
-        applicant(SITA),
-        None,
-    )
-    .await;
+    let export_of =
+        |sub: &'static str| call(&w.app, "GET", "/applicants/me/export", applicant(sub), None);
+    let early = export_of(SITA).await;
     assert_eq!(early.status, 200, "{}", early.body);
     assert_eq!(
         (&early.body["details"], &early.body["exam"]),
@@ -801,14 +796,7 @@ async fn an_applicant_exports_everything_held_about_them() {
     fill_in(&w, SITA, "Sita").await;
     upload_cv(&w, SITA, b"%PDF-1.7 cv").await;
     submit_exam(&w, SITA, &[("q1", 0), ("q2", 1)]).await;
-    let export = call(
-        &w.app,
-        "GET",
-        "/applicants/me/export",
-        applicant(SITA),
-        None,
-    )
-    .await;
+    let export = export_of(SITA).await;
     assert_eq!(export.status, 200, "{}", export.body);
     assert_eq!(
         export.disposition.as_deref(),
@@ -840,14 +828,7 @@ async fn an_applicant_exports_everything_held_about_them() {
         "what is held about them includes their grade"
     );
 
-    let other = call(
-        &w.app,
-        "GET",
-        "/applicants/me/export",
-        applicant("someone-else"),
-        None,
-    )
-    .await;
+    let other = export_of("someone-else").await;
     assert_eq!(other.status, 200);
     assert_eq!(other.body["details"], Value::Null, "only their own");
 }
