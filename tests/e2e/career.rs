@@ -231,6 +231,19 @@ async fn an_applicant_takes_the_exam_and_the_recruiter_sees_the_score() {
             .sum::<u64>(),
         6
     );
+    // Item analysis: every drawn question once; the six answered right are all of it, and
+    // one attempt tells nobody apart.
+    let (status, statistics) = recruiter.send("GET", "/exam-statistics", None).await;
+    assert_eq!(
+        (status, &statistics["attempts"]),
+        (200, &json!(1)),
+        "{statistics}"
+    );
+    let items = statistics["items"].as_array().unwrap();
+    assert_eq!(items.len(), 12);
+    let easy = items.iter().filter(|i| i["facility"] == 1.0).count();
+    assert_eq!(easy, 6, "{statistics}");
+    assert!(items.iter().all(|i| i["discrimination"].is_null()));
     // The applicants listing ranks by score, with the details next to it.
     let row = ranked_row(&recruiter, &sub).await;
     assert_eq!(row["firstName"], "Meera");

@@ -1,11 +1,12 @@
 //! question-answer: an applicant's answers to their frozen exam (`PUT /exams/current/answers`,
-//! `POST /exams/current/submit`), the recruiters' results (`GET /exams`, `GET /exams/{uid}`),
-//! and the scheduled sweep that finalises attempts left open past their deadline.
+//! `POST /exams/current/submit`), the recruiters' results (`GET /exams`, `GET /exams/{uid}`) and
+//! item analysis (`GET /exam-statistics`), and the scheduled sweep that finalises attempts left open past their deadline.
 
 mod answers;
 #[cfg(feature = "openapi")]
 pub mod openapi;
 mod results;
+mod statistics;
 mod sweep;
 
 use std::sync::Arc;
@@ -29,7 +30,7 @@ const APPLICANTS: Callers = Callers::Roles(&[Role::Applicant]);
 
 edge::routes! {
     /// Every route this function serves, declared once: the applicant's answers and submission,
-    /// the recruiters' results.
+    /// the recruiters' results and item analysis.
     pub const ROUTES: RouteTable<Handler<QuestionAnswer>> = [
         "PUT" "/exams/current/answers", APPLICANTS, save_answers =>
             |a, c, r| Box::pin(answers::save(a, r, c));
@@ -37,6 +38,7 @@ edge::routes! {
             |a, c, r| Box::pin(answers::submit(a, r, c));
         "GET" "/exams", RECRUITERS, list_results => |a, _, r| Box::pin(results::list(a, r));
         "GET" "/exams/{uid}", RECRUITERS, get_result => |a, _, r| Box::pin(results::read(a, r));
+        "GET" "/exam-statistics", RECRUITERS, exam_statistics => |a, _, _| Box::pin(statistics::read(a));
     ];
 }
 

@@ -7,6 +7,7 @@ use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
 use utoipa::IntoParams;
 
 use crate::answers::AnswersBody;
+use crate::statistics::Statistics;
 
 /// `?status=&limit=&cursor=` of the results.
 #[derive(IntoParams)]
@@ -81,6 +82,20 @@ fn list_results() {}
     security(("cognito" = []))
 )]
 fn get_result() {}
+
+/// Item analysis (recruiters), as Moodle's quiz statistics: per question, over the submitted
+/// attempts that drew it (anonymised ones included), its facility (mean share of its points
+/// earned) and discrimination (correlation with the rest of the score).
+#[utoipa::path(
+    get, path = "/exam-statistics", tag = "results",
+    operation_id = "getExamStatistics",
+    responses(
+        (status = 200, description = "The analysis.", body = Statistics),
+        (status = 403, response = Forbidden),
+    ),
+    security(("cognito" = []))
+)]
+fn exam_statistics() {}
 
 /// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {

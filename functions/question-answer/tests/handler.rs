@@ -519,3 +519,61 @@ async fn each_side_keeps_to_its_routes() {
     .await;
     assert_eq!(status, 405);
 }
+
+#[tokio::test]
+async fn recruiters_read_each_questions_facility_and_discrimination() {
+    let w = world();
+    let statistics = |claims: &'static str| {
+        call(
+            &w,
+            Req {
+                method: "GET",
+                resource: "/exam-statistics",
+                claims: Some(claims),
+                ..Req::default()
+            },
+        )
+    };
+    let (status, empty) = statistics(RECRUITER).await;
+    assert_eq!(
+        (status, &empty),
+        (200, &json!({ "attempts": 0, "items": [] }))
+    );
+
+    // Two submitted: one right on both (rust-1 shown at 1; sql-3 shown at 0 and 3), one on
+    // neither; and one still running, which does not count.
+    let repo = AttemptRepo::new(w.store.as_ref());
+    let now = w.clock.now();
+    for (uid, answers) in [
+        ("u-strong", json!({ "rust-1": [1], "sql-3": [0, 3] })),
+        ("u-weak", json!({ "rust-1": [0], "sql-3": [1] })),
+    ] {
+        started(&w, uid, "x@example.test").await;
+        let answers: domain::exam::Answers = serde_json::from_value(answers).unwrap();
+        repo.change(uid, now, |a| {
+            a.save(&answers, now)?;
+            a.submit(now)
+        })
+        .await
+        .unwrap();
+    }
+    started(&w, "u-running", "y@example.test").await;
+
+    let (status, seen) = statistics(RECRUITER).await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!(seen["attempts"], 2);
+    let items = seen["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    for item in items {
+        assert_eq!(
+            (item["attempts"].as_u64(), item["facility"].as_f64()),
+            (Some(2), Some(0.5))
+        );
+        assert_eq!(item["discrimination"].as_f64(), Some(1.0), "{item}");
+    }
+    assert_eq!(items[0]["questionId"], "rust-1");
+    assert_eq!(items[0]["text"], "question rust-1");
+
+    let (status, _) = statistics(r#"{"cognito:groups": "applicants"}"#).await;
+    assert_eq!(status, 403);
+}

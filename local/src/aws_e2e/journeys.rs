@@ -355,6 +355,14 @@ pub async fn exam(walk: &Walk) -> Applicant {
     walk.wait_for_mail("recruiters@genese.example", "Meera")
         .await;
     walk.wait_for_mail(email, "").await;
+    let (status, statistics) = walk
+        .api(Some(&recruiter), "GET", "/exam-statistics", None)
+        .await;
+    assert_eq!(
+        (status, &statistics["attempts"]),
+        (200, &json!(1)),
+        "{statistics}"
+    );
     passed("exam", started);
     Applicant {
         token: applicant,

@@ -95,6 +95,23 @@ fn points(question: &QuestionDraft, picked: &BTreeSet<usize>, scoring: Scoring) 
     }
 }
 
+/// Points `answers` earn on the drawn question `d` (whose content is `question`): the picks
+/// are positions as shown, mapped back to the original options first.
+pub fn earned(
+    d: &DrawnQuestion,
+    question: &QuestionDraft,
+    answers: &Answers,
+    scoring: Scoring,
+) -> f64 {
+    let picked: BTreeSet<usize> = answers
+        .get(&d.question_id)
+        .into_iter()
+        .flatten()
+        .filter_map(|shown| d.option_order.get(*shown).copied())
+        .collect();
+    points(question, &picked, scoring)
+}
+
 /// Grades `answers` to the `drawn` questions (whose content is in `questions`, by id).
 pub fn grade(
     drawn: &[DrawnQuestion],
@@ -107,13 +124,7 @@ pub fn grade(
         let Some(question) = questions.get(&d.question_id) else {
             continue;
         };
-        let picked: BTreeSet<usize> = answers
-            .get(&d.question_id)
-            .into_iter()
-            .flatten()
-            .filter_map(|shown| d.option_order.get(*shown).copied())
-            .collect();
-        let earned = points(question, &picked, scoring);
+        let earned = earned(d, question, answers, scoring);
         let entry = by_category
             .entry(d.category.clone())
             .or_insert(CategoryScore {

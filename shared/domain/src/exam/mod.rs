@@ -7,6 +7,7 @@ mod bank;
 mod draw;
 pub mod frozen_size;
 mod grade;
+mod item_analysis;
 mod policy;
 mod question;
 mod views;
@@ -16,7 +17,8 @@ pub use attempts::AttemptRepo;
 pub(crate) use attempts::erasure_op;
 pub use bank::{Question, QuestionFilter, QuestionRepo};
 pub use draw::{DrawError, DrawnQuestion, draw};
-pub use grade::{Answers, CategoryScore, Grade, check_answers, grade};
+pub use grade::{Answers, CategoryScore, Grade, check_answers, earned, grade};
+pub use item_analysis::{ItemAnalysis, ItemStatistics};
 pub use policy::{ExamPolicy, MAX_QUESTIONS, Scoring};
 pub use question::{Difficulty, QuestionDraft, QuestionKind, QuestionOption};
 pub use views::{
