@@ -6,7 +6,8 @@
 
 use std::time::Duration;
 
-use aws_mode::template::{reference, resources, template};
+use aws_mode::names::Names;
+use aws_mode::template::{resources, template};
 use embedded_adapters::FileBlobStore;
 
 /// One lifecycle expiration: objects under `prefix` go `days` after they were written.
@@ -29,20 +30,26 @@ fn env_name(parameter: &str) -> String {
     name
 }
 
-/// A number of days, written out or a `!Ref` to a parameter.
-fn days(value: &serde_norway::Value) -> Option<u64> {
-    if let Some(n) = value.as_u64() {
-        return Some(n);
+/// The embedded stack's names, with each parameter overridden by its environment variable.
+fn names() -> Names {
+    let mut names = Names::embedded();
+    for parameter in template()["Parameters"]
+        .as_mapping()
+        .into_iter()
+        .flatten()
+        .filter_map(|(name, _)| name.as_str())
+    {
+        if let Ok(value) = std::env::var(env_name(parameter)) {
+            names.set_parameter(parameter, &value);
+        }
     }
-    let parameter = reference(value)?;
-    std::env::var(env_name(parameter))
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .or_else(|| template()["Parameters"][parameter]["Default"].as_u64())
+    names
 }
 
 /// Every enabled expiration rule of every bucket in the template.
 pub fn expirations() -> Vec<Expiration> {
+    let names = names();
+    let days = |value: &serde_norway::Value| names.resolve_one(value).ok()?.parse().ok();
     resources("AWS::S3::Bucket")
         .into_iter()
         .flat_map(|(bucket, resource)| {

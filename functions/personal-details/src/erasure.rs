@@ -22,7 +22,7 @@ pub async fn erase(
     request: &Request,
 ) -> Result<Response<Body>, ApiError> {
     body_bytes(request, 0)?;
-    let erasure = ApplicantRepo::new(app.store.as_ref())
+    let erased_now = ApplicantRepo::new(app.store.as_ref())
         .erase(&claims.sub, app.clock.now())
         .await?;
     // Every version of it. An upload through a URL signed just before (valid 10 minutes) can
@@ -32,7 +32,7 @@ pub async fn erase(
         Ok(()) | Err(DirectoryError::UserNotFound) => {}
         Err(e) => return Err(e.into()),
     }
-    if erasure.now {
+    if erased_now {
         tracing::info!(uid = %claims.sub, "applicant erased at their request");
     }
     Ok(no_content())

@@ -5,7 +5,7 @@
 //! them is theirs to read, while the everyday view (`GET /applicants/me`) keeps to status.
 
 use chrono::{DateTime, Utc};
-use domain::applicant::{ApplicantRepo, ApplicantRow, Details, erased_refusal};
+use domain::applicant::{ApplicantRepo, Details};
 use domain::exam::{ApplicantView, AttemptRepo, Grade};
 use edge::ApiError;
 use edge::claims::Claims;
@@ -65,14 +65,9 @@ pub(crate) struct ExportedExam {
 /// `GET /applicants/me/export` (applicants).
 pub async fn read(app: &PersonalDetails, claims: &Claims) -> Result<Response<Body>, ApiError> {
     let now = app.clock.now();
-    let applicant = match ApplicantRepo::new(app.store.as_ref())
-        .read(&claims.sub)
-        .await?
-    {
-        ApplicantRow::Erased { .. } => return Err(erased_refusal().into()),
-        ApplicantRow::Held(a) => Some(*a),
-        ApplicantRow::Absent => None,
-    };
+    let applicant = ApplicantRepo::new(app.store.as_ref())
+        .live(&claims.sub)
+        .await?;
     let attempt = AttemptRepo::new(app.store.as_ref())
         .current(&claims.sub, now)
         .await?;

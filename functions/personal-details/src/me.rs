@@ -3,8 +3,7 @@
 use std::time::Duration;
 
 use domain::applicant::{
-    ApplicantRepo, ApplicantRow, Details, RESUME_CONTENT_TYPE, ResumeState, check_resume_size,
-    erased_refusal, resume_key,
+    ApplicantRepo, Details, RESUME_CONTENT_TYPE, ResumeState, check_resume_size, resume_key,
 };
 use domain::exam::AttemptRepo;
 use edge::ApiError;
@@ -31,18 +30,14 @@ pub(crate) struct UploadRequest {
 
 /// `GET /applicants/me`
 pub async fn read(app: &PersonalDetails, claims: &Claims) -> Result<Response<Body>, ApiError> {
-    let applicant = match ApplicantRepo::new(app.store.as_ref())
-        .read(&claims.sub)
+    let applicant = ApplicantRepo::new(app.store.as_ref())
+        .live(&claims.sub)
         .await?
-    {
-        ApplicantRow::Held(a) => *a,
-        ApplicantRow::Erased { .. } => return Err(erased_refusal().into()),
-        ApplicantRow::Absent => {
-            return Err(ApiError::not_found(
+        .ok_or_else(|| {
+            ApiError::not_found(
                 "you have not filled in your personal details yet (PUT /applicants/me)",
-            ));
-        }
-    };
+            )
+        })?;
     let attempt = AttemptRepo::new(app.store.as_ref())
         .current(&claims.sub, app.clock.now())
         .await?;

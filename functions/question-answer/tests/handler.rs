@@ -574,6 +574,15 @@ async fn recruiters_read_each_questions_facility_and_discrimination() {
     assert_eq!(items[0]["questionId"], "rust-1");
     assert_eq!(items[0]["text"], "question rust-1");
 
+    // An erased applicant's attempt stays in the statistics, anonymised.
+    domain::applicant::ApplicantRepo::new(w.store.as_ref())
+        .erase("u-weak", now)
+        .await
+        .unwrap();
+    let kept = repo.get("u-weak").await.unwrap().unwrap();
+    assert!(kept.anonymised_at.is_some());
+    assert_eq!(statistics(RECRUITER).await.1, seen);
+
     let (status, _) = statistics(r#"{"cognito:groups": "applicants"}"#).await;
     assert_eq!(status, 403);
 }

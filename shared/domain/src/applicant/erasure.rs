@@ -34,15 +34,6 @@ pub enum ApplicantRow {
     },
 }
 
-/// The outcome of an erasure request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Erasure {
-    /// When the applicant was erased.
-    pub at: DateTime<Utc>,
-    /// Whether this request erased them (not an earlier one).
-    pub now: bool,
-}
-
 /// The refusal of anything an erased applicant's token still asks for.
 pub fn erased_refusal() -> Refusal {
     Refusal::gone("this account was erased at its owner's request")
@@ -69,10 +60,11 @@ impl ApplicantRepo<'_> {
     /// Erases applicant `uid` at `now`, once: the row becomes the mark and the attempt is kept
     /// anonymised or deleted, together, conditional on both being as read. A race with the
     /// applicant's own writes is retried from a fresh read; a second erasure finds the mark.
-    pub async fn erase(&self, uid: &str, now: DateTime<Utc>) -> Result<Erasure, StoreError> {
+    /// Whether this call erased them (`false`: an earlier one had).
+    pub async fn erase(&self, uid: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
         for _ in 0..ATTEMPTS {
             let condition = match self.read(uid).await? {
-                ApplicantRow::Erased { at } => return Ok(Erasure { at, now: false }),
+                ApplicantRow::Erased { .. } => return Ok(false),
                 ApplicantRow::Held(a) => Condition::equals("version", a.version),
                 ApplicantRow::Absent => Condition::Absent,
             };
@@ -86,7 +78,7 @@ impl ApplicantRepo<'_> {
                 erasure_op(uid, attempt.as_ref(), now)?,
             ];
             match self.store.transact(ops).await {
-                Ok(()) => return Ok(Erasure { at: now, now: true }),
+                Ok(()) => return Ok(true),
                 Err(StoreError::ConditionFailed) => continue,
                 Err(e) => return Err(e),
             }

@@ -42,7 +42,7 @@ fn joined(a: &Applicant) -> String {
     format!("{}#{}", sortable(a.created_at), a.uid)
 }
 
-pub(super) fn to_item(a: &Applicant) -> Result<Item, StoreError> {
+fn to_item(a: &Applicant) -> Result<Item, StoreError> {
     let mut item = match serde_json::to_value(a) {
         Ok(Value::Object(map)) => map,
         Ok(_) => Item::new(),
@@ -86,22 +86,29 @@ impl<'a> ApplicantRepo<'a> {
         })
     }
 
+    /// The applicant's row for their own requests: `None` before the details are filled in,
+    /// refused as `Gone` once they were erased (their token outlives them).
+    pub async fn live(&self, uid: &str) -> Result<Option<Applicant>, Failure> {
+        match self.read(uid).await? {
+            ApplicantRow::Held(a) => Ok(Some(*a)),
+            ApplicantRow::Absent => Ok(None),
+            ApplicantRow::Erased { .. } => Err(erasure::erased_refusal().into()),
+        }
+    }
+
     /// Writes `next(current)` (nothing when it gives `None`), conditional on the row being as
     /// read; re-reads and re-applies when a concurrent write got there first. An erased
-    /// applicant's row is never written again: their token outlives them (`Gone`).
+    /// applicant's row is never written again ([`ApplicantRepo::live`]).
     async fn change(
         &self,
         uid: &str,
         next: impl Fn(Option<Applicant>) -> Option<Applicant>,
     ) -> Result<Option<Applicant>, Failure> {
         for _ in 0..WRITE_ATTEMPTS {
-            let (current, condition) = match self.read(uid).await? {
-                ApplicantRow::Held(a) => {
-                    let version = a.version;
-                    (Some(*a), Condition::equals("version", version))
-                }
-                ApplicantRow::Absent => (None, Condition::Absent),
-                ApplicantRow::Erased { .. } => return Err(erasure::erased_refusal().into()),
+            let current = self.live(uid).await?;
+            let condition = match &current {
+                Some(a) => Condition::equals("version", a.version),
+                None => Condition::Absent,
             };
             let Some(changed) = next(current) else {
                 return Ok(None);

@@ -19,7 +19,8 @@ use super::{Attempt, AttemptStatus};
 pub struct ItemStatistics {
     pub question_id: String,
     pub category: String,
-    /// The question's text as last drawn.
+    /// The question's text as one of its attempts froze it (a bank edit between draws changes
+    /// it for later ones).
     pub text: String,
     /// Submitted attempts that drew it.
     pub attempts: usize,
