@@ -115,6 +115,7 @@ fn leave(n: u32, start: NaiveDate, days: i64, status: LeaveStatus) -> LeaveReque
         status,
         decided_by: None,
         decided_at: None,
+        decision_comment: None,
         created_at: utc("2026-11-24T22:30:00Z"),
         version: 1,
     }

@@ -218,6 +218,7 @@ impl World {
                 let day = World::leave_day(n);
                 json!({ "type": "sick", "startDate": day, "endDate": day, "reason": "Dentist" })
             }
+            ("POST", "/leave-requests/{id}/reject") => json!({ "comment": "Short-staffed" }),
             ("POST", "/questions") => question(n),
             ("PUT", "/questions/{id}") => {
                 let id = self.values["question"].clone();

@@ -1,7 +1,8 @@
 //! Leave and Slack end to end through the real stack: an employee asks for leave, the manager
 //! finds it in the team list and in Slack, approves it with a signed button click, and the
-//! employee is mailed once; overlapping, past and raced decisions are refused; and the
-//! check-out reminder reaches someone who never checked out.
+//! employee is mailed once; a rejection from Slack asks why and the employee reads it;
+//! overlapping, past and raced decisions are refused; and the check-out reminder reaches someone
+//! who never checked out.
 
 use std::time::Duration;
 
@@ -148,8 +149,9 @@ async fn leave_is_requested_seen_approved_from_slack_and_mailed_once() {
             _ => (&admin, "reject"),
         };
         let path = format!("/leave-requests/{raced}/{action}");
+        let body = (action == "reject").then(|| json!({ "comment": "Audit week" }));
         let stack = &stack;
-        async move { stack.call(Some(token), "POST", &path, None).await.0 }
+        async move { stack.call(Some(token), "POST", &path, body).await.0 }
     });
     let statuses = futures_util::future::join_all(calls).await;
     assert_eq!(
@@ -162,6 +164,56 @@ async fn leave_is_requested_seen_approved_from_slack_and_mailed_once() {
         19,
         "{statuses:?}"
     );
+}
+
+#[tokio::test]
+async fn a_rejection_from_slack_asks_why_and_the_employee_reads_it() {
+    let stack = LocalStack::start();
+    let employee = stack.token("employee@acme.test", DEMO_PASSWORD).await;
+    let monday = monday_after(28);
+    let (_, leave) = stack
+        .call(
+            Some(&employee),
+            "POST",
+            "/leave-requests",
+            Some(annual(&plus(monday, 0), &plus(monday, 0))),
+        )
+        .await;
+    let id = leave["id"].as_str().unwrap().to_string();
+    // Reject opens the form; an empty form stays open, naming the field.
+    assert_eq!(
+        stack.slack_click("U0MANAGER", "leave_reject", &id).await,
+        200
+    );
+    let opened = stack
+        .wait_for_chat(|m| m["op"] == "views.open", WAIT)
+        .await
+        .expect("the reject form opened");
+    assert_eq!(opened["view"]["private_metadata"], id.as_str());
+    let (status, answer) = stack.slack_reject("U0MANAGER", &id, None).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["response_action"], "errors", "{answer}");
+    // Filled in: the form closes, the request is rejected with the comment, the employee is
+    // mailed it.
+    let comment = "Audit week: everyone is needed";
+    let (status, answer) = stack.slack_reject("U0MANAGER", &id, Some(comment)).await;
+    assert_eq!((status, answer), (200, Value::Null));
+    let (_, mine) = stack
+        .call(Some(&employee), "GET", "/leave-requests", None)
+        .await;
+    assert_eq!(mine["items"][0]["status"], "rejected", "{mine}");
+    assert_eq!(mine["items"][0]["decisionComment"], comment);
+    let told = |stack: &LocalStack| {
+        stack
+            .mail_text_to("employee@acme.test")
+            .iter()
+            .any(|t| t.contains("was rejected") && t.contains(comment))
+    };
+    let started = std::time::Instant::now();
+    while !told(&stack) && started.elapsed() < WAIT {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(told(&stack), "the employee reads why");
 }
 
 #[tokio::test]

@@ -3,8 +3,8 @@
 //! stack reads too.
 
 use edge::slack::sign;
-use serde_json::{Value, json};
-use testkit::load;
+use serde_json::Value;
+pub use testkit::slack::{click_form, reject_submission_form};
 
 use crate::local_stack::LocalStack;
 
@@ -43,6 +43,17 @@ impl LocalStack {
             .status()
             .as_u16()
     }
+
+    /// Submits the reject form of leave `id` as the Slack user `user` with `comment`; the status
+    /// and the answer (empty when the form closes).
+    pub async fn slack_reject(&self, user: &str, id: &str, comment: Option<&str>) -> (u16, Value) {
+        let body = reject_submission_form(user, id, comment);
+        let response = self
+            .slack_post("/slack/interactions", body.into_bytes())
+            .await;
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
 }
 
 /// The form Slack posts for the slash `command` with `text`, typed by the Slack user `user`.
@@ -53,22 +64,5 @@ pub fn command_form(user: &str, command: &str, text: &str) -> String {
         .append_pair("command", command)
         .append_pair("text", text)
         .append_pair("response_url", "https://hooks.slack.com/commands/T0/1/x")
-        .finish()
-}
-
-/// The form Slack posts when `user` clicks `action` on leave `id`: the interaction fixture's
-/// payload with those three changed.
-pub fn click_form(user: &str, action: &str, id: &str) -> String {
-    let fixture = load("slack/post-interaction.json");
-    let form = fixture["body"].as_str().expect("a form body");
-    let (_, payload) = form_urlencoded::parse(form.as_bytes())
-        .next()
-        .expect("a payload field");
-    let mut payload: Value = serde_json::from_str(&payload).expect("a JSON payload");
-    payload["user"]["id"] = json!(user);
-    payload["actions"][0]["action_id"] = json!(action);
-    payload["actions"][0]["value"] = json!(id);
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", &payload.to_string())
         .finish()
 }

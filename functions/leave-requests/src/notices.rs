@@ -70,7 +70,8 @@ pub fn request_to_approver(
     )
 }
 
-/// To the employee, once their request is approved or rejected by `by` (a display name).
+/// To the employee, once their request is approved or rejected by `by` (a display name), with
+/// what `by` wrote.
 pub fn decision_to_employee(
     from: &str,
     r: &LeaveRequest,
@@ -83,15 +84,19 @@ pub fn decision_to_employee(
         LeaveStatus::Cancelled => "cancelled",
         LeaveStatus::Pending => "pending",
     };
+    let mut lines = vec![
+        format!("Hello {},", employee.display_name()),
+        format!("Your request for {} was {outcome} by {by}.", span(r)),
+    ];
+    if let Some(comment) = &r.decision_comment {
+        lines.push(format!("{by} wrote: {comment}"));
+    }
+    lines.push(format!("Request {}.", r.leave_id));
     email(
         from,
         employee,
         format!("Your leave request was {outcome}: {}", span(r)),
-        &[
-            format!("Hello {},", employee.display_name()),
-            format!("Your request for {} was {outcome} by {by}.", span(r)),
-            format!("Request {}.", r.leave_id),
-        ],
+        &lines,
     )
 }
 
@@ -163,6 +168,7 @@ mod tests {
             status: LeaveStatus::Approved,
             decided_by: Some("ana".into()),
             decided_at: None,
+            decision_comment: None,
             created_at: DateTime::from_timestamp(1_790_000_000, 0).unwrap(),
             version: 2,
         }
@@ -187,6 +193,13 @@ mod tests {
         assert!(mail.subject.starts_with("Your leave request was approved"));
         assert!(mail.text.starts_with("Hello ana@acme.test,"));
         assert!(mail.text.contains("was approved by Ana Rai"));
+        assert!(!mail.text.contains("wrote"), "no comment, no line");
+        let mut rejected = request();
+        rejected.status = LeaveStatus::Rejected;
+        rejected.decision_comment = Some("Audit <week> & year end".into());
+        let mail = decision_to_employee("hr@acme.test", &rejected, &person(None), "Ana Rai");
+        assert!(mail.text.contains("Ana Rai wrote: Audit <week> & year end"));
+        assert!(mail.html.contains("Audit &lt;week&gt; &amp; year end"));
         let mut r = request();
         r.leave_type = LeaveType::Sick;
         let cancelled = cancellation_to_approver(

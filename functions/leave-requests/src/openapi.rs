@@ -2,7 +2,7 @@
 //! per entry of [`ROUTES`](crate::ROUTES), over the very types the handlers read and write.
 #![allow(dead_code)] // The annotated functions and query structs exist for their descriptions.
 
-use domain::leave::{LeaveDraft, LeaveStatus, LeaveView};
+use domain::leave::{DecisionNote, LeaveDraft, LeaveStatus, LeaveView};
 use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
 use utoipa::{IntoParams, ToSchema};
 
@@ -89,30 +89,40 @@ fn request_leave() {}
 fn list_leave() {}
 
 /// Approve a pending request (the employee's manager; an admin for staff without one).
+///
+/// An optional comment goes to the employee with the request, in the decision mail and on the
+/// Slack message.
 #[utoipa::path(
     post, path = "/leave-requests/{id}/approve", tag = "leave",
     operation_id = "approveLeave",
     params(("id" = String, Path, description = ID)),
+    request_body(content = Option<DecisionNote>, description = "The comment to the employee; the body may be left out."),
     responses(
         (status = 200, description = "Approved.", body = LeaveView),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 422, response = InvalidValue),
     ),
     security(("cognito" = []))
 )]
 fn approve() {}
 
 /// Reject a pending request (the employee's manager; an admin for staff without one).
+///
+/// The comment saying why is required; it goes to the employee with the request, in the
+/// decision mail and on the Slack message.
 #[utoipa::path(
     post, path = "/leave-requests/{id}/reject", tag = "leave",
     operation_id = "rejectLeave",
     params(("id" = String, Path, description = ID)),
+    request_body(content = DecisionNote, description = "Why: the comment to the employee, required."),
     responses(
         (status = 200, description = "Rejected.", body = LeaveView),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
         (status = 409, response = Conflict),
+        (status = 422, response = InvalidValue),
     ),
     security(("cognito" = []))
 )]

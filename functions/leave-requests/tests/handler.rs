@@ -214,6 +214,78 @@ async fn who_may_approve_reject_and_cancel() {
 }
 
 #[tokio::test]
+async fn a_rejection_says_why_and_an_approval_may_say_something() {
+    let w = world().await;
+    let (_, leave) = request_leave(&w, employee(), annual("2026-12-07", "2026-12-08")).await;
+    let id = leave["id"].as_str().unwrap();
+    // Without a comment, a blank one or a too long one, nothing is decided.
+    for body in [
+        None,
+        Some(json!({})),
+        Some(json!({ "comment": "  \n " })),
+        Some(json!({ "comment": "x".repeat(501) })),
+        Some(json!({ "comment": "ring\u{7}" })),
+    ] {
+        let (status, problem) = decide(&w, manager(), id, "reject", body.clone()).await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (422, Some("comment")),
+            "{body:?}: {problem}"
+        );
+    }
+    for (body, field) in [
+        (json!({ "comment": "x", "status": "approved" }), "status"),
+        (json!({ "comment": 7 }), "comment"),
+    ] {
+        let (status, problem) = decide(&w, manager(), id, "reject", Some(body)).await;
+        assert_eq!(
+            (status, problem["field"].as_str()),
+            (400, Some(field)),
+            "{problem}"
+        );
+    }
+    let (status, problem) = decide(
+        &w,
+        employee(),
+        id,
+        "cancel",
+        Some(json!({ "comment": "x" })),
+    )
+    .await;
+    assert_eq!(status, 413, "a cancellation takes no body: {problem}");
+    let (_, mine) = list(&w, employee(), json!(null)).await;
+    assert_eq!(mine["items"][0]["status"], "pending", "nothing was decided");
+    let body = json!({ "comment": " Audit week: everyone is needed.\nAsk again for January. " });
+    let (status, rejected) = decide(&w, manager(), id, "reject", Some(body)).await;
+    assert_eq!(status, 200, "{rejected}");
+    assert_eq!(
+        rejected["decisionComment"],
+        "Audit week: everyone is needed.\nAsk again for January."
+    );
+    // The employee sees it with the request.
+    let (_, mine) = list(&w, employee(), json!(null)).await;
+    assert_eq!(
+        mine["items"][0]["decisionComment"],
+        rejected["decisionComment"]
+    );
+    // Approving takes a comment or none; no body at all is an approval without one.
+    let (_, second) = request_leave(&w, employee(), annual("2026-12-09", "2026-12-09")).await;
+    let second = second["id"].as_str().unwrap();
+    let note = Some(json!({ "comment": "Enjoy" }));
+    let (status, approved) = decide(&w, manager(), second, "approve", note).await;
+    assert_eq!(
+        (status, approved["decisionComment"].as_str()),
+        (200, Some("Enjoy"))
+    );
+    let (_, third) = request_leave(&w, employee(), annual("2026-12-10", "2026-12-10")).await;
+    let (status, approved) = act(&w, manager(), third["id"].as_str().unwrap(), "approve").await;
+    assert_eq!(
+        (status, approved["decisionComment"].clone()),
+        (200, json!(null))
+    );
+}
+
+#[tokio::test]
 async fn started_leave_can_no_longer_be_cancelled() {
     let w = world().await;
     let (_, leave) = request_leave(&w, employee(), annual("2026-12-07", "2026-12-08")).await;

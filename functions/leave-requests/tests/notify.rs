@@ -85,8 +85,10 @@ async fn each_transition_is_told_once_however_often_it_is_delivered() {
     assert_eq!(sent_mail(&w.dir.join("mail")).len(), 1);
     assert_eq!(chat(&w.dir).len(), 1);
 
-    // Approved: the employee is mailed and the manager's message loses its buttons.
-    assert_eq!(act(&w, manager(), id, "approve").await.0, 200);
+    // Approved with a word: the employee is mailed it and the manager's message loses its
+    // buttons and shows it.
+    let note = Some(json!({ "comment": "Enjoy <Pokhara>" }));
+    assert_eq!(decide(&w, manager(), id, "approve", note).await.0, 200);
     let (event, _) = batch(&w, seen);
     assert!(notify.handle(event).await.batch_item_failures.is_empty());
     let (event, _) = batch(&w, 0);
@@ -100,6 +102,13 @@ async fn each_transition_is_told_once_however_often_it_is_delivered() {
         to_employee.1
     );
     assert!(to_employee.2.contains("approved by manager@acme.test"));
+    assert!(
+        to_employee
+            .2
+            .contains("manager@acme.test wrote: Enjoy <Pokhara>"),
+        "{}",
+        to_employee.2
+    );
     let posted = chat(&w.dir);
     assert_eq!(posted.len(), 2, "{posted:?}");
     assert_eq!(posted[1]["op"], "update");
@@ -109,6 +118,13 @@ async fn each_transition_is_told_once_however_often_it_is_delivered() {
             .as_str()
             .unwrap()
             .contains("Approved by manager@acme.test")
+    );
+    assert!(
+        posted[1]["blocks"]
+            .to_string()
+            .contains("*Comment:* Enjoy &lt;Pokhara&gt;"),
+        "{}",
+        posted[1]["blocks"]
     );
     assert!(
         posted[1]["blocks"]

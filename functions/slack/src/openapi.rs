@@ -43,12 +43,16 @@ struct SlashCommandForm {
     response_url: String,
 }
 
-/// A button click, form-encoded as Slack posts it: `payload=<the interaction as JSON>`.
+/// A button click or a form submission, form-encoded as Slack posts it: `payload=<the
+/// interaction as JSON>`.
 #[derive(ToSchema)]
 struct InteractionForm {
-    /// The `block_actions` interaction as JSON: `user.id`, `team.id`, `container.message_ts`,
-    /// `container.channel_id`, `response_url` and one action with `action_id` (`leave_approve`
-    /// or `leave_reject`) and `value` (the leave request id).
+    /// The interaction as JSON. A `block_actions` click: `user.id`, `team.id`,
+    /// `container.message_ts`, `container.channel_id`, `response_url`, `trigger_id` and one
+    /// action with `action_id` (`leave_approve` or `leave_reject`) and `value` (the leave request
+    /// id). A `view_submission` of the reject form: `user.id`, `team.id` and `view` with
+    /// `callback_id` (`leave_reject_form`), `private_metadata` (the leave request id) and
+    /// `state.values.comment.comment.value` (the comment).
     #[schema(
         example = r#"{"type":"block_actions","user":{"id":"U0MANAGER"},"team":{"id":"T0"},"container":{"message_ts":"1","channel_id":"D0"},"response_url":"https://hooks.slack.com/actions/T0/1/x","actions":[{"action_id":"leave_approve","value":"<request id>"}]}"#
     )]
@@ -86,18 +90,20 @@ struct EphemeralReply {
 )]
 fn command() {}
 
-/// An Approve or Reject click on a leave request's message.
+/// An Approve or Reject click on a leave request's message, or the reject form submitted.
 ///
-/// The clicking Slack user, as their roster entry, runs the same transition as `POST
-/// /leave-requests/{id}/approve|reject`; the message is updated once decided, and a refusal is
-/// told to the clicker alone. Slack always gets its 200.
+/// The Slack user, as their roster entry, runs the same transition as `POST
+/// /leave-requests/{id}/approve|reject`. Approve decides at the click; Reject opens a form
+/// (`views.open`) for the required comment and decides when it is submitted. The message is
+/// updated once decided; a refused click is told to the clicker alone, a refused submission is
+/// shown on the form's comment field. Slack always gets its 200.
 #[utoipa::path(
     post, path = "/slack/interactions", tag = "slack",
     operation_id = "slackInteraction",
     params(SlackSignature),
     request_body(content = InteractionForm, content_type = "application/x-www-form-urlencoded"),
     responses(
-        (status = 200, description = "Acknowledged (no body)."),
+        (status = 200, description = "Acknowledged: no body (a submitted form closes), or for a refused submission `{\"response_action\": \"errors\", \"errors\": {\"comment\": \"<why nothing changed>\"}}`, which keeps the form open with the error under its field."),
         (status = 400, response = BadRequest),
         (status = 401, response = Unauthorized),
         (status = 413, response = PayloadTooLarge),

@@ -18,6 +18,9 @@ use edge::slack::sign;
 use embedded_adapters::{JsonlChat, SqliteStore};
 use serde_json::{Value, json};
 use slack::{CheckoutReminder, Slack};
+use testkit::slack::{
+    click_form as click_body, click_payload, reject_submission_form as submission_body,
+};
 use testkit::{acme, load, outcome, temp_dir};
 
 const SECRET: &str = "8f742231b10e8888abcd99yyyzzz85a5";
@@ -173,20 +176,6 @@ fn command_body(user: &str, command: &str, text: &str) -> String {
         .replace("text=pending", &format!("text={text}"))
 }
 
-fn click_body(user: &str, action: &str, leave_id: &str) -> String {
-    let body = load(CLICK)["body"].as_str().unwrap().to_string();
-    let form: Vec<(String, String)> = form_urlencoded::parse(body.as_bytes())
-        .into_owned()
-        .collect();
-    let mut payload: Value = serde_json::from_str(&form[0].1).unwrap();
-    payload["user"]["id"] = json!(user);
-    payload["actions"][0]["action_id"] = json!(action);
-    payload["actions"][0]["value"] = json!(leave_id);
-    form_urlencoded::Serializer::new(String::new())
-        .append_pair("payload", &payload.to_string())
-        .finish()
-}
-
 async fn send(w: &World, request: lambda_http::Request) -> (u16, Value) {
     outcome(&w.app.handle(request).await)
 }
@@ -194,6 +183,11 @@ async fn send(w: &World, request: lambda_http::Request) -> (u16, Value) {
 async fn command(w: &World, user: &str, command: &str, text: &str) -> (u16, Value) {
     let body = command_body(user, command, text);
     send(w, signed(COMMAND, &body, SECRET, w.clock.now())).await
+}
+
+async fn submit(w: &World, user: &str, leave_id: &str, comment: Option<&str>) -> (u16, Value) {
+    let body = submission_body(user, leave_id, comment);
+    send(w, signed(CLICK, &body, SECRET, w.clock.now())).await
 }
 
 async fn click(w: &World, user: &str, action: &str, leave_id: &str) -> (u16, Value) {
@@ -318,11 +312,12 @@ async fn only_the_employees_manager_or_an_admin_decides_from_slack() {
         200
     );
     assert_eq!(status_of(&w, &id).await, LeaveStatus::Pending);
-    // Their manager approves; a second click (or the reject button) is told it is decided.
+    // Their manager approves; a second click is told it is decided, and so is a rejection
+    // written afterwards in a form opened before.
     assert_eq!(click(&w, "U0MANAGER", "leave_approve", &id).await.0, 200);
     assert_eq!(status_of(&w, &id).await, LeaveStatus::Approved);
-    assert_eq!(click(&w, "U0MANAGER", "leave_reject", &id).await.0, 200);
-    assert_eq!(status_of(&w, &id).await, LeaveStatus::Approved);
+    w.clock.advance(Duration::seconds(1));
+    assert_eq!(click(&w, "U0MANAGER", "leave_approve", &id).await.0, 200);
     let last = chat(&w).pop().unwrap();
     assert!(
         last["text"]
@@ -331,6 +326,17 @@ async fn only_the_employees_manager_or_an_admin_decides_from_slack() {
             .starts_with("Nothing changed"),
         "{last}"
     );
+    let (status, answer) = submit(&w, "U0MANAGER", &id, Some("Too late")).await;
+    assert_eq!(status, 200);
+    assert_eq!(answer["response_action"], "errors", "{answer}");
+    assert!(
+        answer["errors"]["comment"]
+            .as_str()
+            .unwrap()
+            .contains("approved"),
+        "{answer}"
+    );
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Approved);
     let decided = LeaveRepo::new(w.store.as_ref())
         .get("acme", &id)
         .await
@@ -343,17 +349,17 @@ async fn only_the_employees_manager_or_an_admin_decides_from_slack() {
 async fn concurrent_clicks_decide_once() {
     let w = world().await;
     let id = leave(&w, "2026-10-05", "2026-10-06").await;
+    // Approve clicks and submitted reject forms at once.
     let clicks = (0..10).map(|i| {
         let w = &w;
         let id = id.clone();
         async move {
-            let action = if i % 2 == 0 {
-                "leave_approve"
+            let body = if i % 2 == 0 {
+                click_body("U0MANAGER", "leave_approve", &id)
             } else {
-                "leave_reject"
+                submission_body("U0MANAGER", &id, Some("Audit week"))
             };
-            // Each click is its own signed request (Slack's timestamps differ).
-            let body = click_body("U0MANAGER", action, &id);
+            // Each is its own signed request (Slack's timestamps differ).
             send(
                 w,
                 signed(CLICK, &body, SECRET, w.clock.now() - Duration::seconds(i)),
@@ -363,9 +369,103 @@ async fn concurrent_clicks_decide_once() {
     });
     let outcomes = futures_util::future::join_all(clicks).await;
     assert!(outcomes.iter().all(|(s, _)| *s == 200), "{outcomes:?}");
-    let refusals = chat(&w).iter().filter(|m| m["op"] == "ephemeral").count();
-    assert_eq!(refusals, 9, "one click won, nine were told");
+    let whispered = chat(&w).iter().filter(|m| m["op"] == "ephemeral").count();
+    let on_forms = outcomes
+        .iter()
+        .filter(|(_, a)| a["response_action"] == "errors")
+        .count();
+    assert_eq!(whispered + on_forms, 9, "one won, nine were told");
     assert_ne!(status_of(&w, &id).await, LeaveStatus::Pending);
+}
+
+#[tokio::test]
+async fn reject_opens_a_form_and_its_comment_goes_with_the_rejection() {
+    let w = world().await;
+    let id = leave(&w, "2026-10-05", "2026-10-06").await;
+    // The click opens the form, carrying the request; nothing is decided yet.
+    assert_eq!(click(&w, "U0MANAGER", "leave_reject", &id).await.0, 200);
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Pending);
+    let opened = chat(&w).pop().unwrap();
+    assert_eq!(opened["op"], "views.open");
+    assert_eq!(
+        opened["trigger_id"],
+        "13345224609.738474920.8088930838d88f008e0"
+    );
+    let form = &opened["view"];
+    assert_eq!(
+        (
+            form["callback_id"].as_str(),
+            form["private_metadata"].as_str()
+        ),
+        (Some("leave_reject_form"), Some(id.as_str()))
+    );
+    assert_eq!(form["blocks"][0]["block_id"], "comment");
+    // Submitted empty: the form stays open, the field says why.
+    let (status, answer) = submit(&w, "U0MANAGER", &id, None).await;
+    assert_eq!(status, 200);
+    assert!(
+        answer["errors"]["comment"]
+            .as_str()
+            .unwrap()
+            .contains("needs a comment"),
+        "{answer}"
+    );
+    // Someone else's form: refused on the form.
+    let (_, answer) = submit(&w, "U0OTHER", &id, Some("No")).await;
+    assert!(
+        answer["errors"]["comment"]
+            .as_str()
+            .unwrap()
+            .starts_with("Nothing changed"),
+        "{answer}"
+    );
+    let (_, answer) = submit(&w, "U0NOBODY", &id, Some("No")).await;
+    assert!(
+        answer["errors"]["comment"]
+            .as_str()
+            .unwrap()
+            .contains("not linked"),
+        "{answer}"
+    );
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Pending);
+    // The manager's comment: an empty 200 closes the form; the rejection carries it.
+    let (status, answer) = submit(&w, "U0MANAGER", &id, Some(" Audit week \n")).await;
+    assert_eq!((status, answer), (200, json!("")));
+    let rejected = LeaveRepo::new(w.store.as_ref())
+        .get("acme", &id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(rejected.status, LeaveStatus::Rejected);
+    assert_eq!(rejected.decision_comment.as_deref(), Some("Audit week"));
+    assert_eq!(rejected.decided_by.as_deref(), Some(MANAGER.0));
+}
+
+#[tokio::test]
+async fn a_reject_click_without_a_trigger_is_told_to_click_again() {
+    let w = world().await;
+    let id = leave(&w, "2026-10-05", "2026-10-06").await;
+    let mut payload = click_payload("U0MANAGER", "leave_reject", &id);
+    payload.as_object_mut().unwrap().remove("trigger_id");
+    let body = form_urlencoded::Serializer::new(String::new())
+        .append_pair("payload", &payload.to_string())
+        .finish();
+    assert_eq!(
+        send(&w, signed(CLICK, &body, SECRET, w.clock.now()))
+            .await
+            .0,
+        200
+    );
+    let told = chat(&w).pop().unwrap();
+    assert_eq!(told["op"], "ephemeral");
+    assert!(
+        told["text"]
+            .as_str()
+            .unwrap()
+            .contains("click Reject again"),
+        "{told}"
+    );
+    assert_eq!(status_of(&w, &id).await, LeaveStatus::Pending);
 }
 
 #[tokio::test]

@@ -1,4 +1,5 @@
-//! The chat port on Slack's Web API (`chat.postMessage`, `chat.update`) with a bot token, over
+//! The chat port on Slack's Web API (`chat.postMessage`, `chat.update`, `chat.postEphemeral`,
+//! `views.open`) with a bot token, over
 //! HTTPS. Slack answers 200 with `{"ok": false, "error": ...}` for refusals and 429 when rate
 //! limited; both become port errors so the stream delivery retries or parks the message.
 
@@ -98,6 +99,11 @@ impl ChatPoster for SlackWebChat {
         body["user"] = json!(user);
         self.call("chat.postEphemeral", body).await.map(|_| ())
     }
+
+    async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), ChatError> {
+        let body = json!({ "trigger_id": trigger_id, "view": view });
+        self.call("views.open", body).await.map(|_| ())
+    }
 }
 
 #[cfg(test)]
@@ -131,6 +137,9 @@ mod tests {
                 return (axum::http::StatusCode::TOO_MANY_REQUESTS, Json(json!({})));
             }
             (_, Some("U0NOBODY")) => json!({ "ok": false, "error": "channel_not_found" }),
+            ("views.open", _) if body["trigger_id"] == "expired" => {
+                json!({ "ok": false, "error": "expired_trigger_id" })
+            }
             ("chat.postMessage", _) => {
                 json!({ "ok": true, "channel": "D0DM", "ts": "1795585968.000100" })
             }
@@ -183,6 +192,22 @@ mod tests {
         assert_eq!(seen[1].0, "chat.update");
         assert_eq!(seen[1].2["ts"], "1795585968.000100");
         assert_eq!(seen[1].2["channel"], "D0DM");
+    }
+
+    #[tokio::test]
+    async fn opens_a_form_by_its_trigger_and_a_stale_trigger_is_refused() {
+        let (base, seen) = server().await;
+        let chat = SlackWebChat::new("xoxb-test", base).unwrap();
+        let form = json!({ "type": "modal", "callback_id": "leave_reject_form" });
+        chat.open_view("1234.5678.abcd", &form).await.unwrap();
+        assert_eq!(
+            chat.open_view("expired", &form).await.unwrap_err(),
+            ChatError::Rejected("views.open: expired_trigger_id".into())
+        );
+        let seen = seen.lock().unwrap();
+        assert_eq!(seen[0].0, "views.open");
+        assert_eq!(seen[0].2["trigger_id"], "1234.5678.abcd");
+        assert_eq!(seen[0].2["view"]["callback_id"], "leave_reject_form");
     }
 
     #[tokio::test]

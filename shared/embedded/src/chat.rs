@@ -1,5 +1,5 @@
 //! The chat port as a JSON-lines file: one line per call, as Slack's `chat.postMessage` or
-//! `chat.update` would have received it (`op` says which).
+//! `chat.update` (or `chat.postEphemeral`, `views.open`) would have received it (`op` says which).
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -69,5 +69,15 @@ impl ChatPoster for JsonlChat {
             "op": "ephemeral", "user": user, "channel": message.channel, "text": message.text,
             "blocks": message.blocks,
         }))
+    }
+
+    async fn open_view(&self, trigger_id: &str, view: &serde_json::Value) -> Result<(), ChatError> {
+        // Slack refuses a blank trigger; so does the file, so no caller relies on it passing.
+        if trigger_id.trim().is_empty() {
+            return Err(ChatError::Rejected("views.open: invalid_trigger_id".into()));
+        }
+        self.append(
+            serde_json::json!({ "op": "views.open", "trigger_id": trigger_id, "view": view }),
+        )
     }
 }

@@ -19,6 +19,8 @@ pub fn events_dir() -> PathBuf {
     workspace().join("events")
 }
 
+pub mod slack;
+
 /// The fixture at `events/<name>` as JSON; panics with the path if it is missing (tests only).
 pub fn load(name: &str) -> Value {
     let path = events_dir().join(name);

@@ -169,8 +169,20 @@ pub async fn request_leave(w: &World, claims: Value, body: Value) -> (u16, Value
     .await
 }
 
-/// `POST /leave-requests/{id}/{action}` as `claims`.
+/// `POST /leave-requests/{id}/{action}` as `claims`, a rejection with the comment it needs.
 pub async fn act(w: &World, claims: Value, id: &str, action: &str) -> (u16, Value) {
+    let body = (action == "reject").then(|| json!({ "comment": "Short-staffed that week" }));
+    decide(w, claims, id, action, body).await
+}
+
+/// `POST /leave-requests/{id}/{action}` as `claims` with `body`, if any.
+pub async fn decide(
+    w: &World,
+    claims: Value,
+    id: &str,
+    action: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
     let resource = format!("/leave-requests/{{id}}/{action}");
     call(
         w,
@@ -180,6 +192,7 @@ pub async fn act(w: &World, claims: Value, id: &str, action: &str) -> (u16, Valu
             path: Some(format!("/leave-requests/{id}/{action}")),
             params: json!({ "id": id }),
             claims: Some(claims),
+            body: body.map(|b| b.to_string()),
             ..Call::default()
         },
     )

@@ -4,20 +4,21 @@
 
 use chrono::{DateTime, Utc};
 
+use super::decision::Decision;
 use super::repo::LeaveRepo;
 use super::request::LeaveRequest;
-use super::status::{Actor, LeaveAction};
+use super::status::Actor;
 use crate::calendar::work_date;
 use crate::company::members;
 use crate::failure::Failure;
 use crate::ports::ItemStore;
 
-/// Has the active staff member `username` of `tenant` take `action` on the request `leave_id`.
+/// Has the active staff member `username` of `tenant` take `decision` on the request `leave_id`.
 pub async fn decide(
     store: &dyn ItemStore,
     tenant: &str,
     leave_id: &str,
-    action: LeaveAction,
+    decision: &Decision,
     username: &str,
     now: DateTime<Utc>,
 ) -> Result<LeaveRequest, Failure> {
@@ -29,6 +30,6 @@ pub async fn decide(
         role: me.role,
     };
     LeaveRepo::new(store)
-        .transition(tenant, leave_id, action, &actor, today, now)
+        .transition(tenant, leave_id, decision, &actor, today, now)
         .await
 }

@@ -3,6 +3,7 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use super::decision::free_text;
 use super::policy::{LeavePolicy, MAX_LEAVE_DAYS};
 use crate::calendar::iso_date;
 use crate::refusal::Refusal;
@@ -130,20 +131,7 @@ impl LeaveDraft {
                 ));
             }
         }
-        self.reason = self.reason.trim().to_string();
-        let len = self.reason.chars().count();
-        if len == 0 || len > MAX_REASON_CHARS {
-            return Err(Refusal::invalid(
-                "reason",
-                format!("the reason must have 1 to {MAX_REASON_CHARS} characters"),
-            ));
-        }
-        if self.reason.chars().any(|c| c.is_control() && c != '\n') {
-            return Err(Refusal::invalid(
-                "reason",
-                "the reason must not contain control characters other than line breaks",
-            ));
-        }
+        self.reason = free_text("reason", "reason", self.reason.trim(), MAX_REASON_CHARS)?;
         Ok(self)
     }
 }

@@ -4,6 +4,7 @@
 
 mod days;
 mod decide;
+mod decision;
 mod draft;
 mod policy;
 mod repo;
@@ -12,6 +13,7 @@ mod status;
 
 pub use days::working_days;
 pub use decide::decide;
+pub use decision::{Decision, DecisionNote, MAX_COMMENT_CHARS};
 pub use draft::{HalfDay, LeaveDraft, LeaveType, MAX_REASON_CHARS};
 pub use policy::{LeavePolicy, MAX_LEAVE_DAYS, PAST_WINDOW_VAR};
 pub use repo::{LeaveRepo, NO_MANAGER};

@@ -25,9 +25,10 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::{Value, json};
 
+use super::decision::Decision;
 use super::policy::MAX_LEAVE_DAYS;
 use super::request::LeaveRequest;
-use super::status::{Actor, LeaveAction, LeaveStatus};
+use super::status::{Actor, LeaveStatus};
 use crate::calendar::{iso_date, sortable};
 use crate::events::Month;
 use crate::failure::Failure;
@@ -252,7 +253,7 @@ impl<'a> LeaveRepo<'a> {
         &self,
         company_id: &str,
         leave_id: &str,
-        action: LeaveAction,
+        decision: &Decision,
         actor: &Actor,
         today: NaiveDate,
         now: DateTime<Utc>,
@@ -262,7 +263,7 @@ impl<'a> LeaveRepo<'a> {
                 .get(company_id, leave_id)
                 .await?
                 .ok_or_else(|| Refusal::not_found("no such leave request"))?;
-            let next = current.decide(action, actor, today, now)?;
+            let next = current.decide(decision, actor, today, now)?;
             let condition = Condition::Equals(vec![
                 ("status".into(), current.status.as_str().into()),
                 ("version".into(), current.version.into()),

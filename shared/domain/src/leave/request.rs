@@ -7,6 +7,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::days::working_days;
+use super::decision::Decision;
 use super::draft::{HalfDay, LeaveDraft, LeaveType};
 use super::status::{Actor, LeaveAction, LeaveStatus, authorise};
 use crate::company::Weekday;
@@ -36,6 +37,10 @@ pub struct LeaveRequest {
     /// Who made the latest move (decided or cancelled), and when.
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// What the decider said with the latest move (required on a rejection); absent on items
+    /// written before comments existed.
+    #[serde(default)]
+    pub decision_comment: Option<String>,
     pub created_at: DateTime<Utc>,
     /// Bumped by every write, the optimistic-concurrency token.
     pub version: u64,
@@ -60,6 +65,9 @@ pub struct LeaveView {
     pub status: LeaveStatus,
     pub decided_by: Option<String>,
     pub decided_at: Option<DateTime<Utc>>,
+    /// The decider's words to the employee with the latest move: why it was rejected, or a note
+    /// on the approval.
+    pub decision_comment: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 
@@ -107,6 +115,7 @@ impl LeaveRequest {
             status: LeaveStatus::Pending,
             decided_by: None,
             decided_at: None,
+            decision_comment: None,
             // Millisecond precision, as the `manager` index stores it.
             created_at: DateTime::from_timestamp_millis(now.timestamp_millis()).unwrap_or(now),
             version: 1,
@@ -139,16 +148,17 @@ impl LeaveRequest {
         self.status.holds_dates() && a0 <= b1 && b0 <= a1
     }
 
-    /// The request after `actor` takes `action` on it at `now`, `today` being the company's local
-    /// date: forbidden if they may not, a conflict naming the current status if the request
+    /// The request after `actor` takes `decision` on it at `now`, `today` being the company's
+    /// local date: forbidden if they may not, a conflict naming the current status if the request
     /// cannot move so.
     pub fn decide(
         &self,
-        action: LeaveAction,
+        decision: &Decision,
         actor: &Actor,
         today: NaiveDate,
         now: DateTime<Utc>,
     ) -> Result<LeaveRequest, Refusal> {
+        let action = decision.action();
         authorise(action, actor, &self.employee, self.manager.as_deref())?;
         let status = match action {
             LeaveAction::Approve => self.status.approve()?,
@@ -159,6 +169,7 @@ impl LeaveRequest {
             status,
             decided_by: Some(actor.username.clone()),
             decided_at: Some(now),
+            decision_comment: decision.comment().map(str::to_string),
             version: self.version + 1,
             ..self.clone()
         })
@@ -180,6 +191,7 @@ impl LeaveRequest {
             status: self.status,
             decided_by: self.decided_by.clone(),
             decided_at: self.decided_at,
+            decision_comment: self.decision_comment.clone(),
             created_at: self.created_at,
         }
     }
@@ -358,6 +370,37 @@ mod tests {
         }
     }
 
+    fn approve() -> Decision {
+        Decision::plain(LeaveAction::Approve).unwrap()
+    }
+
+    fn cancel() -> Decision {
+        Decision::plain(LeaveAction::Cancel).unwrap()
+    }
+
+    #[test]
+    fn a_decision_keeps_its_comment_until_the_next_move() {
+        let r = request(16, 17, None, None);
+        let boss = Actor {
+            username: "boss".into(),
+            role: StaffRole::Manager,
+        };
+        let note = Decision::new(LeaveAction::Approve, Some("Enjoy the trip")).unwrap();
+        let approved = r.decide(&note, &boss, day(1), now()).unwrap();
+        assert_eq!(approved.decision_comment.as_deref(), Some("Enjoy the trip"));
+        let v = serde_json::to_value(approved.view()).unwrap();
+        assert_eq!(v["decisionComment"], "Enjoy the trip");
+        let me = Actor {
+            username: "emp".into(),
+            role: StaffRole::Employee,
+        };
+        let cancelled = approved.decide(&cancel(), &me, day(2), now()).unwrap();
+        assert_eq!(
+            cancelled.decision_comment, None,
+            "the comment was the approver's"
+        );
+    }
+
     #[test]
     fn deciding_records_who_and_when_and_bumps_the_version() {
         let r = request(16, 17, None, None);
@@ -365,9 +408,7 @@ mod tests {
             username: "boss".into(),
             role: StaffRole::Manager,
         };
-        let approved = r
-            .decide(LeaveAction::Approve, &boss, day(1), now())
-            .unwrap();
+        let approved = r.decide(&approve(), &boss, day(1), now()).unwrap();
         assert_eq!(approved.status, LeaveStatus::Approved);
         assert_eq!(
             (approved.decided_by.as_deref(), approved.version),
@@ -380,14 +421,14 @@ mod tests {
         };
         assert_eq!(
             approved
-                .decide(LeaveAction::Approve, &stranger, day(1), now())
+                .decide(&approve(), &stranger, day(1), now())
                 .unwrap_err()
                 .kind,
             RefusalKind::Forbidden
         );
         assert_eq!(
             approved
-                .decide(LeaveAction::Approve, &boss, day(1), now())
+                .decide(&approve(), &boss, day(1), now())
                 .unwrap_err()
                 .kind,
             RefusalKind::Conflict
@@ -396,13 +437,11 @@ mod tests {
             username: "emp".into(),
             role: StaffRole::Employee,
         };
-        let cancelled = approved
-            .decide(LeaveAction::Cancel, &me, day(15), now())
-            .unwrap();
+        let cancelled = approved.decide(&cancel(), &me, day(15), now()).unwrap();
         assert_eq!(cancelled.status, LeaveStatus::Cancelled);
         assert_eq!(
             approved
-                .decide(LeaveAction::Cancel, &me, day(16), now())
+                .decide(&cancel(), &me, day(16), now())
                 .unwrap_err()
                 .kind,
             RefusalKind::Conflict

@@ -1,4 +1,5 @@
-//! The chat port: posting a message (text and optional Slack blocks) to a channel or user.
+//! The chat port: posting a message (text and optional Slack blocks) to a channel or user, and
+//! opening a form in answer to a click.
 
 use async_trait::async_trait;
 use serde_json::Value;
@@ -39,4 +40,7 @@ pub trait ChatPoster: Send + Sync {
     async fn update(&self, ts: &str, message: &ChatMessage) -> Result<(), ChatError>;
     /// Shows `message` in `message.channel` to `user` only (Slack's ephemeral messages).
     async fn whisper(&self, user: &str, message: &ChatMessage) -> Result<(), ChatError>;
+    /// Opens the form `view` (Slack's `views.open`) for whoever's click handed out `trigger_id`;
+    /// Slack refuses a trigger older than three seconds.
+    async fn open_view(&self, trigger_id: &str, view: &Value) -> Result<(), ChatError>;
 }

@@ -85,6 +85,12 @@ fn halves(
     LeaveRequest::new(id.into(), who, draft, &WEEK, &BTreeSet::new(), at(minute)).unwrap()
 }
 
+/// `action` as a decider sends it: a rejection with the reason it needs.
+fn d(action: LeaveAction) -> Decision {
+    let comment = (action == LeaveAction::Reject).then_some("Short-staffed that week");
+    Decision::new(action, comment).unwrap()
+}
+
 fn boss() -> Actor {
     Actor {
         username: "boss".into(),
@@ -284,7 +290,7 @@ async fn cancelled_and_rejected_requests_free_their_dates() {
     repo.transition(
         "c1",
         "a",
-        LeaveAction::Cancel,
+        &d(LeaveAction::Cancel),
         &emp_actor(),
         day(3, 1),
         at(1),
@@ -294,15 +300,29 @@ async fn cancelled_and_rejected_requests_free_their_dates() {
     repo.create(leave("b", &emp, day(3, 9), day(3, 10)))
         .await
         .unwrap();
-    repo.transition("c1", "b", LeaveAction::Reject, &boss(), day(3, 1), at(2))
-        .await
-        .unwrap();
+    repo.transition(
+        "c1",
+        "b",
+        &d(LeaveAction::Reject),
+        &boss(),
+        day(3, 1),
+        at(2),
+    )
+    .await
+    .unwrap();
     repo.create(leave("c", &emp, day(3, 9), day(3, 10)))
         .await
         .unwrap();
-    repo.transition("c1", "c", LeaveAction::Approve, &boss(), day(3, 1), at(3))
-        .await
-        .unwrap();
+    repo.transition(
+        "c1",
+        "c",
+        &d(LeaveAction::Approve),
+        &boss(),
+        day(3, 1),
+        at(3),
+    )
+    .await
+    .unwrap();
     let err = repo
         .create(leave("d", &emp, day(3, 10), day(3, 10)))
         .await
@@ -422,7 +442,7 @@ async fn twenty_racing_decisions_exactly_one_lands() {
         };
         tasks.push(tokio::spawn(async move {
             LeaveRepo::new(store.as_ref())
-                .transition("c1", "l1", action, &boss(), day(3, 1), at(i))
+                .transition("c1", "l1", &d(action), &boss(), day(3, 1), at(i))
                 .await
         }));
     }
@@ -461,7 +481,7 @@ async fn transitions_are_refused_by_company_role_and_state() {
         .unwrap();
     let today = day(3, 1);
     let err = repo
-        .transition("c2", "l1", LeaveAction::Approve, &boss(), today, at(1))
+        .transition("c2", "l1", &d(LeaveAction::Approve), &boss(), today, at(1))
         .await
         .unwrap_err()
         .refused();
@@ -471,13 +491,20 @@ async fn transitions_are_refused_by_company_role_and_state() {
         "another company's request is not found"
     );
     let err = repo
-        .transition("c1", "l1", LeaveAction::Approve, &emp_actor(), today, at(1))
+        .transition(
+            "c1",
+            "l1",
+            &d(LeaveAction::Approve),
+            &emp_actor(),
+            today,
+            at(1),
+        )
         .await
         .unwrap_err()
         .refused();
     assert_eq!(err.kind, RefusalKind::Forbidden);
     let approved = repo
-        .transition("c1", "l1", LeaveAction::Approve, &boss(), today, at(1))
+        .transition("c1", "l1", &d(LeaveAction::Approve), &boss(), today, at(1))
         .await
         .unwrap();
     assert_eq!(
@@ -489,7 +516,7 @@ async fn transitions_are_refused_by_company_role_and_state() {
         .transition(
             "c1",
             "l1",
-            LeaveAction::Cancel,
+            &d(LeaveAction::Cancel),
             &emp_actor(),
             day(3, 9),
             at(2),
@@ -502,7 +529,7 @@ async fn transitions_are_refused_by_company_role_and_state() {
         .transition(
             "c1",
             "l1",
-            LeaveAction::Cancel,
+            &d(LeaveAction::Cancel),
             &emp_actor(),
             day(3, 8),
             at(2),
@@ -539,7 +566,7 @@ async fn mine_pages_through_own_requests_latest_first_and_filters_by_status() {
     repo.transition(
         "c1",
         "m2",
-        LeaveAction::Cancel,
+        &d(LeaveAction::Cancel),
         &emp_actor(),
         day(3, 1),
         at(1),
@@ -614,9 +641,16 @@ async fn team_lists_a_managers_queue_by_status_and_month_across_pages() {
     repo.create(leave("r1", &lonely_admin, day(4, 14), day(4, 14)))
         .await
         .unwrap();
-    repo.transition("c1", "b2", LeaveAction::Approve, &boss(), day(3, 1), at(1))
-        .await
-        .unwrap();
+    repo.transition(
+        "c1",
+        "b2",
+        &d(LeaveAction::Approve),
+        &boss(),
+        day(3, 1),
+        at(1),
+    )
+    .await
+    .unwrap();
 
     let ids = |rs: Vec<LeaveRequest>| rs.into_iter().map(|r| r.leave_id).collect::<Vec<_>>();
     let (all, next) = repo.team("c1", "boss", None, None, 10, None).await.unwrap();

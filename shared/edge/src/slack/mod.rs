@@ -10,7 +10,7 @@ mod replay;
 mod signature;
 mod user_id;
 
-pub use payload::{Interaction, RESPONSE_URL_PREFIX, SlashCommand};
+pub use payload::{Interaction, Interactive, RESPONSE_URL_PREFIX, SlashCommand, ViewSubmission};
 pub use replay::ReplayGuard;
 pub use signature::{
     MAX_SKEW_SECONDS, SIGNATURE_HEADER, SlackAuthError, TIMESTAMP_HEADER, sign, verify_signature,

@@ -1,7 +1,9 @@
-//! The two payloads Slack posts: a slash command (form fields) and an interaction, such as an
-//! approve button click (`payload=` and the JSON, form-encoded). Parse only verified bodies.
+//! The payloads Slack posts: a slash command (form fields) and an interaction (`payload=` and the
+//! JSON, form-encoded): a button click, or the submission of a form a click opened. Parse only
+//! verified bodies.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -38,6 +40,28 @@ pub struct Interaction {
     pub message_ts: String,
     pub channel_id: String,
     pub response_url: String,
+    /// Opens a form in answer to this click, within three seconds of it.
+    pub trigger_id: Option<String>,
+}
+
+/// A form of ours submitted (a `view_submission` interaction).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewSubmission {
+    /// Which form, e.g. `leave_reject_form`.
+    pub callback_id: String,
+    /// What the form carries, e.g. the leave request id.
+    pub private_metadata: String,
+    pub user_id: String,
+    pub team_id: String,
+    /// Each input's value by block id (inputs left empty are absent).
+    pub values: BTreeMap<String, String>,
+}
+
+/// What an interaction body holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Interactive {
+    Click(Interaction),
+    Submission(ViewSubmission),
 }
 
 /// The first value of each form field.
@@ -114,6 +138,26 @@ struct Action {
     value: Option<String>,
 }
 
+/// An input's state: `{"type": "plain_text_input", "value": "…"}`.
+#[derive(Deserialize)]
+struct InputState {
+    value: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ViewState {
+    /// block id → action id → state.
+    #[serde(default)]
+    values: BTreeMap<String, BTreeMap<String, InputState>>,
+}
+
+#[derive(Deserialize)]
+struct View {
+    callback_id: Option<String>,
+    private_metadata: Option<String>,
+    state: Option<ViewState>,
+}
+
 /// The parts of Slack's interaction payload we read; the rest is ignored.
 #[derive(Deserialize)]
 struct RawInteraction {
@@ -125,13 +169,15 @@ struct RawInteraction {
     channel: Option<Id>,
     message: Option<Message>,
     response_url: Option<String>,
+    trigger_id: Option<String>,
     #[serde(default)]
     actions: Vec<Action>,
+    view: Option<View>,
 }
 
-impl Interaction {
-    /// Reads a form-encoded `payload=<JSON>` interaction body holding one button click.
-    pub fn parse(body: &[u8]) -> Result<Interaction, ApiError> {
+impl Interactive {
+    /// Reads a form-encoded `payload=<JSON>` interaction body: a click or a submission.
+    pub fn parse(body: &[u8]) -> Result<Interactive, ApiError> {
         let json = required("payload", form(body)("payload"))?;
         let raw: RawInteraction = serde_json::from_str(&json).map_err(|e| {
             ApiError::bad_request(
@@ -139,12 +185,61 @@ impl Interaction {
                 format!("the payload is not the expected JSON: {e}"),
             )
         })?;
-        if raw.kind.as_deref() != Some("block_actions") {
-            return Err(ApiError::bad_request(
+        match raw.kind.as_deref() {
+            Some("block_actions") => Interaction::from_raw(raw).map(Interactive::Click),
+            Some("view_submission") => ViewSubmission::from_raw(raw).map(Interactive::Submission),
+            _ => Err(ApiError::bad_request(
                 "payload.type",
-                "only block_actions interactions are handled",
-            ));
+                "only block_actions and view_submission interactions are handled",
+            )),
         }
+    }
+}
+
+impl ViewSubmission {
+    fn from_raw(raw: RawInteraction) -> Result<ViewSubmission, ApiError> {
+        let Some(view) = raw.view else {
+            return Err(ApiError::bad_request(
+                "payload.view",
+                "a submission names its view",
+            ));
+        };
+        let private_metadata = required("payload.view.private_metadata", view.private_metadata)?;
+        // It carries a leave id, read by key: one that cannot be a key is refused here.
+        checked_id("payload.view.private_metadata", &private_metadata)?;
+        let values = view
+            .state
+            .map(|s| s.values)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(block, inputs)| {
+                let value = inputs.into_values().find_map(|i| i.value)?;
+                Some((block, value))
+            })
+            .collect();
+        Ok(ViewSubmission {
+            callback_id: required("payload.view.callback_id", view.callback_id)?,
+            private_metadata,
+            user_id: required("payload.user.id", raw.user.and_then(|u| u.id))?,
+            team_id: required("payload.team.id", raw.team.and_then(|t| t.id))?,
+            values,
+        })
+    }
+}
+
+impl Interaction {
+    /// Reads a form-encoded `payload=<JSON>` interaction body holding one button click.
+    pub fn parse(body: &[u8]) -> Result<Interaction, ApiError> {
+        match Interactive::parse(body)? {
+            Interactive::Click(click) => Ok(click),
+            Interactive::Submission(_) => Err(ApiError::bad_request(
+                "payload.type",
+                "a button click was expected, not a form submission",
+            )),
+        }
+    }
+
+    fn from_raw(raw: RawInteraction) -> Result<Interaction, ApiError> {
         let Some(action) = raw.actions.into_iter().next() else {
             return Err(ApiError::bad_request(
                 "payload.actions",
@@ -172,6 +267,7 @@ impl Interaction {
                 container_channel.or(raw.channel.and_then(|c| c.id)),
             )?,
             response_url: response_url("payload.response_url", raw.response_url)?,
+            trigger_id: raw.trigger_id.filter(|t| !t.trim().is_empty()),
         })
     }
 }
@@ -273,6 +369,7 @@ mod tests {
                 message_ts: "1790000000.000200".into(),
                 channel_id: "C0LEAVE".into(),
                 response_url: "https://hooks.slack.com/actions/T0GENESE/1234/abcd".into(),
+                trigger_id: Some("13345224609.738474920.8088930838d88f008e0".into()),
             }
         );
         // Re-encoding the same JSON differently is a different body: the signature is over bytes.
@@ -301,6 +398,64 @@ mod tests {
         );
     }
 
+    /// The reject form submitted, shaped as Slack sends `view_submission`.
+    fn submission() -> Value {
+        json!({
+            "type": "view_submission",
+            "team": { "id": "T0GENESE", "domain": "genese" },
+            "user": { "id": "U0MANAGER", "username": "manager", "team_id": "T0GENESE" },
+            "api_app_id": "A0LEAVE",
+            "trigger_id": "12466734323.1395872398.8ad66b4bbea8e1b8a2a5c2b40a7e2a41",
+            "view": {
+                "id": "V0REJECT", "type": "modal", "callback_id": "leave_reject_form",
+                "private_metadata": "l1",
+                "state": { "values": {
+                    "comment": { "comment": { "type": "plain_text_input", "value": "Audit week" } },
+                    "unused": { "x": { "type": "plain_text_input", "value": null } }
+                } }
+            }
+        })
+    }
+
+    #[test]
+    fn a_submitted_form_reads_its_inputs_by_block() {
+        let read = |p: &Value| Interactive::parse(form_body(p).as_bytes());
+        let Interactive::Submission(s) = read(&submission()).unwrap() else {
+            panic!("a submission");
+        };
+        assert_eq!(
+            s,
+            ViewSubmission {
+                callback_id: "leave_reject_form".into(),
+                private_metadata: "l1".into(),
+                user_id: "U0MANAGER".into(),
+                team_id: "T0GENESE".into(),
+                values: BTreeMap::from([("comment".into(), "Audit week".into())]),
+            }
+        );
+        let field = |edit: &dyn Fn(&mut Value)| {
+            let mut p = submission();
+            edit(&mut p);
+            read(&p).unwrap_err().field
+        };
+        assert_eq!(
+            field(&|p| p["view"]["private_metadata"] = json!("../x")),
+            Some("payload.view.private_metadata".into())
+        );
+        assert_eq!(
+            field(&|p| {
+                p.as_object_mut().unwrap().remove("view");
+            }),
+            Some("payload.view".into())
+        );
+        assert_eq!(
+            Interaction::parse(form_body(&submission()).as_bytes())
+                .unwrap_err()
+                .field,
+            Some("payload.type".into())
+        );
+    }
+
     #[test]
     fn a_malformed_interaction_names_what_is_wrong() {
         let field = |body: String| Interaction::parse(body.as_bytes()).unwrap_err().field;
@@ -312,7 +467,7 @@ mod tests {
             form_body(&p)
         };
         assert_eq!(
-            field(with(&|p| p["type"] = json!("view_submission"))),
+            field(with(&|p| p["type"] = json!("message_action"))),
             Some("payload.type".into())
         );
         assert_eq!(
