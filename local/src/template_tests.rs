@@ -118,7 +118,8 @@ fn tables_of(binary: &str) -> &'static [Table] {
     match binary {
         "company-admin" => &company_admin::TABLES,
         "question-collection" => &question_collection::TABLES,
-        "question-answer" | "exam-sweep" => &question_answer::TABLES,
+        "question-answer" => &question_answer::TABLES,
+        "exam-sweep" => &question_answer::SWEEP_TABLES,
         "personal-details" => &personal_details::TABLES,
         "attendance" => &attendance::TABLES,
         "ses-notify" => &ses_notify::TABLES,

@@ -219,6 +219,9 @@ impl World {
                 json!({ "type": "sick", "startDate": day, "endDate": day, "reason": "Dentist" })
             }
             ("POST", "/leave-requests/{id}/reject") => json!({ "comment": "Short-staffed" }),
+            ("PUT", "/exams/{uid}/extra-time") => {
+                json!({ "minutes": 15, "reason": "Dyslexia: 50% extra time" })
+            }
             ("POST", "/questions") => question(n),
             ("PUT", "/questions/{id}") => {
                 let id = self.values["question"].clone();

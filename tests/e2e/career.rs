@@ -1,6 +1,7 @@
 //! The Career Genese journey end to end through the real stack: a recruiter builds the bank,
 //! a new applicant signs up, fills in details, starts, saves and submits; the recruiter sees
-//! the score, and the mail pair is written once, however many submits race; then she exports
+//! the score, and the mail pair is written once, however many submits race; a recruiter gives
+//! her extra time and her deadline moves; then she exports
 //! her data and erases herself.
 
 use std::time::Duration;
@@ -144,6 +145,25 @@ async fn an_applicant_takes_the_exam_and_the_recruiter_sees_the_score() {
     assert_eq!(questions.len(), 12);
     assert!(!exam.to_string().contains("correct"), "no answers leak");
 
+    // The recruiter grants her a quarter of an hour more; her deadline moves with it.
+    let grant = json!({ "minutes": 15, "reason": "Dyslexia: extra time agreed at interview" });
+    let (status, held) = recruiter
+        .send("PUT", &format!("/exams/{sub}/extra-time"), Some(grant))
+        .await;
+    assert_eq!(
+        (status, held["minutes"].as_u64()),
+        (200, Some(15)),
+        "{held}"
+    );
+    let (_, now_current) = applicant.send("GET", "/exams/current", None).await;
+    assert_eq!(now_current["extraMinutes"], 15, "{now_current}");
+    let deadline =
+        |v: &Value| chrono::DateTime::parse_from_rfc3339(v["deadline"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        deadline(&now_current) - deadline(&exam),
+        chrono::Duration::minutes(15)
+    );
+
     // Pick "right" in six questions, as shown to this applicant.
     let right = |q: &Value| {
         q["options"]
@@ -281,6 +301,10 @@ async fn an_applicant_takes_the_exam_and_the_recruiter_sees_the_score() {
     assert_eq!(export["resume"]["status"], "uploaded");
     assert!(export["resume"]["url"].is_string(), "{export}");
     assert_eq!(export["exam"]["grade"]["score"].as_f64(), Some(12.0));
+    assert_eq!(
+        export["extraTime"]["changes"][0]["reason"],
+        "Dyslexia: extra time agreed at interview"
+    );
     let cv = stack
         .http
         .get(export["resume"]["url"].as_str().unwrap())

@@ -24,9 +24,7 @@ fn note(request: &Request, action: LeaveAction) -> Result<DecisionNote, ApiError
     {
         return Ok(DecisionNote::default());
     }
-    // JSON `null` is a note left out, as the contract's `DecisionNote | null` says.
-    let note: Option<DecisionNote> = json_body(request, DEFAULT_BODY_LIMIT)?;
-    Ok(note.unwrap_or_default())
+    json_body(request, DEFAULT_BODY_LIMIT)
 }
 
 pub async fn decide(

@@ -96,7 +96,7 @@ fn list_leave() {}
     post, path = "/leave-requests/{id}/approve", tag = "leave",
     operation_id = "approveLeave",
     params(("id" = String, Path, description = ID)),
-    request_body(content = Option<DecisionNote>, description = "The comment to the employee; the body may be left out."),
+    request_body(content = DecisionNote, description = "The comment to the employee; the body may be left out."),
     responses(
         (status = 200, description = "Approved.", body = LeaveView),
         (status = 403, response = Forbidden),
@@ -145,5 +145,7 @@ fn cancel() {}
 
 /// This function's operations, one per entry of [`ROUTES`](crate::ROUTES), and the schemas they use.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    crate::described_routes()
+    let mut doc = crate::described_routes();
+    edge::openapi::optional_post_body(&mut doc, "/leave-requests/{id}/approve");
+    doc
 }

@@ -1,12 +1,13 @@
 //! `GET /applicants/me/export`: everything held about the caller (GDPR art. 15 and 20), as one
 //! JSON document the browser saves: the account as the token names it, the details, the CV
 //! (with a link while it is a PDF), and the exam with the questions as drawn, the answers and,
-//! once it is over, the grade. Only here does an applicant see their score: what is held about
+//! once it is over, the grade; and any extra time a recruiter granted, with its reasons. Only
+//! here does an applicant see their score: what is held about
 //! them is theirs to read, while the everyday view (`GET /applicants/me`) keeps to status.
 
 use chrono::{DateTime, Utc};
 use domain::applicant::{ApplicantRepo, Details};
-use domain::exam::{ApplicantView, AttemptRepo, Grade};
+use domain::exam::{ApplicantView, AttemptRepo, ExtraTimeRepo, ExtraTimeView, Grade};
 use edge::ApiError;
 use edge::claims::Claims;
 use edge::http::json;
@@ -37,6 +38,8 @@ pub(crate) struct Export {
     resume: Value,
     /// `null` until the exam is started.
     exam: Option<ExportedExam>,
+    /// Extra time recruiters granted, each change with its reason; `null` if none ever was.
+    extra_time: Option<ExtraTimeView>,
 }
 
 /// The sign-in account, as the caller's token names it.
@@ -71,6 +74,11 @@ pub async fn read(app: &PersonalDetails, claims: &Claims) -> Result<Response<Bod
     let attempt = AttemptRepo::new(app.store.as_ref())
         .current(&claims.sub, now)
         .await?;
+    let grant = ExtraTimeRepo::new(app.store.as_ref())
+        .get(&claims.sub)
+        .await?;
+    let extra_time = (grant.version > 0)
+        .then(|| ExtraTimeView::of(&grant, attempt.as_ref().map(|a| a.deadline)));
     let key = applicant.as_ref().and_then(|a| a.resume_key.as_deref());
     let resume = linked_resume(app, key).await?;
     let export = Export {
@@ -89,6 +97,7 @@ pub async fn read(app: &PersonalDetails, claims: &Claims) -> Result<Response<Bod
             saved_at: a.saved_at,
             grade: a.grade,
         }),
+        extra_time,
     };
     let mut response = json(StatusCode::OK, &export);
     if let Ok(value) = format!("attachment; filename=\"{FILE_NAME}\"").parse() {

@@ -2,7 +2,9 @@
 //! per entry of [`ROUTES`](crate::ROUTES), over the very types the handlers read and write.
 #![allow(dead_code)] // The annotated functions and query structs exist for their descriptions.
 
-use domain::exam::{ApplicantView, AttemptStatus, ResultDetail, ResultSummary};
+use domain::exam::{
+    ApplicantView, AttemptStatus, ExtraTimeDraft, ExtraTimeView, ResultDetail, ResultSummary,
+};
 use edge::openapi::{Conflict, Forbidden, InvalidValue, NotFound, Page};
 use utoipa::IntoParams;
 
@@ -82,6 +84,42 @@ fn list_results() {}
     security(("cognito" = []))
 )]
 fn get_result() {}
+
+/// One applicant's extra time (recruiters): the minutes granted, the deadline, every change.
+#[utoipa::path(
+    get, path = "/exams/{uid}/extra-time", tag = "results",
+    operation_id = "getExtraTime",
+    params(("uid" = String, Path, description = "The applicant's uid.")),
+    responses(
+        (status = 200, description = "The grant and its audit.", body = ExtraTimeView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    ),
+    security(("cognito" = []))
+)]
+fn get_extra_time() {}
+
+/// Set one applicant's extra time (recruiters), as WCAG 2.2.1 asks and Moodle's user overrides
+/// do: the total beyond the exam's duration, before or during the attempt.
+///
+/// A running attempt's deadline moves at once (and the sweep waits for it); setting the total
+/// it already has changes nothing; every change is audited with its reason. Refused once the
+/// exam is over, or when the new deadline would already have passed.
+#[utoipa::path(
+    put, path = "/exams/{uid}/extra-time", tag = "results",
+    operation_id = "setExtraTime",
+    params(("uid" = String, Path, description = "The applicant's uid.")),
+    request_body = ExtraTimeDraft,
+    responses(
+        (status = 200, description = "The grant as it now stands.", body = ExtraTimeView),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = Conflict),
+        (status = 422, response = InvalidValue),
+    ),
+    security(("cognito" = []))
+)]
+fn set_extra_time() {}
 
 /// Item analysis (recruiters), as Moodle's quiz statistics: per question, over the submitted
 /// attempts that drew it (anonymised ones included), its facility (mean share of its points

@@ -19,7 +19,8 @@ use testkit::{aim, edit_claims, rest_request, set_body, temp_dir};
 
 const FIXTURE: &str = "question-answer/put-answers.json";
 const ASHA: &str = "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6";
-const RECRUITER: &str = r#"{"sub": "recruiter-1", "cognito:groups": "recruiters"}"#;
+const RECRUITER: &str =
+    r#"{"sub": "recruiter-1", "cognito:username": "recruiter-1", "cognito:groups": "recruiters"}"#;
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap()
@@ -202,12 +203,12 @@ fn submissions(w: &World) -> usize {
         .unwrap()
         .iter()
         .filter(|c| {
-            c.new_image
-                .as_ref()
-                .is_some_and(|i| i["status"] == "submitted")
-                && c.old_image
-                    .as_ref()
-                    .is_some_and(|i| i["status"] == "in_progress")
+            // Extra-time grants share the table and have no status.
+            let status = |image: &Option<serde_json::Map<String, Value>>| {
+                image.as_ref().and_then(|i| i.get("status")).cloned()
+            };
+            status(&c.new_image) == Some(json!("submitted"))
+                && status(&c.old_image) == Some(json!("in_progress"))
         })
         .count()
 }
@@ -585,4 +586,108 @@ async fn recruiters_read_each_questions_facility_and_discrimination() {
 
     let (status, _) = statistics(r#"{"cognito:groups": "applicants"}"#).await;
     assert_eq!(status, 403);
+}
+
+async fn extra_time(w: &World, method: &str, payload: Option<&str>, claims: &str) -> (u16, Value) {
+    call(
+        w,
+        Req {
+            method,
+            resource: "/exams/{uid}/extra-time",
+            path: &format!("/exams/{ASHA}/extra-time"),
+            params: json!({ "uid": ASHA }),
+            claims: Some(claims),
+            payload,
+            ..Req::default()
+        },
+    )
+    .await
+}
+
+#[tokio::test]
+async fn extra_time_moves_the_deadline_the_applicant_sees_and_is_audited() {
+    let w = world();
+    // Nobody to grant to yet.
+    let grant = r#"{"minutes": 15, "reason": "Dyslexia: 50% extra time"}"#;
+    assert_eq!(extra_time(&w, "PUT", Some(grant), RECRUITER).await.0, 404);
+    started(&w, ASHA, "asha@example.com").await;
+    w.clock.set(start() + Duration::minutes(10));
+    let (status, held) = extra_time(&w, "PUT", Some(grant), RECRUITER).await;
+    assert_eq!(status, 200, "{held}");
+    assert_eq!(held["minutes"], 15);
+    assert_eq!(held["deadline"], "2026-11-24T04:45:00Z");
+    assert_eq!(held["changes"][0]["by"], "recruiter-1");
+    assert_eq!(held["changes"][0]["reason"], "Dyslexia: 50% extra time");
+    // The applicant saves past the policy's 30 minutes, inside the grant's 45.
+    w.clock.set(start() + Duration::minutes(40));
+    let (status, view) = save(&w, r#"{"answers": {"rust-1": [1]}}"#).await;
+    assert_eq!(status, 200, "{view}");
+    assert_eq!(view["extraMinutes"], 15);
+    assert_eq!(view["secondsLeft"], 300);
+    // Recruiters read it with the result and on its own.
+    let (_, detail) = result(&w, ASHA).await;
+    assert_eq!(detail["extraMinutes"], 15);
+    let (status, read) = extra_time(&w, "GET", None, RECRUITER).await;
+    assert_eq!((status, &read), (200, &held));
+    // Past the grant: the sweep finalises it; a grant no longer changes it.
+    w.clock.set(start() + Duration::minutes(46));
+    sweep(w.store.as_ref(), w.clock.as_ref()).await.unwrap();
+    assert_eq!(submissions(&w), 1);
+    let late = r#"{"minutes": 60, "reason": "Asked after the end"}"#;
+    let (status, problem) = extra_time(&w, "PUT", Some(late), RECRUITER).await;
+    assert_eq!(status, 409, "{problem}");
+    let (_, read) = extra_time(&w, "GET", None, RECRUITER).await;
+    assert_eq!(read["changes"].as_array().unwrap().len(), 1, "{read}");
+}
+
+#[tokio::test]
+async fn bad_grants_are_refused_by_field_and_only_recruiters_grant() {
+    let w = world();
+    started(&w, ASHA, "asha@example.com").await;
+    for (payload, status, field) in [
+        (r#"{"minutes": 481, "reason": "x"}"#, 422, "minutes"),
+        (r#"{"minutes": -1, "reason": "x"}"#, 400, "minutes"),
+        (r#"{"minutes": 10, "reason": "  "}"#, 422, "reason"),
+        (r#"{"minutes": 10}"#, 400, "reason"),
+        (
+            r#"{"minutes": 10, "reason": "x", "deadline": "2030-01-01T00:00:00Z"}"#,
+            400,
+            "deadline",
+        ),
+    ] {
+        let (got, problem) = extra_time(&w, "PUT", Some(payload), RECRUITER).await;
+        assert_eq!(
+            (got, problem["field"].as_str()),
+            (status, Some(field)),
+            "{payload}: {problem}"
+        );
+    }
+    let grant = r#"{"minutes": 15, "reason": "x"}"#;
+    let applicant =
+        r#"{"sub": "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6", "cognito:groups": "applicants"}"#;
+    assert_eq!(extra_time(&w, "PUT", Some(grant), applicant).await.0, 403);
+    let (_, read) = extra_time(&w, "GET", None, RECRUITER).await;
+    assert_eq!(read["changes"], json!([]), "nothing was granted: {read}");
+    assert_eq!(read["deadline"], "2026-11-24T04:30:00Z");
+}
+
+#[tokio::test]
+async fn twenty_identical_grants_at_once_move_the_deadline_once() {
+    let w = Arc::new(world());
+    started(&w, ASHA, "asha@example.com").await;
+    let grant = r#"{"minutes": 20, "reason": "Screen reader"}"#;
+    let mut tasks = Vec::new();
+    for _ in 0..20 {
+        let w = w.clone();
+        tasks.push(tokio::spawn(async move {
+            extra_time(&w, "PUT", Some(grant), RECRUITER).await
+        }));
+    }
+    for t in tasks {
+        let (status, held) = t.await.unwrap();
+        assert_eq!(status, 200, "{held}");
+    }
+    let (_, read) = extra_time(&w, "GET", None, RECRUITER).await;
+    assert_eq!(read["changes"].as_array().unwrap().len(), 1, "{read}");
+    assert_eq!(read["deadline"], "2026-11-24T04:50:00Z");
 }

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use domain::applicant::{ApplicantRepo, erased_refusal};
 use domain::exam::{
-    ApplicantView, Attempt, AttemptRepo, FrozenQuestion, Question, QuestionRepo, draw, frozen_size,
+    ApplicantView, Attempt, AttemptRepo, ExtraTimeRepo, FrozenQuestion, Question, QuestionRepo,
+    draw, frozen_size,
 };
 use edge::ApiError;
 use edge::claims::Claims;
@@ -109,6 +110,14 @@ pub async fn start(
         attempts.discard(&attempt).await?;
         return Err(erased_refusal().into());
     }
+    // The applicant's extra time, granted before (or while) this attempt was created.
+    let attempt = if created {
+        ExtraTimeRepo::new(app.store.as_ref())
+            .apply(attempt, now)
+            .await?
+    } else {
+        attempt
+    };
     let status = if created {
         tracing::info!(uid = %claims.sub, deadline = %attempt.deadline, "exam started");
         StatusCode::CREATED

@@ -8,7 +8,7 @@ use aws_lambda_events::event::dynamodb::Event;
 use chrono::{Duration, TimeZone, Utc};
 use domain::applicant::{ApplicantRepo, Details};
 use domain::clock::{Clock, ManualClock};
-use domain::exam::{Attempt, AttemptRepo, Scoring};
+use domain::exam::{Attempt, AttemptRepo, ExtraTimeDraft, ExtraTimeRepo, Scoring};
 use domain::ports::Table;
 use embedded_adapters::{EmlMailer, SqliteStore};
 use serde_json::{Value, json};
@@ -208,6 +208,15 @@ async fn records_from_the_real_table_stream_mail_on_submit_and_deadline() {
         );
         repo.create_once(a).await.unwrap();
     }
+    // Extra time shares the table: its grant's records are no submission and fail nothing.
+    let grant = ExtraTimeDraft {
+        minutes: 15,
+        reason: "Dyslexia".into(),
+    };
+    ExtraTimeRepo::new(w.store.as_ref())
+        .grant("by-deadline", &grant, "recruiter", t0)
+        .await
+        .unwrap();
     repo.change("by-hand", t0, |a| a.submit(t0)).await.unwrap();
     repo.finalise_overdue(t0 + Duration::hours(1), 10)
         .await
@@ -219,7 +228,11 @@ async fn records_from_the_real_table_stream_mail_on_submit_and_deadline() {
         .iter()
         .map(|c| c.to_event_record().unwrap())
         .collect::<Vec<_>>();
-    assert_eq!(records.len(), 4, "two inserts, two submissions");
+    assert_eq!(
+        records.len(),
+        6,
+        "two inserts, a grant and the deadline it moved, two submissions"
+    );
     let wire = serde_json::to_value(json!({ "Records": records })).unwrap();
     let response = w.app.handle(event(wire)).await;
     assert!(response.batch_item_failures.is_empty());

@@ -323,8 +323,29 @@ pub async fn exam(walk: &Walk) -> Applicant {
     assert_eq!(downloaded.status(), 200);
     assert_eq!(downloaded.bytes().await.unwrap().as_ref(), pdf.as_slice());
 
+    // Extra time granted before the start is there when it starts; one granted during it
+    // moves the deadline: each a transaction over the grant, the attempt and her row.
+    let extra_time = format!("/exams/{sub}/extra-time");
+    let grant = |minutes: u32| json!({ "minutes": minutes, "reason": "Dyslexia: extra time" });
+    let (status, held) = walk
+        .api(Some(&recruiter), "PUT", &extra_time, Some(grant(10)))
+        .await;
+    assert_eq!(status, 200, "{held}");
     let (status, exam) = walk.api(Some(&applicant), "POST", "/exams", None).await;
     assert_eq!(status, 201, "{exam}");
+    assert_eq!(exam["extraMinutes"], 10, "{exam}");
+    let (status, held) = walk
+        .api(Some(&recruiter), "PUT", &extra_time, Some(grant(20)))
+        .await;
+    assert_eq!(
+        (status, held["changes"].as_array().map(Vec::len)),
+        (200, Some(2)),
+        "{held}"
+    );
+    let (_, current) = walk
+        .api(Some(&applicant), "GET", "/exams/current", None)
+        .await;
+    assert_eq!(current["extraMinutes"], 20, "{current}");
     let mut answers = serde_json::Map::new();
     for q in exam["questions"].as_array().unwrap() {
         let right = q["options"]

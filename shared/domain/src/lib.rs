@@ -24,6 +24,7 @@ pub mod contact;
 pub mod events;
 pub mod exam;
 pub mod failure;
+pub mod free_text;
 pub mod idempotency;
 pub mod ids;
 pub mod leave;

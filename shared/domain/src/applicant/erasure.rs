@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::Applicant;
 use super::repo::{ApplicantRepo, from_item};
-use crate::exam::{AttemptRepo, erasure_op};
+use crate::exam::{AttemptRepo, erasure_op, grant_key};
 use crate::ports::{Condition, Item, StoreError, Table, TxOp};
 use crate::refusal::Refusal;
 
@@ -76,6 +76,12 @@ impl ApplicantRepo<'_> {
                     condition,
                 },
                 erasure_op(uid, attempt.as_ref(), now)?,
+                // The extra-time grant and its audit: the reasons may tell of a disability.
+                TxOp::Delete {
+                    table: Table::ExamAttempts,
+                    key: grant_key(uid),
+                    condition: Condition::Always,
+                },
             ];
             match self.store.transact(ops).await {
                 Ok(()) => return Ok(true),

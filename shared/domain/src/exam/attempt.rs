@@ -65,7 +65,12 @@ pub struct Attempt {
     #[serde(default)]
     pub answers: Answers,
     pub started_at: DateTime<Utc>,
+    /// The policy's duration after the start, plus the extra minutes.
     pub deadline: DateTime<Utc>,
+    /// Extra minutes a recruiter granted this applicant (see `extra_time`), already in the
+    /// deadline.
+    #[serde(default)]
+    pub extra_minutes: u32,
     /// The policy's network grace and scoring, frozen with the draw.
     pub grace_seconds: i64,
     pub scoring: Scoring,
@@ -100,6 +105,7 @@ impl Attempt {
             answers: Answers::new(),
             started_at: now,
             deadline: now + duration,
+            extra_minutes: 0,
             grace_seconds: grace.num_seconds(),
             scoring,
             saved_at: None,
@@ -124,6 +130,30 @@ impl Attempt {
     /// Whole seconds left before the deadline (not counting the grace), never negative.
     pub fn seconds_left(&self, now: DateTime<Utc>) -> i64 {
         (self.deadline - now).num_seconds().max(0)
+    }
+
+    /// Gives the attempt `minutes` extra in all (replacing what it had) at `now`: the deadline
+    /// moves by the difference. Refused once the exam is over, or when the new deadline would
+    /// already have passed (time that ran cannot be taken back).
+    pub fn allow_extra(&mut self, minutes: u32, now: DateTime<Utc>) -> Result<(), Refusal> {
+        if self.status == AttemptStatus::Submitted || now > self.closes_at() {
+            return Err(Refusal::conflict(
+                "the exam is over; extra time no longer changes it",
+            ));
+        }
+        let base = self.deadline - Duration::minutes(i64::from(self.extra_minutes));
+        let deadline = base + Duration::minutes(i64::from(minutes));
+        if deadline < now {
+            let needed = ((now - base).num_seconds() + 59) / 60;
+            return Err(Refusal::conflict(format!(
+                "with {minutes} extra minutes the exam would have ended at {}; grant at least                  {needed} to keep it running",
+                sortable(deadline)
+            )));
+        }
+        self.deadline = deadline;
+        self.extra_minutes = minutes;
+        self.version += 1;
+        Ok(())
     }
 
     fn contents(&self) -> (Vec<DrawnQuestion>, BTreeMap<String, QuestionDraft>) {

@@ -53,6 +53,26 @@ fn key(uid: &str) -> Key {
     Key::with_sort(uid, ATTEMPT_ID)
 }
 
+pub(crate) fn attempt_key(uid: &str) -> Key {
+    key(uid)
+}
+
+/// The write of `next` over the attempt as it was at `expected_version`, still in progress.
+pub(crate) fn replace_op(next: &Attempt, expected_version: u64) -> Result<TxOp, StoreError> {
+    Ok(TxOp::Put {
+        table: Table::ExamAttempts,
+        item: to_item(next)?,
+        condition: in_progress_at(expected_version),
+    })
+}
+
+fn in_progress_at(version: u64) -> Condition {
+    Condition::Equals(vec![
+        ("version".into(), version.into()),
+        ("status".into(), AttemptStatus::InProgress.as_str().into()),
+    ])
+}
+
 /// The write that erasing applicant `uid` at `now` makes to their attempt (`stored`, as read),
 /// conditional on it being unchanged since: none yet stays none; a finished one is kept
 /// anonymised; an unfinished one is deleted.
@@ -142,10 +162,7 @@ impl<'a> AttemptRepo<'a> {
             .put(
                 Table::ExamAttempts,
                 to_item(next)?,
-                Condition::Equals(vec![
-                    ("version".into(), expected_version.into()),
-                    ("status".into(), AttemptStatus::InProgress.as_str().into()),
-                ]),
+                in_progress_at(expected_version),
             )
             .await
     }

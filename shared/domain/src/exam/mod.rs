@@ -5,8 +5,10 @@ mod attempt;
 mod attempts;
 mod bank;
 mod draw;
+mod extra_time;
 pub mod frozen_size;
 mod grade;
+mod grants;
 mod item_analysis;
 mod policy;
 mod question;
@@ -17,7 +19,12 @@ pub use attempts::AttemptRepo;
 pub(crate) use attempts::erasure_op;
 pub use bank::{Question, QuestionFilter, QuestionRepo};
 pub use draw::{DrawError, DrawnQuestion, draw};
+pub use extra_time::{
+    EXTRA_TIME_ID, ExtraTime, ExtraTimeDraft, ExtraTimeView, GrantChange, MAX_EXTRA_MINUTES,
+};
 pub use grade::{Answers, CategoryScore, Grade, check_answers, earned, grade};
+pub use grants::ExtraTimeRepo;
+pub(crate) use grants::grant_key;
 pub use item_analysis::{ItemAnalysis, ItemStatistics};
 pub use policy::{ExamPolicy, MAX_QUESTIONS, Scoring};
 pub use question::{Difficulty, QuestionDraft, QuestionKind, QuestionOption};

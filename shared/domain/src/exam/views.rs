@@ -29,7 +29,10 @@ pub struct ApplicantView {
     pub id: String,
     pub status: AttemptStatus,
     pub started_at: DateTime<Utc>,
+    /// With the extra minutes granted, if any.
     pub deadline: DateTime<Utc>,
+    /// Extra minutes granted beyond the exam's duration.
+    pub extra_minutes: u32,
     pub seconds_left: i64,
     pub submitted_at: Option<DateTime<Utc>>,
     pub finalised_by: Option<Finalisation>,
@@ -65,6 +68,7 @@ impl ApplicantView {
             status: a.status,
             started_at: a.started_at,
             deadline: a.deadline,
+            extra_minutes: a.extra_minutes,
             seconds_left: if a.status == AttemptStatus::InProgress {
                 a.seconds_left(now)
             } else {
@@ -91,6 +95,8 @@ pub struct ResultSummary {
     pub status: AttemptStatus,
     pub started_at: DateTime<Utc>,
     pub deadline: DateTime<Utc>,
+    /// Extra minutes granted (`PUT /exams/{uid}/extra-time`), already in the deadline.
+    pub extra_minutes: u32,
     pub submitted_at: Option<DateTime<Utc>>,
     pub finalised_by: Option<Finalisation>,
     pub score: Option<f64>,
@@ -106,6 +112,7 @@ impl ResultSummary {
             status: a.status,
             started_at: a.started_at,
             deadline: a.deadline,
+            extra_minutes: a.extra_minutes,
             submitted_at: a.submitted_at,
             finalised_by: a.finalised_by,
             score: a.grade.as_ref().map(|g| g.score),

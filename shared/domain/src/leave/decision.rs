@@ -6,6 +6,7 @@
 use serde::Deserialize;
 
 use super::status::LeaveAction;
+use crate::free_text::free_text;
 use crate::refusal::Refusal;
 
 /// Most characters in a decision comment, as in a leave reason.
@@ -63,30 +64,6 @@ impl Decision {
     pub fn comment(&self) -> Option<&str> {
         self.comment.as_deref()
     }
-}
-
-/// `text` (already trimmed) if it has 1 to `max` characters and no control character other
-/// than a line break; else refused naming `field`, the detail calling it `what`.
-pub(crate) fn free_text(
-    field: &str,
-    what: &str,
-    text: &str,
-    max: usize,
-) -> Result<String, Refusal> {
-    let len = text.chars().count();
-    if len == 0 || len > max {
-        return Err(Refusal::invalid(
-            field,
-            format!("the {what} must have 1 to {max} characters"),
-        ));
-    }
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(Refusal::invalid(
-            field,
-            format!("the {what} must not contain control characters other than line breaks"),
-        ));
-    }
-    Ok(text.to_string())
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::decision::free_text;
 use super::policy::{LeavePolicy, MAX_LEAVE_DAYS};
 use crate::calendar::iso_date;
+use crate::free_text::free_text;
 use crate::refusal::Refusal;
 
 /// Most characters in a leave reason.

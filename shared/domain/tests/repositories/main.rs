@@ -7,6 +7,7 @@ mod applicants;
 mod attempts;
 mod attendance;
 mod events;
+mod extra_time;
 mod lease;
 mod leave;
 mod roster;
