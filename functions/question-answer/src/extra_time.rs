@@ -20,8 +20,10 @@ pub async fn set(
 ) -> Result<Response<Body>, ApiError> {
     let uid = path_param(request, "uid")?;
     let draft = json_body::<ExtraTimeDraft>(request, BODY_LIMIT)?.validated()?;
+    // The audit names the recruiter as people know them: usernames are the pool's UUIDs.
+    let by = claims.email.as_deref().unwrap_or(&claims.username);
     let (grant, attempt) = ExtraTimeRepo::new(app.store.as_ref())
-        .grant(&uid, &draft, &claims.username, app.clock.now())
+        .grant(&uid, &draft, by, app.clock.now())
         .await?;
     let deadline = attempt.map(|a| a.deadline);
     tracing::info!(%uid, minutes = grant.minutes, by = %claims.username, ?deadline, "extra time set");

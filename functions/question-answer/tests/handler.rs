@@ -19,8 +19,7 @@ use testkit::{aim, edit_claims, rest_request, set_body, temp_dir};
 
 const FIXTURE: &str = "question-answer/put-answers.json";
 const ASHA: &str = "5e6f7a8b-1c2d-4e3f-9a0b-c1d2e3f4a5b6";
-const RECRUITER: &str =
-    r#"{"sub": "recruiter-1", "cognito:username": "recruiter-1", "cognito:groups": "recruiters"}"#;
+const RECRUITER: &str = r#"{"sub": "recruiter-1", "cognito:username": "recruiter-1", "email": "recruiter@genese.test", "cognito:groups": "recruiters"}"#;
 
 fn start() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 4, 0, 0).unwrap()
@@ -616,7 +615,7 @@ async fn extra_time_moves_the_deadline_the_applicant_sees_and_is_audited() {
     assert_eq!(status, 200, "{held}");
     assert_eq!(held["minutes"], 15);
     assert_eq!(held["deadline"], "2026-11-24T04:45:00Z");
-    assert_eq!(held["changes"][0]["by"], "recruiter-1");
+    assert_eq!(held["changes"][0]["by"], "recruiter@genese.test");
     assert_eq!(held["changes"][0]["reason"], "Dyslexia: 50% extra time");
     // The applicant saves past the policy's 30 minutes, inside the grant's 45.
     w.clock.set(start() + Duration::minutes(40));

@@ -146,7 +146,8 @@ impl Attempt {
         if deadline < now {
             let needed = ((now - base).num_seconds() + 59) / 60;
             return Err(Refusal::conflict(format!(
-                "with {minutes} extra minutes the exam would have ended at {}; grant at least                  {needed} to keep it running",
+                "with {minutes} extra minutes the exam would have ended at {}; grant at least \
+                 {needed} to keep it running",
                 sortable(deadline)
             )));
         }

@@ -64,7 +64,7 @@ pub struct GrantChange {
     /// The total before.
     pub before: u32,
     pub reason: String,
-    /// The recruiter's username.
+    /// The recruiter, by the email their token carried (else their username).
     pub by: String,
     pub at: DateTime<Utc>,
 }

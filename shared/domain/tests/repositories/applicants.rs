@@ -16,7 +16,7 @@ fn at(minute: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000, 0).unwrap() + Duration::minutes(minute)
 }
 
-fn details(first_name: &str) -> Details {
+pub(super) fn details(first_name: &str) -> Details {
     Details {
         first_name: first_name.into(),
         last_name: "Rai".into(),

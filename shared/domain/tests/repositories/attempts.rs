@@ -6,15 +6,16 @@ use domain::exam::Scoring;
 use domain::exam::*;
 use embedded_adapters::SqliteStore;
 
-fn store() -> SqliteStore {
+pub(super) fn store() -> SqliteStore {
     SqliteStore::open(&testkit::temp_dir("attempts").join("t.sqlite3")).unwrap()
 }
 
-fn at(minute: i64) -> DateTime<Utc> {
+pub(super) fn at(minute: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(1_790_000_000, 0).unwrap() + Duration::minutes(minute)
 }
 
-fn started(uid: &str, minute: i64) -> Attempt {
+/// 30 minutes with a 30 s grace, started at `minute`.
+pub(super) fn started(uid: &str, minute: i64) -> Attempt {
     Attempt::start(
         uid,
         None,

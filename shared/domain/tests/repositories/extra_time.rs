@@ -5,32 +5,13 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
-use domain::applicant::{ApplicantRepo, Availability, Commitment, Details};
-use domain::exam::{Attempt, AttemptRepo, AttemptStatus, ExtraTimeDraft, ExtraTimeRepo, Scoring};
+use domain::applicant::ApplicantRepo;
+use domain::exam::{Attempt, AttemptRepo, AttemptStatus, ExtraTimeDraft, ExtraTimeRepo};
 use domain::refusal::RefusalKind;
 use embedded_adapters::SqliteStore;
 
-fn store() -> SqliteStore {
-    SqliteStore::open(&testkit::temp_dir("extra-time").join("t.sqlite3")).unwrap()
-}
-
-fn at(minute: i64) -> DateTime<Utc> {
-    DateTime::from_timestamp(1_790_000_000, 0).unwrap() + Duration::minutes(minute)
-}
-
-/// 30 minutes with a 30 s grace, started at `minute`.
-fn started(uid: &str, minute: i64) -> Attempt {
-    Attempt::start(
-        uid,
-        None,
-        Vec::new(),
-        at(minute),
-        Duration::minutes(30),
-        Duration::seconds(30),
-        Scoring::AllOrNothing,
-    )
-}
+use super::applicants::details;
+use super::attempts::{at, started, store};
 
 fn grant(minutes: u32) -> ExtraTimeDraft {
     ExtraTimeDraft {
@@ -40,19 +21,8 @@ fn grant(minutes: u32) -> ExtraTimeDraft {
 }
 
 async fn applicant(store: &SqliteStore, uid: &str) {
-    let details = Details {
-        first_name: "Sita".into(),
-        last_name: "Rai".into(),
-        email: None,
-        phone: "+9779812345678".into(),
-        education: Vec::new(),
-        availability: Availability {
-            start_date: "2026-12-01".into(),
-            commitment: Commitment::FullTime,
-        },
-    };
     ApplicantRepo::new(store)
-        .save_details(uid, &details, at(0))
+        .save_details(uid, &details("Sita"), at(0))
         .await
         .unwrap();
 }
@@ -106,8 +76,16 @@ async fn a_grant_during_the_attempt_moves_the_deadline_and_the_sweep_waits() {
     let refused = grants
         .grant("u1", &grant(0), "rec", at(40))
         .await
-        .unwrap_err();
-    assert_eq!(refused.refused().kind, RefusalKind::Conflict);
+        .unwrap_err()
+        .refused();
+    assert_eq!(refused.kind, RefusalKind::Conflict);
+    assert!(
+        refused
+            .detail
+            .ends_with("grant at least 10 to keep it running"),
+        "{}",
+        refused.detail
+    );
     let (_, moved) = grants.grant("u1", &grant(12), "rec", at(40)).await.unwrap();
     assert_eq!(moved.unwrap().deadline, at(42));
     assert_eq!(repo.finalise_overdue(at(43), 10).await.unwrap(), 1);
